@@ -1,0 +1,384 @@
+package io.github.mae4j.api;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.immutables.value.Value;
+
+/**
+ * The architecture and masking of one masked autoencoder: image geometry, the ViT encoder, the light decoder,
+ * the mask and the loss target. Immutable; build with {@link #builder()}, start from a preset
+ * ({@link #vitB16()}, {@link #vitL16()}, {@link #vitH14()}, {@link #tiny()}) or copy with {@code with*}.
+ *
+ * <p>Defaults are the paper's: 224-px RGB images, 16-px patches, ViT-B encoder, 512×8 decoder with 16 heads,
+ * 75% random masking, per-patch normalized pixel targets, LayerNorm eps 1e-6.
+ */
+@Value.Immutable
+// MaeStyle's settings, except that the public Builder below is written by hand (it keeps the nested specs so
+// that the lambda editors start from the value set so far), so Immutables must not try to extend it.
+@Value.Style(
+    get = {"get*", "is*"},
+    init = "*",
+    typeImmutable = "Immutable*",
+    typeInnerBuilder = "GeneratedBuilder",
+    builder = "generatedBuilder",
+    visibility = Value.Style.ImplementationVisibility.PACKAGE,
+    builderVisibility = Value.Style.BuilderVisibility.PUBLIC,
+    overshadowImplementation = true,
+    jdkOnly = true,
+    defaults = @Value.Immutable(copy = true))
+@JsonSerialize(as = ImmutableMaeConfig.class)
+@JsonDeserialize(as = ImmutableMaeConfig.class)
+public abstract class MaeConfig {
+
+  /** Side of the square input image in pixels. */
+  @Value.Default
+  public int getImageSize() {
+    return 224;
+  }
+
+  /** Side of a square patch in pixels (p). */
+  @Value.Default
+  public int getPatchSize() {
+    return 16;
+  }
+
+  /** Image channels: 1 (grayscale), 3 (RGB) or any other positive count. */
+  @Value.Default
+  public int getInChannels() {
+    return 3;
+  }
+
+  @Value.Default
+  public EncoderSpec getEncoder() {
+    return EncoderSpec.of(VitSize.BASE);
+  }
+
+  @Value.Default
+  public DecoderSpec getDecoder() {
+    return DecoderSpec.builder().build();
+  }
+
+  /** Fraction of patches removed per sample, in [0, 1). */
+  @Value.Default
+  public double getMaskRatio() {
+    return 0.75;
+  }
+
+  @Value.Default
+  public MaskSampling getMaskSampling() {
+    return MaskSampling.RANDOM;
+  }
+
+  /** Whether the loss target is each patch normalized by its own mean and variance (paper Table 1d). */
+  @Value.Default
+  public boolean isNormPixLoss() {
+    return true;
+  }
+
+  @Value.Default
+  public double getLayerNormEps() {
+    return 1e-6;
+  }
+
+  /**
+   * The ablation of the paper's Table 1c: the encoder sees mask tokens for the removed patches (and is ~3× more
+   * expensive). Off by default, as in MAE.
+   */
+  @Value.Default
+  public boolean isEncoderTakesMaskTokens() {
+    return false;
+  }
+
+  // ---- derived -------------------------------------------------------------------------------------------
+
+  /** Patches per side: imageSize / patchSize. */
+  @JsonIgnore
+  public int getGridSize() {
+    return getImageSize() / getPatchSize();
+  }
+
+  /** Number of patches L. */
+  @JsonIgnore
+  public int getNumPatches() {
+    return getGridSize() * getGridSize();
+  }
+
+  /** Visible (kept) patches per sample: ⌊L·(1−r)⌋. */
+  @JsonIgnore
+  public int getNumVisible() {
+    return (int) (getNumPatches() * (1 - getMaskRatio()));
+  }
+
+  /** Removed patches per sample. */
+  @JsonIgnore
+  public int getNumMasked() {
+    return getNumPatches() - getNumVisible();
+  }
+
+  /** Values in one flattened patch: p²·C. */
+  @JsonIgnore
+  public int getPatchDim() {
+    return getPatchSize() * getPatchSize() * getInChannels();
+  }
+
+  /** Trainable parameters of the encoder (patch embedding, cls token, blocks, final norm); sin-cos tables excluded. */
+  @JsonIgnore
+  public long getEncoderParameterCount() {
+    long d = getEncoder().getEmbedDim();
+    long patchEmbed = (long) getPatchDim() * d + d;
+    return patchEmbed + d + getEncoder().getDepth() * getEncoder().getBlockParameterCount() + 2 * d;
+  }
+
+  /** Trainable parameters of the decoder (embed, mask token, blocks, norm, prediction head). */
+  @JsonIgnore
+  public long getDecoderParameterCount() {
+    long d = getEncoder().getEmbedDim();
+    long dd = getDecoder().getEmbedDim();
+    long embed = d * dd + dd;
+    long pred = dd * getPatchDim() + getPatchDim();
+    return embed + dd + getDecoder().getDepth() * getDecoder().getBlockParameterCount() + 2 * dd + pred;
+  }
+
+  /** Trainable parameters of the whole MAE. */
+  @JsonIgnore
+  public long getParameterCount() {
+    return getEncoderParameterCount() + getDecoderParameterCount();
+  }
+
+  /**
+   * Multiply-accumulates of one training forward pass per image (matmuls and the patch projection): the encoder
+   * runs on the visible patches plus cls (all patches when {@link #isEncoderTakesMaskTokens()}), the decoder on
+   * every patch plus cls. ViT-B/16 at 224 px is ≈ 9.8 GMAC.
+   */
+  @JsonIgnore
+  public long getForwardMacs() {
+    long l = getNumPatches();
+    long d = getEncoder().getEmbedDim();
+    long dd = getDecoder().getEmbedDim();
+    long encTokens = (isEncoderTakesMaskTokens() ? l : getNumVisible()) + 1;
+    long macs = l * getPatchDim() * d;
+    macs += getEncoder().getDepth() * getEncoder().blockMacs(encTokens);
+    macs += encTokens * d * dd;
+    macs += getDecoder().getDepth() * getDecoder().blockMacs(l + 1);
+    macs += l * dd * getPatchDim();
+    return macs;
+  }
+
+  /** Floating-point operations of one training forward pass per image: 2 × {@link #getForwardMacs()}. */
+  @JsonIgnore
+  public long getForwardFlops() {
+    return 2 * getForwardMacs();
+  }
+
+  @Value.Check
+  protected void check() {
+    Checks.positive("imageSize", getImageSize());
+    Checks.positive("patchSize", getPatchSize());
+    Checks.positive("inChannels", getInChannels());
+    if (getImageSize() % getPatchSize() != 0) {
+      throw new IllegalArgumentException(
+          "imageSize (" + getImageSize() + ") must be divisible by patchSize (" + getPatchSize() + ")");
+    }
+    if (!(getMaskRatio() >= 0 && getMaskRatio() < 1)) {
+      throw new IllegalArgumentException("maskRatio (" + getMaskRatio() + ") must be in [0, 1)");
+    }
+    if (getNumVisible() < 1) {
+      throw new IllegalArgumentException(
+          "maskRatio (" + getMaskRatio() + ") leaves no visible patch of " + getNumPatches()
+              + ": floor(L·(1−r)) must be at least 1");
+    }
+    if (!(getLayerNormEps() > 0) || Double.isInfinite(getLayerNormEps())) {
+      throw new IllegalArgumentException("layerNormEps (" + getLayerNormEps() + ") must be a positive number");
+    }
+    if (getMaskSampling() == MaskSampling.GRID) {
+      if (getMaskRatio() != 0.75) {
+        throw new IllegalArgumentException(
+            "maskRatio (" + getMaskRatio() + ") must be 0.75 for maskSampling GRID (one patch of every 2×2 kept)");
+      }
+      if (getGridSize() % 2 != 0) {
+        throw new IllegalArgumentException(
+            "gridSize (" + getGridSize() + " = imageSize/patchSize) must be even for maskSampling GRID");
+      }
+    }
+  }
+
+  // ---- presets -------------------------------------------------------------------------------------------
+
+  /** MAE with ViT-B/16 at 224 px (decoder 512×8, 16 heads). */
+  public static MaeConfig vitB16() {
+    return builder().patchSize(16).encoder(EncoderSpec.of(VitSize.BASE)).build();
+  }
+
+  /** MAE with ViT-L/16 at 224 px (decoder 512×8, 16 heads). */
+  public static MaeConfig vitL16() {
+    return builder().patchSize(16).encoder(EncoderSpec.of(VitSize.LARGE)).build();
+  }
+
+  /** MAE with ViT-H/14 at 224 px (decoder 512×8, 16 heads). */
+  public static MaeConfig vitH14() {
+    return builder().patchSize(14).encoder(EncoderSpec.of(VitSize.HUGE)).build();
+  }
+
+  /**
+   * A CPU-sized MAE: 32-px RGB images, 4-px patches (64 patches), encoder 192×4 with 3 heads, decoder 128×2 with
+   * 4 heads. Trains at interactive speed on two cores.
+   */
+  public static MaeConfig tiny() {
+    return builder()
+        .imageSize(32)
+        .patchSize(4)
+        .encoder(e -> e.embedDim(192).depth(4).numHeads(3))
+        .decoder(d -> d.embedDim(128).depth(2).numHeads(4))
+        .build();
+  }
+
+  // ---- copies --------------------------------------------------------------------------------------------
+
+  /** A builder pre-filled with this configuration. */
+  public Builder toBuilder() {
+    return builder().from(this);
+  }
+
+  public MaeConfig withImageSize(int value) {
+    return toBuilder().imageSize(value).build();
+  }
+
+  public MaeConfig withPatchSize(int value) {
+    return toBuilder().patchSize(value).build();
+  }
+
+  public MaeConfig withInChannels(int value) {
+    return toBuilder().inChannels(value).build();
+  }
+
+  public MaeConfig withEncoder(EncoderSpec value) {
+    return toBuilder().encoder(value).build();
+  }
+
+  public MaeConfig withDecoder(DecoderSpec value) {
+    return toBuilder().decoder(value).build();
+  }
+
+  public MaeConfig withMaskRatio(double value) {
+    return toBuilder().maskRatio(value).build();
+  }
+
+  public MaeConfig withMaskSampling(MaskSampling value) {
+    return toBuilder().maskSampling(value).build();
+  }
+
+  public MaeConfig withNormPixLoss(boolean value) {
+    return toBuilder().normPixLoss(value).build();
+  }
+
+  public MaeConfig withEncoderTakesMaskTokens(boolean value) {
+    return toBuilder().encoderTakesMaskTokens(value).build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Builds {@link MaeConfig}s. Nested specs can be edited in place with a lambda, starting from the value set so
+   * far (the default or the copied one): {@code MaeConfig.vitL16().toBuilder().encoder(e -> e.depth(12))}.
+   */
+  public static final class Builder {
+    private final ImmutableMaeConfig.Builder delegate = ImmutableMaeConfig.generatedBuilder();
+    private EncoderSpec encoder = EncoderSpec.of(VitSize.BASE);
+    private DecoderSpec decoder = DecoderSpec.builder().build();
+
+    Builder() {}
+
+    /** Copies every value of {@code config}. */
+    public Builder from(MaeConfig config) {
+      delegate.from(config);
+      encoder = config.getEncoder();
+      decoder = config.getDecoder();
+      return this;
+    }
+
+    public Builder imageSize(int value) {
+      delegate.imageSize(value);
+      return this;
+    }
+
+    public Builder patchSize(int value) {
+      delegate.patchSize(value);
+      return this;
+    }
+
+    public Builder inChannels(int value) {
+      delegate.inChannels(value);
+      return this;
+    }
+
+    public Builder encoder(EncoderSpec value) {
+      encoder = Objects.requireNonNull(value, "encoder");
+      delegate.encoder(value);
+      return this;
+    }
+
+    /** The encoder of a named ViT size. */
+    public Builder encoder(VitSize size) {
+      return encoder(EncoderSpec.of(size));
+    }
+
+    /** Edits the encoder set so far: {@code encoder(e -> e.depth(24))}. */
+    public Builder encoder(Consumer<EncoderSpec.Builder> edit) {
+      EncoderSpec.Builder b = encoder.toBuilder();
+      edit.accept(b);
+      return encoder(b.build());
+    }
+
+    public Builder decoder(DecoderSpec value) {
+      decoder = Objects.requireNonNull(value, "decoder");
+      delegate.decoder(value);
+      return this;
+    }
+
+    /** Edits the decoder set so far: {@code decoder(d -> d.depth(1))}. */
+    public Builder decoder(Consumer<DecoderSpec.Builder> edit) {
+      DecoderSpec.Builder b = decoder.toBuilder();
+      edit.accept(b);
+      return decoder(b.build());
+    }
+
+    public Builder maskRatio(double value) {
+      delegate.maskRatio(value);
+      return this;
+    }
+
+    public Builder maskSampling(MaskSampling value) {
+      delegate.maskSampling(value);
+      return this;
+    }
+
+    public Builder normPixLoss(boolean value) {
+      delegate.normPixLoss(value);
+      return this;
+    }
+
+    public Builder layerNormEps(double value) {
+      delegate.layerNormEps(value);
+      return this;
+    }
+
+    public Builder encoderTakesMaskTokens(boolean value) {
+      delegate.encoderTakesMaskTokens(value);
+      return this;
+    }
+
+    /**
+     * The configuration.
+     *
+     * @throws IllegalArgumentException naming the field, the value and the rule when it cannot work
+     */
+    public MaeConfig build() {
+      return delegate.build();
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package io.github.mae4j.torch;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.util.Optional;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Loads libtorch once, safely, and sets its thread pools.
+ *
+ * <p>Two traps are handled here, not left to users (see the project's libtorch notes):
+ *
+ * <ul>
+ *   <li>On an empty JavaCPP cache, when a system libtorch exists (Debian's {@code python3-torch}), loading
+ *       {@code libtorch.so} before {@code libtorch_cpu.so} is extracted makes the dynamic linker pick the system
+ *       copy and the JVM crashes. {@link #load()} extracts {@code libtorch_cpu.so} first.
+ *   <li>fp32 GEMM runs in OpenBLAS's own pool, which competes with ATen's OpenMP pool; the default is ~6× slower
+ *       for training on two cores. {@link #load()} gives ATen one intra-op thread and OpenBLAS every core unless
+ *       {@code mae4j.threads}/{@code mae4j.blasThreads} (or {@code MAE4J_THREADS}/{@code MAE4J_BLAS_THREADS}) say
+ *       otherwise; {@link #setThreads(int, int)} changes it later.
+ * </ul>
+ */
+public final class Torch {
+  private static volatile boolean loaded;
+  private static int atenThreads;
+  private static int blasThreads;
+
+  private Torch() {}
+
+  /** Loads the natives (idempotent, thread-safe) and applies the default thread settings. */
+  public static void load() {
+    if (loaded) {
+      return;
+    }
+    synchronized (Torch.class) {
+      if (loaded) {
+        return;
+      }
+      try {
+        String platform = Loader.getPlatform();
+        // extract libtorch_cpu first: see the class comment
+        Loader.cacheResource(torch.class, "/org/bytedeco/pytorch/" + platform + "/libtorch_cpu.so");
+      } catch (Exception | UnsatisfiedLinkError e) {
+        // not fatal: the resource may be named otherwise on another platform; Loader.load reports real failures
+      }
+      Loader.load(torch.class);
+      int cores = Runtime.getRuntime().availableProcessors();
+      int aten = intSetting("mae4j.threads", "MAE4J_THREADS", 1);
+      int blas = intSetting("mae4j.blasThreads", "MAE4J_BLAS_THREADS", cores);
+      loaded = true;
+      setThreads(aten, blas);
+    }
+  }
+
+  /**
+   * Sets ATen's intra-op threads and OpenBLAS's threads.
+   *
+   * @throws IllegalArgumentException when a count is below 1
+   */
+  public static synchronized void setThreads(int aten, int blas) {
+    if (aten < 1 || blas < 1) {
+      throw new IllegalArgumentException(
+          "thread counts must be >= 1, got aten=" + aten + ", blas=" + blas);
+    }
+    load();
+    torch.set_num_threads(aten);
+    openblasSetThreads().ifPresent(h -> {
+      try {
+        h.invokeExact(blas);
+      } catch (Throwable t) {
+        throw new IllegalStateException("openblas_set_num_threads failed", t);
+      }
+    });
+    atenThreads = aten;
+    blasThreads = blas;
+  }
+
+  /** ATen intra-op threads in force. */
+  public static int atenThreads() {
+    load();
+    return atenThreads;
+  }
+
+  /** OpenBLAS threads in force (as last set; OpenBLAS may be absent from a build, then it is unused). */
+  public static int blasThreads() {
+    load();
+    return blasThreads;
+  }
+
+  /** Whether this libtorch build has OpenBLAS (its fp32 GEMM path on the CPU). */
+  public static boolean hasOpenBlas() {
+    load();
+    return openblasSetThreads().isPresent();
+  }
+
+  /** Whether a CUDA device is usable. */
+  public static boolean cudaAvailable() {
+    load();
+    return torch.cuda_is_available();
+  }
+
+  private static Optional<MethodHandle> openblasSetThreads() {
+    return SymbolLookup.loaderLookup()
+        .find("openblas_set_num_threads")
+        .or(() -> Linker.nativeLinker().defaultLookup().find("openblas_set_num_threads"))
+        .map(addr -> Linker.nativeLinker()
+            .downcallHandle(addr, FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT)));
+  }
+
+  private static int intSetting(String property, String env, int fallback) {
+    String v = System.getProperty(property);
+    if (v == null) {
+      v = System.getenv(env);
+    }
+    if (v == null || v.isBlank()) {
+      return fallback;
+    }
+    try {
+      int n = Integer.parseInt(v.trim());
+      if (n < 1) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(property + "/" + env + " must be a positive integer, got '" + v + "'");
+    }
+  }
+}
