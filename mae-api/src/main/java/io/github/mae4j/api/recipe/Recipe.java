@@ -1,6 +1,7 @@
 package io.github.mae4j.api.recipe;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.github.mae4j.api.MaeConfig;
@@ -20,6 +21,11 @@ import org.immutables.value.Value;
  * <p>In JSON and YAML the field {@code kind} says which recipe a file holds: {@code pretrain}, {@code finetune}
  * or {@code linprobe}.
  */
+@JsonPropertyOrder({
+  "name", "source", "dataset", "model", "epochs", "warmupEpochs", "baseLearningRate", "minLearningRate",
+  "effectiveBatchSize", "batchSizePerStep", "devices", "imagesPerEpoch", "seed", "optimizer", "augmentation",
+  "normalization"
+})
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "kind")
 @JsonSubTypes({
   @JsonSubTypes.Type(value = PretrainRecipe.class, name = "pretrain"),

@@ -24,6 +24,7 @@ public final class RecipeIo {
           .copyWith(
               YAMLFactory.builder()
                   .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                  .disable(YAMLGenerator.Feature.USE_NATIVE_TYPE_ID)
                   .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
                   .build());
 
