@@ -84,8 +84,8 @@ public abstract class Augmentation {
 
   @Value.Check
   protected void check() {
-    Rules.inClosed("augmentation.cropScaleMin", getCropScaleMin(), Double.MIN_VALUE, 1);
-    Rules.inClosed("augmentation.cropScaleMax", getCropScaleMax(), Double.MIN_VALUE, 1);
+    Rules.inOpenClosed("augmentation.cropScaleMin", getCropScaleMin(), 0, 1);
+    Rules.inOpenClosed("augmentation.cropScaleMax", getCropScaleMax(), 0, 1);
     if (getCropScaleMin() > getCropScaleMax()) {
       throw new IllegalArgumentException(
           "augmentation.cropScaleMin (" + getCropScaleMin() + ") must be <= augmentation.cropScaleMax ("
@@ -104,7 +104,7 @@ public abstract class Augmentation {
               + "\") must be empty or in timm's notation starting with \"rand-\", e.g. rand-m9-mstd0.5-inc1");
     }
     Rules.inClosed("augmentation.randomErasing", getRandomErasing(), 0, 1);
-    Rules.inClosed("augmentation.evalCropPct", getEvalCropPct(), Double.MIN_VALUE, 1);
+    Rules.inOpenClosed("augmentation.evalCropPct", getEvalCropPct(), 0, 1);
   }
 
   /** The paper's pretraining augmentation: RandomResizedCrop scale (0.2, 1.0), bicubic, horizontal flip. */

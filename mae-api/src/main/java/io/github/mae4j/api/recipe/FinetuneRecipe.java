@@ -140,7 +140,7 @@ public abstract non-sealed class FinetuneRecipe extends Recipe {
   protected void check() {
     validateCommon();
     Rules.positive("numClasses", getNumClasses());
-    Rules.inClosed("layerDecay", getLayerDecay(), Double.MIN_VALUE, 1);
+    Rules.inOpenClosed("layerDecay", getLayerDecay(), 0, 1);
     Rules.inHalfOpen("dropPath", getDropPath(), 0, 1);
     Rules.inHalfOpen("labelSmoothing", getLabelSmoothing(), 0, 1);
     Rules.nonNegative("mixup", getMixup());

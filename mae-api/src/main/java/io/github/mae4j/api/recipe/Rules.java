@@ -35,6 +35,13 @@ final class Rules {
     }
   }
 
+  /** {@code lo < value <= hi}. */
+  static void inOpenClosed(String field, double value, double lo, double hi) {
+    if (!(value > lo && value <= hi)) {
+      throw new IllegalArgumentException(field + " (" + value + ") must be in (" + lo + ", " + hi + "]");
+    }
+  }
+
   /** {@code lo <= value < hi}. */
   static void inHalfOpen(String field, double value, double lo, double hi) {
     if (!(value >= lo && value < hi)) {
