@@ -1,6 +1,7 @@
 package io.github.mae4j.torch.train;
 
 import io.github.mae4j.torch.Torch;
+import io.github.mae4j.torch.nn.NonFiniteLossException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -181,6 +182,8 @@ public final class Trainer implements AutoCloseable {
     DeviceType type = device.is_cuda() ? DeviceType.CUDA : DeviceType.CPU;
     try (Autocast ignored = Autocast.enter(type, settings.precision())) {
       loss = model.loss(x, generator);
+    } catch (NonFiniteLossException e) {
+      throw diverged("a non-finite loss (" + e.loss() + ")", Diagnosis.of(images, model, settings.precision()));
     }
     double value = loss.item_double();
     if (!Double.isFinite(value)) {

@@ -1,5 +1,10 @@
 package io.github.mae4j.torch.train;
 
+import io.github.mae4j.api.recipe.OptimizerSpec;
+import io.github.mae4j.api.recipe.OptimizerType;
+import io.github.mae4j.api.recipe.PretrainRecipe;
+import io.github.mae4j.api.recipe.RecipeIo;
+import io.github.mae4j.api.schedule.LrSchedule;
 import java.util.OptionalDouble;
 
 /**
@@ -63,7 +68,26 @@ public record TrainingPlan(
    * {@code minLr + (lr − minLr) · ½ · (1 + cos(π · (e − w) / (E − w)))}.
    */
   public double lrAt(double epoch) {
-    return ScheduleAdapter.lrAt(this, epoch);
+    return schedule().at(epoch);
+  }
+
+  /** The schedule as the recipe defines it. */
+  public LrSchedule schedule() {
+    return new LrSchedule(lr, minLr, warmupEpochs, epochs);
+  }
+
+  /**
+   * The plan of a pretraining recipe: peak lr {@code blr × effective batch / 256}, accumulation
+   * {@code effective batch / (batch per step × devices)}, AdamW betas, eps and weight decay from its optimizer.
+   */
+  public static TrainingPlan of(PretrainRecipe r) {
+    OptimizerSpec o = r.getOptimizer();
+    if (o.getType() != OptimizerType.ADAMW) {
+      throw new IllegalArgumentException("pretraining runs AdamW, the recipe asks for " + o.getType());
+    }
+    return new TrainingPlan(r.getName(), r.getEpochs(), r.getWarmupEpochs(), r.getLearningRate(),
+        r.getMinLearningRate(), o.getWeightDecay(), o.getBeta1(), o.getBeta2(), o.getEps(),
+        r.getAccumulationSteps(), OptionalDouble.empty(), r.getSeed(), RecipeIo.toJson(r));
   }
 
   /** A copy with another number of epochs. */
