@@ -56,8 +56,9 @@ public enum StorageType {
    * @throws IllegalArgumentException for a dtype {@code torch.save} files cannot hold here (complex, quantized …)
    */
   public static StorageType of(ScalarType type) {
+    ScalarType canonical = type.intern(); // JavaCPP returns fresh enum instances from native calls
     return Arrays.stream(values())
-        .filter(s -> s.scalarType == type)
+        .filter(s -> s.scalarType == canonical)
         .findFirst()
         .orElseThrow(() -> new IllegalArgumentException(
             "dtype " + type + " cannot be written; supported: " + Arrays.toString(values())));

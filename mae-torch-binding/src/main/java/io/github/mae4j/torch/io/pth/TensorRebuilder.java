@@ -113,7 +113,7 @@ final class TensorRebuilder implements AutoCloseable {
   private Tensor storage(StorageRef ref) throws IOException {
     Tensor cached = storages.get(ref.key());
     if (cached != null) {
-      if (cached.numel() != ref.numel() || cached.scalar_type() != ref.type().scalarType()) {
+      if (cached.numel() != ref.numel() || cached.scalar_type().intern() != ref.type().scalarType()) {
         throw new CheckpointFormatException("storage '" + ref.key() + "' is named with two different types or sizes");
       }
       return cached;
