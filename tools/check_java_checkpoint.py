@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Opens checkpoints written by mae4j the way a Python colleague would, and prints what it found as JSON.
 
-usage: check_java_checkpoint.py [--model full|encoder|classifier] [--key model] FILE...
+usage: check_java_checkpoint.py [--key model] FILE[=full|encoder|classifier]...
 
 For each FILE: torch.load(f, weights_only=True) (on failure the error is recorded and the file is loaded with
 weights_only=False, so the values can still be compared), the flattened tree (see make_checkpoint_fixtures.flatten),
 and with --model: load_state_dict(strict=True) into the tiny reference MAE plus its forward output on the fixed
-probe input. Output: {FILE: {...}} on stdout.
+probe input (FILE=KIND loads it into that reference model). Output: {FILE: {...}} on stdout.
 """
 import argparse
 import json
@@ -43,11 +43,14 @@ def check(path, model_kind, key):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--model", choices=["full", "encoder", "classifier"])
     p.add_argument("--key", default="model")
-    p.add_argument("files", nargs="+")
+    p.add_argument("files", nargs="+", metavar="FILE[=KIND]")
     a = p.parse_args()
-    json.dump({f: check(f, a.model, a.key) for f in a.files}, sys.stdout)
+    out = {}
+    for spec in a.files:
+        path, _, kind = spec.partition("=")
+        out[path] = check(path, kind or None, a.key)
+    json.dump(out, sys.stdout)
     print()
 
 
