@@ -128,8 +128,8 @@ def state_dict_pickle(tensor_ops):
 
 def write_zip(path, records, compression=zipfile.ZIP_STORED):
     with zipfile.ZipFile(path, "w", compression) as z:
-        for name, data in records.items():
-            z.writestr(name, data)
+        for name, data in records.items():  # fixed timestamps: regenerating gives identical bytes
+            z.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data, compress_type=compression)
 
 
 def bad_corpus(bad):
@@ -173,6 +173,14 @@ def main():
                               output_dir="./output_dir", resume="", seed=0)
     save("mae_full.pth", {"model": full.state_dict(), "epoch": 399, "args": args}, expected)
     expected["mae_full.pth"]["probe"] = describe(full(ref.probe_input()).detach())
+    # the masked pre-training forward with these weights, for the Java model loaded from mae_full.pth
+    g = torch.Generator().manual_seed(5)
+    images = torch.rand(2, ref.CHANS, ref.IMG, ref.IMG, generator=g) * 2 - 1
+    noise = torch.rand(2, ref.L, generator=g)
+    with torch.no_grad():
+        loss, pred, mask = ref.masked_forward(full, images, noise, mask_ratio=0.75, norm_pix_loss=True)
+    expected["mae_full.pth#forward"] = flatten({"images": images, "noise": noise, "loss": loss, "pred": pred,
+                                                "mask": mask, "mask_ratio": 0.75, "norm_pix_loss": True})
     save("mae_encoder.pth", {"model": ref.build("encoder", seed=1).state_dict()}, expected)
     save("mae_classifier.pth", {"model": ref.build("classifier", seed=2).state_dict()}, expected)
     save("views.pth", views(), expected)

@@ -125,3 +125,42 @@ def build(kind, seed=0):
 
 def probe_input():
     return torch.linspace(-1, 1, 2 * CHANS * IMG * IMG).reshape(2, CHANS, IMG, IMG)
+
+
+def patchify(imgs):
+    n, c, h, w = imgs.shape
+    g = h // PATCH
+    x = imgs.reshape(n, c, g, PATCH, g, PATCH)
+    return torch.einsum("nchpwq->nhwpqc", x).reshape(n, g * g, PATCH * PATCH * c)
+
+
+def masked_forward(model, imgs, noise, mask_ratio=0.75, norm_pix_loss=True):
+    """The MAE pre-training forward (paper §3): keep the int(L·(1−r)) lowest-noise patches, encode them with the
+    cls token, decode with mask tokens restored to their places; loss = MSE on masked patches of (normalized)
+    pixels. Returns loss, pred [N, L, p²·C], mask [N, L]."""
+    x = model.patch_embed(imgs) + model.pos_embed[:, 1:, :]
+    n, l, d = x.shape
+    keep = int(l * (1 - mask_ratio))
+    ids_shuffle = torch.argsort(noise, dim=1)
+    ids_restore = torch.argsort(ids_shuffle, dim=1)
+    x = torch.gather(x, 1, ids_shuffle[:, :keep].unsqueeze(-1).expand(-1, -1, d))
+    mask = torch.ones(n, l)
+    mask[:, :keep] = 0
+    mask = torch.gather(mask, 1, ids_restore)
+    cls = (model.cls_token + model.pos_embed[:, :1, :]).expand(n, -1, -1)
+    x = torch.cat([cls, x], dim=1)
+    for b in model.blocks:
+        x = b(x)
+    x = model.decoder_embed(model.norm(x))
+    dd = x.shape[2]
+    restored = torch.cat([x[:, 1:, :], model.mask_token.expand(n, l - keep, -1)], dim=1)
+    restored = torch.gather(restored, 1, ids_restore.unsqueeze(-1).expand(-1, -1, dd))
+    x = torch.cat([x[:, :1, :], restored], dim=1) + model.decoder_pos_embed
+    for b in model.decoder_blocks:
+        x = b(x)
+    pred = model.decoder_pred(model.decoder_norm(x))[:, 1:, :]
+    target = patchify(imgs)
+    if norm_pix_loss:
+        target = (target - target.mean(-1, keepdim=True)) / (target.var(-1, keepdim=True) + 1e-6) ** 0.5
+    loss = (((pred - target) ** 2).mean(-1) * mask).sum() / mask.sum()
+    return loss, pred, mask
