@@ -1,5 +1,6 @@
 package io.github.mae4j.torch.train;
 
+import io.github.mae4j.torch.Torch;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -15,7 +16,8 @@ final class Provenance {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("mae4j", version(Provenance.class.getPackage().getImplementationVersion(),
         "/META-INF/maven/io.github.mae4j/mae-torch-binding/pom.properties"));
-    m.put("libtorch", version(null, "/META-INF/maven/org.bytedeco/pytorch/pom.properties"));
+    m.put("libtorch", Torch.libtorchVersion());
+    m.put("pytorch-presets", version(null, "/META-INF/maven/org.bytedeco/pytorch/pom.properties"));
     m.put("jvm", System.getProperty("java.vm.vendor", "?") + " " + System.getProperty("java.vm.name", "?") + " "
         + Runtime.version());
     m.put("os", System.getProperty("os.name", "?") + " " + System.getProperty("os.version", "?") + " "

@@ -16,6 +16,8 @@ import java.nio.file.Path;
  * @param maxIterations stop (with a checkpoint) at the first optimizer-step boundary at or after this global
  *     iteration; 0 for no limit
  * @param plot write loss.png at the end
+ * @param data where the images come from ({@code synthetic}, {@code fashion-mnist} or a folder), recorded in
+ *     checkpoints so that a run resumes on the same data
  */
 public record TrainerSettings(
     @JsonProperty("out_dir") Path outDir,
@@ -25,7 +27,8 @@ public record TrainerSettings(
     @JsonProperty("checkpoint_every_minutes") double checkpointEveryMinutes,
     @JsonProperty("log_every") int logEvery,
     @JsonProperty("max_iterations") long maxIterations,
-    @JsonProperty("plot") boolean plot) {
+    @JsonProperty("plot") boolean plot,
+    @JsonProperty("data") String data) {
 
   public TrainerSettings {
     if (checkpointEveryEpochs < 0 || checkpointEveryMinutes < 0 || logEvery < 1 || maxIterations < 0) {
@@ -37,46 +40,51 @@ public record TrainerSettings(
 
   /** CPU, fp32, a checkpoint every epoch, a metrics line every 10 iterations, a plot at the end. */
   public static TrainerSettings defaults(Path outDir) {
-    return new TrainerSettings(outDir, "cpu", Precision.FP32, 1, 0, 10, 0, true);
+    return new TrainerSettings(outDir, "cpu", Precision.FP32, 1, 0, 10, 0, true, "synthetic");
   }
 
   public TrainerSettings withDevice(String value) {
     return new TrainerSettings(outDir, value, precision, checkpointEveryEpochs, checkpointEveryMinutes, logEvery,
-        maxIterations, plot);
+        maxIterations, plot, data);
   }
 
   public TrainerSettings withPrecision(Precision value) {
     return new TrainerSettings(outDir, device, value, checkpointEveryEpochs, checkpointEveryMinutes, logEvery,
-        maxIterations, plot);
+        maxIterations, plot, data);
   }
 
   public TrainerSettings withCheckpointEveryEpochs(int value) {
     return new TrainerSettings(outDir, device, precision, value, checkpointEveryMinutes, logEvery, maxIterations,
-        plot);
+        plot, data);
   }
 
   public TrainerSettings withCheckpointEveryMinutes(double value) {
     return new TrainerSettings(outDir, device, precision, checkpointEveryEpochs, value, logEvery, maxIterations,
-        plot);
+        plot, data);
   }
 
   public TrainerSettings withLogEvery(int value) {
     return new TrainerSettings(outDir, device, precision, checkpointEveryEpochs, checkpointEveryMinutes, value,
-        maxIterations, plot);
+        maxIterations, plot, data);
   }
 
   public TrainerSettings withMaxIterations(long value) {
     return new TrainerSettings(outDir, device, precision, checkpointEveryEpochs, checkpointEveryMinutes, logEvery,
-        value, plot);
+        value, plot, data);
   }
 
   public TrainerSettings withPlot(boolean value) {
     return new TrainerSettings(outDir, device, precision, checkpointEveryEpochs, checkpointEveryMinutes, logEvery,
-        maxIterations, value);
+        maxIterations, value, data);
+  }
+
+  public TrainerSettings withData(String value) {
+    return new TrainerSettings(outDir, device, precision, checkpointEveryEpochs, checkpointEveryMinutes, logEvery,
+        maxIterations, plot, value);
   }
 
   public TrainerSettings withOutDir(Path value) {
     return new TrainerSettings(value, device, precision, checkpointEveryEpochs, checkpointEveryMinutes, logEvery,
-        maxIterations, plot);
+        maxIterations, plot, data);
   }
 }

@@ -14,6 +14,9 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       InfoCommand.class,
+      PretrainCommand.class,
+      ResumeCommand.class,
+      ReconstructCommand.class,
     })
 public final class MaeCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
