@@ -49,10 +49,9 @@ public final class HeldOutImages {
     EvalTransform t = EvalTransform.resizeCenterCrop(size, size).normalize(
         Normalization.of(recipe.getNormalization().getMean(), recipe.getNormalization().getStd()));
     float[] all = new float[n * channels * size * size];
-    int stride = Math.max(1, dataset.size() / n);
     for (int i = 0; i < n; i++) {
-      // spread over the dataset (a test split is often sorted by class)
-      Sample s = t.apply(dataset.read((i * stride + i) % dataset.size()), new SplittableRandom(i));
+      // spread evenly over the dataset (a split may be sorted by class)
+      Sample s = t.apply(dataset.read((int) ((long) i * dataset.size() / n)), new SplittableRandom(i));
       System.arraycopy(s.chw(), 0, all, i * s.chw().length, s.chw().length);
     }
     Tensor images = torch.empty(n, channels, size, size);

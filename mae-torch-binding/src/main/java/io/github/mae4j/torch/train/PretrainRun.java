@@ -79,7 +79,8 @@ public final class PretrainRun {
           Tensor images = HeldOutImages.load(recipe, settings.data(), GRID_IMAGES, plan.seed());
           int size = recipe.getModel().getImageSize();
           ReconstructionGrid.write(mae, images, recipe.getNormalization().getMean(),
-              recipe.getNormalization().getStd(), plan.seed(), ReconstructionGrid.scaleFor(size, 96), png);
+              recipe.getNormalization().getStd(), plan.seed(), ReconstructionGrid.scaleFor(size, 96),
+              ReconstructionGrid.PatchStats.TARGET, png);
         }
         written.add(png);
       }

@@ -28,6 +28,20 @@ public final class ReconstructionGrid {
   /** The column titles, left to right. */
   public static final List<String> COLUMNS = List.of("original", "masked", "reconstruction", "+ visible");
   private static final int PAD = 4;
+
+  /**
+   * How a model trained on per-patch normalized pixels (normPixLoss) has its predictions mapped back to pixels.
+   * Models trained on raw pixels are drawn as they predict under either.
+   */
+  public enum PatchStats {
+    /** With statistics of the visible patches only (what the model could know; low contrast). */
+    VISIBLE,
+    /**
+     * With each patch's own mean and variance, as MAE visualizations of normalized-pixel models do: shows the
+     * predicted structure at the true brightness and contrast (which the model was not given).
+     */
+    TARGET
+  }
   private static final int HEADER = 18;
 
   private ReconstructionGrid() {}
@@ -35,10 +49,10 @@ public final class ReconstructionGrid {
   /**
    * Renders the grid of {@code images [N, C, H, W]} (normalized with {@code mean}/{@code std}, which are undone
    * for display) with masks drawn from a generator seeded by {@code seed}; each pixel is drawn as a
-   * {@code scale × scale} square.
+   * {@code scale × scale} square. {@code stats} says how normalized-pixel predictions become pixels.
    */
   public static BufferedImage render(MaskedAutoencoder model, Tensor images, double[] mean, double[] std,
-      long seed, int scale) {
+      long seed, int scale, PatchStats stats) {
     int n = (int) images.size(0);
     int c = (int) images.size(1);
     int h = (int) images.size(2);
@@ -53,13 +67,26 @@ public final class ReconstructionGrid {
     try (PointerScope ignored = new PointerScope(); NoGradGuard ng = new NoGradGuard();
         Generator g = torch.createCPUGenerator(seed)) {
       Tensor x = model.device().isCuda() ? images.to(model.device().toTorch(), torch.ScalarType.Float) : images;
-      Reconstruction r = model.reconstruct(x, model.sampleNoise(n, g));
+      Tensor noise = model.sampleNoise(n, g);
+      Reconstruction r = model.reconstruct(x, noise);
       int p = model.config().getPatchSize();
       Tensor maskPix = model.unpatchify(r.mask().to(torch.ScalarType.Float).unsqueeze(-1)
           .repeat(1, 1, (long) p * p * c));
       original = floats(x);
-      predicted = floats(r.predicted());
-      pasted = floats(r.pasted());
+      if (stats == PatchStats.TARGET && model.config().isNormPixLoss()) {
+        Tensor pred = model.forward(x, noise).pred();
+        Tensor target = model.patchify(x);
+        Tensor mu = target.mean(new long[] {-1}, true, new org.bytedeco.pytorch.ScalarTypeOptional());
+        Tensor var = target.var(new long[] {-1}, true, true);
+        Tensor pix = pred.mul(var.add(new org.bytedeco.pytorch.Scalar(1e-6)).sqrt()).add(mu);
+        Tensor removed = r.mask().to(torch.ScalarType.Float).unsqueeze(-1);
+        Tensor kept = removed.neg().add(new org.bytedeco.pytorch.Scalar(1.0));
+        predicted = floats(model.unpatchify(pix));
+        pasted = floats(model.unpatchify(target.mul(kept).add(pix.mul(removed))));
+      } else {
+        predicted = floats(r.predicted());
+        pasted = floats(r.pasted());
+      }
       masked = floats(maskPix);
     }
     int cell = Math.max(h, w) * scale;
@@ -103,8 +130,8 @@ public final class ReconstructionGrid {
 
   /** Renders and writes the grid as a PNG (atomically). */
   public static void write(MaskedAutoencoder model, Tensor images, double[] mean, double[] std, long seed,
-      int scale, Path png) throws IOException {
-    BufferedImage img = render(model, images, mean, std, seed, scale);
+      int scale, PatchStats stats, Path png) throws IOException {
+    BufferedImage img = render(model, images, mean, std, seed, scale, stats);
     AtomicFiles.write(png, out -> ImageIO.write(img, "png", out));
   }
 

@@ -36,6 +36,10 @@ final class PretrainCommand implements Callable<Integer> {
       description = "Images per optimizer update (the learning rate follows blr × N / 256).")
   @Nullable Integer batchSize;
 
+  @Option(names = "--images-per-epoch", paramLabel = "N",
+      description = "Train on at most N images per epoch (a shuffled subset, new each epoch).")
+  @Nullable Integer imagesPerEpoch;
+
   @Option(names = "--seed", paramLabel = "S", description = "Seed of initialization, data order and masks.")
   @Nullable Long seed;
 
@@ -55,6 +59,9 @@ final class PretrainCommand implements Callable<Integer> {
     }
     if (seed != null) {
       r = r.withSeed(seed);
+    }
+    if (imagesPerEpoch != null) {
+      r = r.withImagesPerEpoch(imagesPerEpoch);
     }
     String source = data != null ? data
         : r.getDataset().equals("fashion-mnist") ? "fashion-mnist" : "synthetic";

@@ -64,11 +64,21 @@ final class ReconstructCommand implements Callable<Integer> {
           + "visualization checkpoints were not; default false).")
   boolean normPixLoss;
 
+  @Option(names = "--patch-stats", paramLabel = "S",
+      description = "For normalized-pixel models: map predictions to pixels with each patch's own mean/variance "
+          + "(target, default, as MAE visualizations do) or with the visible patches' only (visible).")
+  String patchStats = "target";
+
   @Option(names = "--device", paramLabel = "DEVICE", description = "cpu or cuda[:N] (default cpu).")
   String device = "cpu";
 
   @Override
   public Integer call() throws Exception {
+    ReconstructionGrid.PatchStats stats = switch (patchStats) {
+      case "target" -> ReconstructionGrid.PatchStats.TARGET;
+      case "visible" -> ReconstructionGrid.PatchStats.VISIBLE;
+      default -> throw new IllegalArgumentException("--patch-stats must be target or visible, got " + patchStats);
+    };
     if (count < 1) {
       throw new IllegalArgumentException("--count must be >= 1, got " + count);
     }
@@ -108,7 +118,7 @@ final class ReconstructCommand implements Callable<Integer> {
         Tensor x = HeldOutImages.load(recipe, from, count, seed);
         int size = recipe.getModel().getImageSize();
         ReconstructionGrid.write(mae, x, n.getMean(), n.getStd(), seed, ReconstructionGrid.scaleFor(size, 112),
-            out);
+            stats, out);
       }
     }
     System.out.println("wrote " + out.toAbsolutePath() + " (" + count + " images from " + from + ", model from "
