@@ -1,0 +1,83 @@
+package io.github.mae4j.torch.train;
+
+import static io.github.mae4j.torch.train.TrainerFixtures.DIM;
+import static io.github.mae4j.torch.train.TrainerFixtures.SIDE;
+import static io.github.mae4j.torch.train.TrainerFixtures.plan;
+import static io.github.mae4j.torch.train.TrainerFixtures.settings;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.github.mae4j.torch.Torch;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MixedPrecisionTest {
+  @TempDir Path dir;
+
+  private List<Double> losses(Precision precision, Path out) throws Exception {
+    List<Double> losses = new ArrayList<>();
+    try (ToyModel m = new ToyModel(DIM, 1);
+        Trainer t = new Trainer(plan(), m, new RandomData(8, 5, SIDE, 3),
+            settings(out).withPrecision(precision).withMaxIterations(4), ProgressReporter.silent())) {
+      t.onIteration((i, e, l, lr) -> losses.add(l));
+      t.run();
+      assertThat(m.weight.scalar_type().toString()).isEqualTo("Float");
+    }
+    return losses;
+  }
+
+  @Test
+  void run_bf16AutocastOnCpu_lossesCloseToFp32ButComputedInBf16() throws Exception {
+    Torch.load();
+    List<Double> fp32 = losses(Precision.FP32, dir.resolve("a"));
+    List<Double> bf16 = losses(Precision.BF16, dir.resolve("b"));
+    assertThat(bf16).hasSize(4);
+    for (int i = 0; i < 4; i++) {
+      assertThat(bf16.get(i)).isCloseTo(fp32.get(i), within(0.05 * fp32.get(i)));
+    }
+    assertThat(bf16).isNotEqualTo(fp32); // bf16 matmuls round differently
+  }
+
+  // (JavaCPP's ScalarType values are compared by name: instances from native calls are not the enum constants)
+  @Test
+  void autocast_bf16Region_matmulIsBf16InsideAndFloatAfter() {
+    Torch.load();
+    try (PointerScope ignored = new PointerScope()) {
+      Tensor a = torch.ones(2, 2);
+      try (Autocast ac = Autocast.enter(torch.DeviceType.CPU, Precision.BF16)) {
+        assertThat(a.matmul(a).scalar_type().toString()).isEqualTo("BFloat16");
+      }
+      assertThat(a.matmul(a).scalar_type().toString()).isEqualTo("Float");
+    }
+  }
+
+  @Test
+  void trainer_fp16OnCpu_isRefusedNamingBf16() {
+    Torch.load();
+    try (ToyModel m = new ToyModel(DIM, 1)) {
+      assertThatThrownBy(() -> new Trainer(plan(), m, new RandomData(8, 5, SIDE, 3),
+          settings(dir).withPrecision(Precision.FP16), ProgressReporter.silent()))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fp16").hasMessageContaining("bf16");
+    }
+  }
+
+  @Test
+  void lossScaler_infGradients_skipHalveAndGrowAfterInterval() {
+    LossScaler s = new LossScaler(1024, 0, 3);
+    s.update(false);
+    assertThat(s.scale()).isEqualTo(512);
+    s.update(true);
+    s.update(true);
+    assertThat(s.scale()).isEqualTo(512);
+    s.update(true);
+    assertThat(s.scale()).isEqualTo(1024);
+    assertThat(s.goodSteps()).isZero();
+  }
+}
