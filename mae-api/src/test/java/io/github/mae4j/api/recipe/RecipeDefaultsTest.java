@@ -129,4 +129,14 @@ class RecipeDefaultsTest {
     assertThat(n.getChannels()).isEqualTo(1);
     assertThat(Normalization.identity(2).getStd()).containsExactly(1.0, 1.0);
   }
+
+  @Test
+  void toBuilder_onAnyRecipe_keepsKindAndOtherValues() {
+    Recipe probe = LinearProbeRecipe.builder().name("probe").numClasses(10).build();
+
+    Recipe shorter = probe.toBuilder().epochs(20).warmupEpochs(2).build();
+
+    assertThat(shorter).isInstanceOf(LinearProbeRecipe.class);
+    assertThat(shorter).isEqualTo(((LinearProbeRecipe) probe).withEpochs(20).withWarmupEpochs(2));
+  }
 }
