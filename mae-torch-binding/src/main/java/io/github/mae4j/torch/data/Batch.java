@@ -68,6 +68,15 @@ public final class Batch implements AutoCloseable {
     return labels.clone();
   }
 
+  /**
+   * The labels as a new tensor (copied: N values).
+   *
+   * <p>→ labels [N] int64, CPU
+   */
+  public Tensor labelTensor() {
+    return io.github.mae4j.torch.internal.TensorData.fromLongs(labels, labels.length);
+  }
+
   /** Dataset indices of the images (a skipped sample's replacement shows its own index). */
   public int[] indices() {
     return indices.clone();

@@ -96,6 +96,7 @@ class DataLoaderTest {
         }
         assertThat(t.sum().item_double()).isCloseTo(4 * 6 * 1.5 + 4 * 1.5, org.assertj.core.data.Offset.offset(1e-4));
         assertThat(b.labels()).containsExactly(0, 1, 2, 3);
+        assertThat(io.github.mae4j.torch.internal.TensorData.toLongArray(b.labelTensor())).containsExactly(0, 1, 2, 3);
         assertThat(b.indices()).containsExactly(0, 1, 2, 3);
         assertThat(OffHeapTensors.liveCount()).isEqualTo(live + 1);
         }
