@@ -23,8 +23,9 @@ import org.bytedeco.pytorch.Tensor;
  * Images per second of the data pipeline alone (no model): datasets → transform → off-heap batch → tensor.
  *
  * <pre>
- * ./mvnw -q -B -pl mae-torch-binding -am compile
- * java --enable-native-access=ALL-UNNAMED -cp "$(cat cp.txt):mae-torch-binding/target/classes" \
+ * ./mvnw -q -B -pl mae-torch-binding -am compile dependency:build-classpath \
+ *     -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=runtime
+ * java --enable-native-access=ALL-UNNAMED -cp "mae-torch-binding/target/classes:$(cat /tmp/cp.txt)" \
  *     io.github.mae4j.torch.data.bench.PipelineBenchmark [--batches 30] [--workers 2] [--batch 64]
  * </pre>
  *
@@ -47,7 +48,7 @@ public final class PipelineBenchmark {
 
     SyntheticDataset synthetic = SyntheticDataset.of(100_000, 224, 3, 0);
     Transform pretrain = PretrainTransform.randomResizedCrop(224).hflip().normalize(Normalization.imagenet());
-    stages(synthetic, pretrain, 40);
+    stages(synthetic, pretrain, 100);
     run("synthetic 224px RRC+flip+norm", synthetic, pretrain, batch, workers, batches);
     run("synthetic 224px RRC+flip+norm, 1 worker", synthetic, pretrain, batch, 1, Math.max(5, batches / 2));
 
@@ -66,21 +67,26 @@ public final class PipelineBenchmark {
 
   /** Single-thread cost of each stage on {@code n} images. */
   private static void stages(SyntheticDataset ds, Transform t, int n) throws IOException {
-    for (int i = 0; i < 10; i++) {
-      t.apply(ds.read(i), new SplittableRandom(i)); // warm up
+    for (int i = 0; i < 100; i++) {
+      t.apply(ds.read(i), new SplittableRandom(i)); // warm up (JIT)
     }
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    long c0 = threads.getCurrentThreadCpuTime();
     long t0 = System.nanoTime();
     Sample[] samples = new Sample[n];
     for (int i = 0; i < n; i++) {
       samples[i] = ds.read(1000 + i);
     }
     long t1 = System.nanoTime();
+    long c1 = threads.getCurrentThreadCpuTime();
     for (int i = 0; i < n; i++) {
       t.apply(samples[i], new SplittableRandom(i));
     }
     long t2 = System.nanoTime();
-    System.out.printf(Locale.ROOT, "stage, 1 thread: render synthetic 224px %.0f img/s, RRC+flip+norm %.0f img/s%n",
-        n / ((t1 - t0) / 1e9), n / ((t2 - t1) / 1e9));
+    long c2 = threads.getCurrentThreadCpuTime();
+    System.out.printf(Locale.ROOT, "stage, 1 thread: render synthetic 224px %.0f img/s (%.2f CPU ms/img), "
+        + "RRC+flip+norm %.0f img/s (%.2f CPU ms/img)%n", n / ((t1 - t0) / 1e9), (c1 - c0) / 1e6 / n,
+        n / ((t2 - t1) / 1e9), (c2 - c1) / 1e6 / n);
   }
 
   private static void run(String name, ImageDataset ds, Transform t, int batch, int workers, int batches) {
@@ -89,10 +95,12 @@ public final class PipelineBenchmark {
         EpochIterator it = loader.epoch(0)) {
       double checksum = 0;
       long start = 0;
+      long cpuStart = 0;
       int images = 0;
       for (int b = 0; b < batches + 3 && it.hasNext(); b++) {
         if (b == 3) {
           start = System.nanoTime();
+          cpuStart = processCpuNanos();
           images = 0;
         }
         try (Batch x = it.next()) {
@@ -102,9 +110,17 @@ public final class PipelineBenchmark {
         }
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      System.out.printf(Locale.ROOT, "%-45s %8.0f images/s  (%d images in %.2f s, skipped %d, checksum %.3f)%n",
-          name, images / seconds, images, seconds, loader.skippedCount(), checksum);
+      double cpuMs = (processCpuNanos() - cpuStart) / 1e6;
+      System.out.printf(Locale.ROOT,
+          "%-42s %8.0f images/s  %.3f CPU ms/img  (%d images in %.2f s, skipped %d, checksum %.3f)%n",
+          name, images / seconds, cpuMs / images, images, seconds, loader.skippedCount(), checksum);
     }
+  }
+
+  /** CPU time of the whole process (all threads), the measure that does not depend on other load. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static String cpuModel() {
