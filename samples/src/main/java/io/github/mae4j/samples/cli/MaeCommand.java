@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       InfoCommand.class,
+      RecipesCommand.class,
     })
 public final class MaeCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
