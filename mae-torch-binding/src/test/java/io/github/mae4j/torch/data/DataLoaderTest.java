@@ -106,6 +106,25 @@ class DataLoaderTest {
   }
 
   @Test
+  void images_madeInsideAPointerScope_outliveTheScopeUntilBatchClose() {
+    Torch.load();
+    int live = OffHeapTensors.liveCount();
+    try (DataLoader loader = DataLoader.builder(new Numbered(4, Set.of())).batchSize(2).shuffle(false).build();
+        EpochIterator it = loader.epoch(0)) {
+      Batch b = it.next();
+      try (PointerScope step = new PointerScope()) {
+        assertThat(b.images().sum().item_float()).isCloseTo(1.5f + 7.5f, org.assertj.core.data.Offset.offset(1e-4f));
+      }
+      try (PointerScope step = new PointerScope()) {
+        assertThat(b.images().get(1).get(0).get(0).get(0).item_float()).isEqualTo(1f);
+        assertThat(OffHeapTensors.liveCount()).isEqualTo(live + 1);
+      }
+      b.close();
+      assertThat(OffHeapTensors.liveCount()).isEqualTo(live);
+    }
+  }
+
+  @Test
   void close_batchWithoutTensor_freesItsMemory_andImagesAfterCloseThrows() {
     try (DataLoader loader = DataLoader.builder(new Numbered(4, Set.of())).batchSize(2).build();
         EpochIterator it = loader.epoch(0)) {
