@@ -258,6 +258,13 @@ public final class DataLoader implements AutoCloseable {
       if (dataset.size() < 1) {
         throw new IllegalArgumentException("dataset " + dataset + " is empty");
       }
+      Normalization n = switch (transform) {
+        case PretrainTransform p -> p.normalization();
+        case EvalTransform e -> e.normalization();
+        case Normalization plain -> plain;
+        default -> Normalization.none();
+      };
+      n.checkChannels(dataset.channels()); // before any work starts
       if (dropLast && dataset.size() < batchSize) {
         throw new IllegalArgumentException("dataset has " + dataset.size() + " images, fewer than batchSize "
             + batchSize + ": with dropLast an epoch would have no batch");

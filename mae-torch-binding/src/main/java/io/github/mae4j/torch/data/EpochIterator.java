@@ -54,13 +54,17 @@ public final class EpochIterator implements Iterator<Batch>, AutoCloseable {
    * @throws NoSuchElementException when the epoch is over or this iterator is closed
    */
   @Override
-  public synchronized Batch next() {
-    if (!hasNext()) {
-      throw new NoSuchElementException(closed ? "epoch iterator is closed" : "epoch " + epoch + " is over");
+  public Batch next() {
+    Pending p;
+    synchronized (this) {
+      if (!hasNext()) {
+        throw new NoSuchElementException(closed ? "epoch iterator is closed" : "epoch " + epoch + " is over");
+      }
+      p = inFlight.poll();
+      taken++;
+      fill();
     }
-    Pending p = inFlight.poll();
-    taken++;
-    fill();
+    // wait without holding the lock, so close() from another thread does not wait for this batch
     Batch b;
     try {
       b = p.future().get();
@@ -75,8 +79,10 @@ public final class EpochIterator implements Iterator<Batch>, AutoCloseable {
       throw new IllegalStateException("batch " + p.slot().number + " of epoch " + epoch + " was discarded");
     }
     p.slot().claim();
-    if (taken == batches) {
-      close();
+    synchronized (this) {
+      if (taken == batches) {
+        close();
+      }
     }
     return b;
   }

@@ -252,6 +252,9 @@ class DataLoaderTest {
         .hasMessageContaining("batchSize");
     assertThatThrownBy(() -> DataLoader.builder(ds).batchSize(4).dropLast(true).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fewer than batchSize 4");
+    assertThatThrownBy(() -> DataLoader.builder(ds)
+        .transform(PretrainTransform.randomResizedCrop(8).normalize(Normalization.imagenet())).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3 channels but the images have 1");
   }
 
   @Test
