@@ -87,7 +87,7 @@ class DataLoaderTest {
       try (Batch b = it.next()) {
         Tensor t = b.images();
         // temporaries (views) share the storage: free them with a scope, as a training step does
-        try (PointerScope scope = new PointerScope()) {
+        try (PointerScope _ = new PointerScope()) {
           assertThat(t.sizes().vec().get()).containsExactly(4, 1, 2, 3);
         assertThat(t.data_ptr().address()).isEqualTo(b.imageData().address());
         for (int n = 0; n < 4; n++) {
@@ -112,10 +112,10 @@ class DataLoaderTest {
     try (DataLoader loader = DataLoader.builder(new Numbered(4, Set.of())).batchSize(2).shuffle(false).build();
         EpochIterator it = loader.epoch(0)) {
       Batch b = it.next();
-      try (PointerScope step = new PointerScope()) {
+      try (PointerScope _ = new PointerScope()) {
         assertThat(b.images().sum().item_float()).isCloseTo(1.5f + 7.5f, org.assertj.core.data.Offset.offset(1e-4f));
       }
-      try (PointerScope step = new PointerScope()) {
+      try (PointerScope _ = new PointerScope()) {
         assertThat(b.images().get(1).get(0).get(0).get(0).item_float()).isEqualTo(1f);
         assertThat(OffHeapTensors.liveCount()).isEqualTo(live + 1);
       }
@@ -158,6 +158,28 @@ class DataLoaderTest {
       assertThat(idx4.get(i)).isEqualTo(idx1.get(i));
     }
     assertThat(idx1.get(4)).hasSize(4); // last partial batch kept without dropLast
+  }
+
+  @Test
+  void epoch_withUnreadableSamples_oneOrFourWorkers_chooseTheSameReplacements() {
+    ImageDataset ds = new Numbered(40, Set.of(3, 4, 17, 30, 31, 32));
+    List<int[]> idx1 = new ArrayList<>();
+    List<int[]> idx4 = new ArrayList<>();
+    List<float[]> one;
+    List<float[]> four;
+    try (DataLoader l = DataLoader.builder(ds).batchSize(6).workers(1).seed(9).build()) {
+      one = drain(l, 2, idx1);
+      assertThat(l.skippedCount()).isEqualTo(6);
+    }
+    try (DataLoader l = DataLoader.builder(ds).batchSize(6).workers(4).prefetch(6).seed(9).build()) {
+      four = drain(l, 2, idx4);
+    }
+    assertThat(idx4).hasSize(idx1.size());
+    for (int i = 0; i < idx1.size(); i++) {
+      assertThat(idx4.get(i)).isEqualTo(idx1.get(i));
+      assertThat(four.get(i)).isEqualTo(one.get(i));
+      assertThat(idx1.get(i)).doesNotContain(3, 4, 17, 30, 31, 32);
+    }
   }
 
   @Test
