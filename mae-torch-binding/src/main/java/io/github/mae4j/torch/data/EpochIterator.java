@@ -25,11 +25,13 @@ public final class EpochIterator implements Iterator<Batch>, AutoCloseable {
   private int taken;
   private boolean closed;
 
-  EpochIterator(DataLoader loader, int epoch, int[] order) {
+  EpochIterator(DataLoader loader, int epoch, int[] order, int startBatch) {
     this.loader = loader;
     this.epoch = epoch;
     this.order = order;
     this.batches = loader.batchesPerEpoch();
+    this.submitted = startBatch;
+    this.taken = startBatch;
     fill();
   }
 

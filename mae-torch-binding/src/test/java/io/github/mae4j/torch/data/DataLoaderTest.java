@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.mae4j.torch.Torch;
 import io.github.mae4j.torch.internal.OffHeapTensors;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -180,6 +181,56 @@ class DataLoaderTest {
       assertThat(four.get(i)).isEqualTo(one.get(i));
       assertThat(idx1.get(i)).doesNotContain(3, 4, 17, 30, 31, 32);
     }
+  }
+
+  @Test
+  void epoch_startBatch_resumesWithTheSameBatches() {
+    ImageDataset ds = SyntheticDataset.of(20, 12, 1, 2);
+    Transform t = PretrainTransform.randomResizedCrop(8).hflip();
+    try (DataLoader l = DataLoader.builder(ds).batchSize(4).seed(5).transform(t).build()) {
+      List<int[]> all = new ArrayList<>();
+      List<float[]> full = drain(l, 3, all);
+      List<int[]> tail = new ArrayList<>();
+      List<float[]> resumed = new ArrayList<>();
+      try (EpochIterator it = l.epoch(3, 2)) {
+        while (it.hasNext()) {
+          try (Batch b = it.next()) {
+            assertThat(b.number()).isEqualTo(2 + tail.size());
+            tail.add(b.indices());
+            float[] v = new float[(int) (b.imageData().byteSize() / 4)];
+            MemorySegment.copy(b.imageData(), ValueLayout.JAVA_FLOAT, 0, v, 0, v.length);
+            resumed.add(v);
+          }
+        }
+      }
+      assertThat(tail).hasSize(3);
+      for (int i = 0; i < 3; i++) {
+        assertThat(tail.get(i)).isEqualTo(all.get(i + 2));
+        assertThat(resumed.get(i)).isEqualTo(full.get(i + 2));
+      }
+      assertThatThrownBy(() -> l.epoch(0, 6)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("[0, 5]");
+    }
+  }
+
+  @Test
+  void shard_ranksSplitTheSameShuffleWithoutOverlap() {
+    ImageDataset ds = new Numbered(12, Set.of());
+    int[][] shards = new int[3][];
+    for (int r = 0; r < 3; r++) {
+      try (DataLoader l = DataLoader.builder(ds).seed(4).shard(r, 3).batchSize(2).build()) {
+        shards[r] = l.order(1);
+        assertThat(l.batchesPerEpoch()).isEqualTo(2);
+      }
+    }
+    int[] all = java.util.stream.Stream.of(shards).flatMapToInt(Arrays::stream).sorted().toArray();
+    assertThat(all).isEqualTo(java.util.stream.IntStream.range(0, 12).toArray());
+    try (DataLoader whole = DataLoader.builder(ds).seed(4).build()) {
+      int[] full = whole.order(1);
+      assertThat(shards[1]).containsExactly(full[1], full[4], full[7], full[10]);
+    }
+    assertThatThrownBy(() -> DataLoader.builder(ds).shard(3, 3)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("rank 3");
   }
 
   @Test
