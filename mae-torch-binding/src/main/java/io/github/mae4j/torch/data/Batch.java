@@ -11,7 +11,9 @@ import org.bytedeco.pytorch.Tensor;
  * N images assembled off-heap as float32 NCHW, their labels and dataset indices.
  *
  * <p>{@link #images()} shares the memory with libtorch without copying; the memory is freed when this batch is
- * closed and no tensor or view of the images is alive any more (libtorch's deleter closes the arena). Close every
+ * closed and no tensor or view of the images is alive any more (libtorch's deleter closes the arena). The tensor
+ * handle belongs to the batch: a {@code PointerScope} open when it was made does not free it, {@link #close()}
+ * does. Close every
  * batch (try-with-resources); closing twice is harmless; {@link #images()} after close throws.
  */
 public final class Batch implements AutoCloseable {
@@ -47,7 +49,11 @@ public final class Batch implements AutoCloseable {
       throw new IllegalStateException("batch " + number + " of epoch " + epoch + " is closed");
     }
     if (tensor == null) {
-      tensor = OffHeapTensors.wrapFloats(arena, data, shape);
+      Tensor t = OffHeapTensors.wrapFloats(arena, data, shape);
+      // an enclosing PointerScope (one per training step) would free the handle at its end, and with it our
+      // memory, while this batch is still open: hold an extra reference; close() deallocates for good
+      t.retainReference();
+      tensor = t;
     }
     return tensor;
   }
@@ -111,7 +117,9 @@ public final class Batch implements AutoCloseable {
     Tensor t = tensor;
     tensor = null;
     if (t != null) {
-      t.close(); // drops our reference; the deleter closes the arena once libtorch frees the storage
+      // frees our handle (whatever scopes still list it); libtorch's deleter closes the arena once no other
+      // tensor or view shares the storage
+      t.deallocate();
     } else {
       arena.close();
     }
