@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.mae4j.torch.Torch;
+import io.github.mae4j.torch.nn.MaskedAutoencoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ class TorchCheckpointPythonTest {
   private static final List<String> TREES = List.of("dtypes.pth", "views.pth", "training.pth");
   private static Path dir;
   private static JsonNode results;
+  private static final Map<String, double[]> JAVA_MODEL = new LinkedHashMap<>();
 
   @BeforeAll
   static void writeAllAndAskPython() throws Exception {
@@ -48,6 +50,16 @@ class TorchCheckpointPythonTest {
       TorchCheckpoint.closeTensors(tree);
       specs.add(dir.resolve(fixture) + (MODEL_OF.containsKey(fixture) ? "=" + MODEL_OF.get(fixture) : ""));
     }
+    // the Java model's own state dict, saved whole and encoder-only, must load strictly into the reference modules
+    try (MaskedAutoencoder model = MaskedAutoencoder.create(MaeCheckpointTest.tiny(8), 11)) {
+      MaeCheckpoint.save(model, dir.resolve("java_full.pth"));
+      MaeCheckpoint.saveEncoder(model, dir.resolve("java_encoder.pth"));
+      Map<String, Tensor> sd = model.stateDict();
+      sd.forEach((k, v) -> JAVA_MODEL.put(k, Fixtures.doubles(v)));
+      sd.values().forEach(Tensor::close);
+    }
+    specs.add(dir.resolve("java_full.pth") + "=full");
+    specs.add(dir.resolve("java_encoder.pth") + "=encoder");
     results = PythonTorch.checkJavaCheckpoint(specs);
   }
 
@@ -97,6 +109,26 @@ class TorchCheckpointPythonTest {
     } else {
       assertThat(err.isNull()).as(err.toString()).isTrue();
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"java_full.pth", "java_encoder.pth"})
+  void save_javaModel_pytorchReferenceLoadsItStrictWithEveryValue(String file) {
+    JsonNode r = results.get(dir.resolve(file).toString());
+    assertThat(r.get("weights_only_error").isNull()).as(String.valueOf(r.get("weights_only_error"))).isTrue();
+    Map<String, double[]> expected = new LinkedHashMap<>(JAVA_MODEL);
+    if (file.equals("java_encoder.pth")) {
+      expected.keySet().removeIf(MaeCheckpoint::isDecoderKey);
+    }
+    List<String> names = new ArrayList<>();
+    r.get("tree").properties().forEach(e -> {
+      String name = e.getKey().substring("model/".length());
+      names.add(name);
+      assertThat(Fixtures.JSON.convertValue(e.getValue().get("values"), double[].class)).as(name)
+          .containsExactly(expected.get(name));
+    });
+    assertThat(names).containsExactlyElementsOf(expected.keySet());
+    assertThat(r.get("probe").get("values").size()).isPositive();
   }
 
   private static void assertSameValues(String path, JsonNode actual, JsonNode expected) {
