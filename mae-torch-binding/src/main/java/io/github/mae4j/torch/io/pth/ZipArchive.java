@@ -29,6 +29,7 @@ final class ZipArchive implements AutoCloseable {
   private static final int EOCD64_LOCATOR = 0x07064b50;
   private static final int CENTRAL = 0x02014b50;
   private static final int LOCAL = 0x04034b50;
+  private static final long WINDOW = 64L << 20;
 
   private final Path path;
   private final FileChannel channel;
@@ -74,13 +75,19 @@ final class ZipArchive implements AutoCloseable {
     if (e.size() == 0) {
       return;
     }
-    try (Arena mapping = Arena.ofConfined()) { // unmapped at once: the file's pages are not held twice
-      MemorySegment src = channel.map(FileChannel.MapMode.READ_ONLY, e.dataOffset(), e.compressedSize(), mapping);
-      if (e.method() == 0) {
-        MemorySegment.copy(src, 0, target, 0, e.size());
-      } else {
-        inflate(e, src, target);
+    if (e.method() == 0) {
+      // mapped and unmapped window by window: at most WINDOW bytes of the file are mapped besides the target
+      for (long off = 0; off < e.size(); off += WINDOW) {
+        long n = Math.min(WINDOW, e.size() - off);
+        try (Arena mapping = Arena.ofConfined()) {
+          MemorySegment.copy(channel.map(FileChannel.MapMode.READ_ONLY, e.dataOffset() + off, n, mapping), 0,
+              target, off, n);
+        }
       }
+      return;
+    }
+    try (Arena mapping = Arena.ofConfined()) {
+      inflate(e, channel.map(FileChannel.MapMode.READ_ONLY, e.dataOffset(), e.compressedSize(), mapping), target);
     }
   }
 
