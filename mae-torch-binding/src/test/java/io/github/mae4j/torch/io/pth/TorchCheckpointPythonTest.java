@@ -31,6 +31,7 @@ class TorchCheckpointPythonTest {
   private static Path dir;
   private static JsonNode results;
   private static final Map<String, double[]> JAVA_MODEL = new LinkedHashMap<>();
+  private static double[] JAVA_MOMENT_0 = new double[0];
 
   @BeforeAll
   static void writeAllAndAskPython() throws Exception {
@@ -58,6 +59,23 @@ class TorchCheckpointPythonTest {
       sd.forEach((k, v) -> JAVA_MODEL.put(k, Fixtures.doubles(v)));
       sd.values().forEach(Tensor::close);
     }
+    // an AdamW state built in Java, in PyTorch's layout, for the encoder fixture's parameters
+    Map<String, Object> training = new LinkedHashMap<>();
+    LinkedHashMap<String, Tensor> encoder = TorchCheckpoint.readStateDict(Fixtures.file("mae_encoder.pth"), null);
+    Map<Long, AdamWStateDict.Moments> moments = new LinkedHashMap<>();
+    List<Long> indices = new ArrayList<>();
+    for (Tensor t : encoder.values()) {
+      moments.put((long) indices.size(), new AdamWStateDict.Moments(3, t.mul(new org.bytedeco.pytorch.Scalar(0.5)),
+          t.mul(t)));
+      indices.add((long) indices.size());
+    }
+    training.put("model", new PyOrderedDict(encoder));
+    training.put("optimizer", AdamWStateDict.toStateDict(moments,
+        List.of(new AdamWStateDict.Group(1e-3, 0.9, 0.95, 1e-8, 0.05, indices, Map.of()))));
+    TorchCheckpoint.write(dir.resolve("java_optimizer.pth"), training);
+    JAVA_MOMENT_0 = Fixtures.doubles(moments.get(0L).expAvg());
+    TorchCheckpoint.closeTensors(training);
+    specs.add(dir.resolve("java_optimizer.pth") + "=encoder");
     specs.add(dir.resolve("java_full.pth") + "=full");
     specs.add(dir.resolve("java_encoder.pth") + "=encoder");
     results = PythonTorch.checkJavaCheckpoint(specs);
@@ -129,6 +147,17 @@ class TorchCheckpointPythonTest {
     });
     assertThat(names).containsExactlyElementsOf(expected.keySet());
     assertThat(r.get("probe").get("values").size()).isPositive();
+  }
+
+  @org.junit.jupiter.api.Test
+  void write_adamWStateBuiltInJava_pytorchAdamWLoadsItAndSteps() {
+    JsonNode r = results.get(dir.resolve("java_optimizer.pth").toString());
+    int params = (int) r.get("tree").properties().stream().filter(e -> e.getKey().startsWith("model/")).count();
+    assertThat(r.get("optimizer_loaded").asInt()).isEqualTo(params);
+    assertThat(r.get("optimizer_steps").get(0).asDouble()).isEqualTo(4.0); // 3 restored + the one it took
+    assertThat(Fixtures.JSON.convertValue(r.get("tree").get("optimizer/state/0/exp_avg").get("values"), double[].class))
+        .containsExactly(JAVA_MOMENT_0);
+    assertThat(r.get("tree").get("optimizer/param_groups/0/betas/1").get("value").asDouble()).isEqualTo(0.95);
   }
 
   private static void assertSameValues(String path, JsonNode actual, JsonNode expected) {
