@@ -42,7 +42,7 @@ final class PickleReader {
     PickleReader r = new PickleReader(pickle);
     try {
       return r.run();
-    } catch (java.nio.BufferUnderflowException | IndexOutOfBoundsException e) {
+    } catch (java.nio.BufferUnderflowException | IndexOutOfBoundsException | NumberFormatException e) {
       throw new CheckpointFormatException("truncated or malformed pickle at byte " + r.in.position(), e);
     } catch (ClassCastException e) {
       throw new CheckpointFormatException("malformed pickle at byte " + r.in.position() + ": " + e.getMessage(), e);
@@ -100,8 +100,8 @@ final class PickleReader {
         case 's' -> { Object v = pop(); Object k = pop(); map(peek()).put(key(k), v); }
         case 'u' -> { List<@Nullable Object> kv = popMark(); putAll(map(peek()), kv); }
         case 0x8f -> push(new LinkedHashSet<>());
-        case 0x90 -> { List<@Nullable Object> vs = popMark(); set(peek()).addAll(vs); }
-        case 0x91 -> push(Collections.unmodifiableSet(new LinkedHashSet<>(popMark())));
+        case 0x90 -> { List<@Nullable Object> vs = popMark(); Set<@Nullable Object> s = set(peek()); addKeys(s, vs); }
+        case 0x91 -> { Set<@Nullable Object> s = new LinkedHashSet<>(); addKeys(s, popMark()); push(Collections.unmodifiableSet(s)); }
         case 'g' -> push(memoGet(Long.parseLong(line().trim())));
         case 'h' -> push(memoGet(in.get() & 0xff));
         case 'j' -> push(memoGet(in.getInt() & 0xffffffffL));
@@ -298,11 +298,33 @@ final class PickleReader {
     }
   }
 
-  private static Object key(@Nullable Object k) throws CheckpointFormatException {
-    if (k instanceof String || k instanceof Long || k instanceof BigInteger || k instanceof Boolean
-        || k instanceof Double || k instanceof List<?>) {
+  /**
+   * A dict key or set element: a scalar or a flat tuple of scalars. Nothing mutable or nested is hashed, so a
+   * cyclic structure cannot recurse in {@code hashCode}.
+   */
+  static Object key(@Nullable Object k) throws CheckpointFormatException {
+    if (k instanceof List<?> tuple && !(k instanceof ArrayList<?>)) {
+      for (Object o : tuple) {
+        if (!isScalar(o)) {
+          throw new CheckpointFormatException("unsupported tuple element in a dict key or set: " + PickleCalls.describe(o));
+        }
+      }
       return k;
     }
-    throw new CheckpointFormatException("unsupported dict key " + PickleCalls.describe(k));
+    if (isScalar(k)) {
+      return k;
+    }
+    throw new CheckpointFormatException("unsupported dict key or set element " + PickleCalls.describe(k));
+  }
+
+  static void addKeys(Set<@Nullable Object> s, List<@Nullable Object> items) throws CheckpointFormatException {
+    for (Object o : items) {
+      s.add(key(o));
+    }
+  }
+
+  private static boolean isScalar(@Nullable Object k) {
+    return k instanceof String || k instanceof Long || k instanceof BigInteger || k instanceof Boolean
+        || k instanceof Double;
   }
 }
