@@ -63,6 +63,24 @@ class OffHeapBatchTest {
   }
 
   @Test
+  void tensor_asModelInput_givesTheSameLossAsACopy() {
+    io.github.mae4j.api.MaeConfig config = io.github.mae4j.api.MaeConfig.builder().imageSize(16).patchSize(4)
+        .encoder(e -> e.embedDim(32).depth(1).numHeads(4)).decoder(d -> d.embedDim(16).depth(1).numHeads(2))
+        .build();
+    try (io.github.mae4j.torch.nn.MaskedAutoencoder model = io.github.mae4j.torch.nn.MaskedAutoencoder.create(config, 1);
+        OffHeapBatch batch = OffHeapBatch.allocate(2, 3, 16, 16);
+        org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
+      for (int i = 0; i < 2 * 3 * 16 * 16; i++) {
+        batch.segment().setAtIndex(ValueLayout.JAVA_FLOAT, i, (i % 37) / 37f);
+      }
+      Tensor shared = batch.tensor();
+      float viaShared = model.forward(shared, 5L).loss().item_float();
+      float viaCopy = model.forward(shared.clone(), 5L).loss().item_float();
+      assertThat(viaShared).isEqualTo(viaCopy).isPositive();
+    }
+  }
+
+  @Test
   void allocate_nonPositiveShape_isRejected() {
     assertThatThrownBy(() -> OffHeapBatch.allocate(2, 0)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("[2, 0]");
