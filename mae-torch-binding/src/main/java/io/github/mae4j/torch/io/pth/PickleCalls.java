@@ -34,7 +34,7 @@ final class PickleCalls {
       case SET, FROZENSET -> {
         arity(g, args, 0, 1);
         LinkedHashSet<@Nullable Object> s = new LinkedHashSet<>();
-        PickleReader.addKeys(s, args.isEmpty() ? List.of() : sequence(g, args.getFirst()));
+        PickleKeys.addKeys(s, args.isEmpty() ? List.of() : sequence(g, args.getFirst()));
         yield g.kind() == Kind.SET ? s : Collections.unmodifiableSet(s);
       }
       case CODECS_ENCODE -> {

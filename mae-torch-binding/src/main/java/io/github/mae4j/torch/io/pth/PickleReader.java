@@ -97,11 +97,11 @@ final class PickleReader {
         case 0x87 -> { Object c = pop(); Object b = pop(); Object a = pop(); push(tuple(items(a, b, c))); }
         case '}' -> push(new LinkedHashMap<>());
         case 'd' -> { Map<Object, @Nullable Object> m = new LinkedHashMap<>(); putAll(m, popMark()); push(m); }
-        case 's' -> { Object v = pop(); Object k = pop(); map(peek()).put(key(k), v); }
+        case 's' -> { Object v = pop(); Object k = pop(); map(peek()).put(PickleKeys.key(k), v); }
         case 'u' -> { List<@Nullable Object> kv = popMark(); putAll(map(peek()), kv); }
         case 0x8f -> push(new LinkedHashSet<>());
-        case 0x90 -> { List<@Nullable Object> vs = popMark(); Set<@Nullable Object> s = set(peek()); addKeys(s, vs); }
-        case 0x91 -> { Set<@Nullable Object> s = new LinkedHashSet<>(); addKeys(s, popMark()); push(Collections.unmodifiableSet(s)); }
+        case 0x90 -> { List<@Nullable Object> vs = popMark(); Set<@Nullable Object> s = set(peek()); PickleKeys.addKeys(s, vs); }
+        case 0x91 -> { Set<@Nullable Object> s = new LinkedHashSet<>(); PickleKeys.addKeys(s, popMark()); push(Collections.unmodifiableSet(s)); }
         case 'g' -> push(memoGet(Long.parseLong(line().trim())));
         case 'h' -> push(memoGet(in.get() & 0xff));
         case 'j' -> push(memoGet(in.getInt() & 0xffffffffL));
@@ -294,37 +294,8 @@ final class PickleReader {
       throw new CheckpointFormatException("malformed pickle: odd number of dict items (" + kv.size() + ")");
     }
     for (int i = 0; i < kv.size(); i += 2) {
-      m.put(key(kv.get(i)), kv.get(i + 1));
+      m.put(PickleKeys.key(kv.get(i)), kv.get(i + 1));
     }
   }
 
-  /**
-   * A dict key or set element: a scalar or a flat tuple of scalars. Nothing mutable or nested is hashed, so a
-   * cyclic structure cannot recurse in {@code hashCode}.
-   */
-  static Object key(@Nullable Object k) throws CheckpointFormatException {
-    if (k instanceof List<?> tuple && !(k instanceof ArrayList<?>)) {
-      for (Object o : tuple) {
-        if (!isScalar(o)) {
-          throw new CheckpointFormatException("unsupported tuple element in a dict key or set: " + PickleCalls.describe(o));
-        }
-      }
-      return k;
-    }
-    if (isScalar(k)) {
-      return k;
-    }
-    throw new CheckpointFormatException("unsupported dict key or set element " + PickleCalls.describe(k));
-  }
-
-  static void addKeys(Set<@Nullable Object> s, List<@Nullable Object> items) throws CheckpointFormatException {
-    for (Object o : items) {
-      s.add(key(o));
-    }
-  }
-
-  private static boolean isScalar(@Nullable Object k) {
-    return k instanceof String || k instanceof Long || k instanceof BigInteger || k instanceof Boolean
-        || k instanceof Double;
-  }
 }

@@ -29,23 +29,34 @@ final class ZipArchive implements AutoCloseable {
   private static final int EOCD64_LOCATOR = 0x07064b50;
   private static final int CENTRAL = 0x02014b50;
   private static final int LOCAL = 0x04034b50;
-  private static final long WINDOW = 64L << 20;
+  /** Bytes of a stored entry mapped at a time while copying. */
+  static final long DEFAULT_WINDOW = 64L << 20;
 
   private final Path path;
   private final FileChannel channel;
+  private final long window;
   private final Map<String, Entry> entries;
 
-  private ZipArchive(Path path, FileChannel channel) throws IOException {
+  private ZipArchive(Path path, FileChannel channel, long window) throws IOException {
     this.path = path;
     this.channel = channel;
+    this.window = window;
     this.entries = readCentralDirectory();
   }
 
   /** Opens {@code path} and reads its central directory. */
   static ZipArchive open(Path path) throws IOException {
+    return open(path, DEFAULT_WINDOW);
+  }
+
+  /** Opens {@code path}, copying stored entries through mappings of at most {@code window} bytes. */
+  static ZipArchive open(Path path, long window) throws IOException {
+    if (window <= 0) {
+      throw new IllegalArgumentException("window must be positive, got " + window);
+    }
     FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
     try {
-      return new ZipArchive(path, ch);
+      return new ZipArchive(path, ch, window);
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
@@ -76,9 +87,9 @@ final class ZipArchive implements AutoCloseable {
       return;
     }
     if (e.method() == 0) {
-      // mapped and unmapped window by window: at most WINDOW bytes of the file are mapped besides the target
-      for (long off = 0; off < e.size(); off += WINDOW) {
-        long n = Math.min(WINDOW, e.size() - off);
+      // mapped and unmapped window by window: at most `window` bytes of the file are mapped besides the target
+      for (long off = 0; off < e.size(); off += window) {
+        long n = Math.min(window, e.size() - off);
         try (Arena mapping = Arena.ofConfined()) {
           MemorySegment.copy(channel.map(FileChannel.MapMode.READ_ONLY, e.dataOffset() + off, n, mapping), 0,
               target, off, n);
