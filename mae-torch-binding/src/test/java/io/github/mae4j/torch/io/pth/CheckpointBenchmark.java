@@ -29,6 +29,19 @@ public final class CheckpointBenchmark {
         MaeCheckpoint.save(model, file);
         System.out.printf("write: %.2f s, %.2f GB%n", (System.nanoTime() - t1) / 1e9, Files.size(file) / 1e9);
       }
+    } else if (args[0].equals("loop")) {
+      // read + write + close N times: RSS must stay flat (no native handles left to the GC)
+      Path out = Files.createTempFile("mae4j-loop", ".pth");
+      for (int i = 0; i <= Integer.parseInt(args[2]); i++) {
+        Object tree = TorchCheckpoint.read(file);
+        TorchCheckpoint.write(out, (Map<?, ?>) tree);
+        TorchCheckpoint.closeTensors(tree);
+        if (i % 500 == 0) {
+          System.out.println(i + " " + Files.readAllLines(Path.of("/proc/self/status")).stream()
+              .filter(l -> l.startsWith("VmRSS")).findFirst().orElse("?"));
+        }
+      }
+      Files.delete(out);
     } else if (args[0].equals("write-5gb")) {
       // five 1 GB tensors filled with i + 1: entries past the 4 GiB mark need zip64 offsets
       Map<String, Tensor> sd = new LinkedHashMap<>();
