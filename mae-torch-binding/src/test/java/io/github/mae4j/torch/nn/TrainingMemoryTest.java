@@ -17,7 +17,13 @@ import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
-/** 1,000 training steps (forward, backward, AdamW), each in a PointerScope: resident memory stays flat. */
+/**
+ * 1,000 training steps (forward, backward, AdamW), each in a PointerScope: resident memory stays flat.
+ *
+ * <p>Seen on 2026-11-23: with the default heap, RSS grew ~14 MiB between steps 200 and 1000, linearly; with
+ * {@code -Xmn4m} it grew 0.3 MiB. The growth is the Java young generation filling with small wrapper objects
+ * before its first collection, not native memory.
+ */
 class TrainingMemoryTest {
 
   static long rssKib() throws IOException {
@@ -46,6 +52,7 @@ class TrainingMemoryTest {
       // a fixed small dataset: 8 images, so the loss must fall as the model memorizes it
       Tensor data = torch.rand(new long[] {8, 3, 16, 16}, new GeneratorOptional(torch.createCPUGenerator(3)));
       long rssAt200 = 0;
+      long rssAt600 = 0;
       float firstLoss = 0;
       float lastLoss = 0;
       for (int step = 1; step <= 1000; step++) {
@@ -64,11 +71,13 @@ class TrainingMemoryTest {
         }
         if (step == 200) {
           rssAt200 = rssKib();
+        } else if (step == 600) {
+          rssAt600 = rssKib();
         }
       }
       long growthKib = rssKib() - rssAt200;
-      System.out.printf("RSS at step 200: %d MiB, growth to step 1000: %d KiB; loss %.4f -> %.4f%n",
-          rssAt200 / 1024, growthKib, firstLoss, lastLoss);
+      System.out.printf("RSS at step 200: %d MiB, growth to step 600: %d KiB, to step 1000: %d KiB;"
+          + " loss %.4f -> %.4f%n", rssAt200 / 1024, rssAt600 - rssAt200, growthKib, firstLoss, lastLoss);
       assertThat(growthKib).isLessThan(64 * 1024);
       assertThat(lastLoss).isLessThan(firstLoss * 0.9f);
     }
