@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Writes the bicubic parity fixture for BicubicTest from torch.nn.functional.interpolate.
+"""Writes the bicubic parity fixture for BicubicTest from torch.nn.functional.interpolate and PIL.
 
 Run from the repository root (Debian python3-torch): /usr/bin/python3 tools/bicubic_fixture.py
 Output: mae-torch-binding/src/test/resources/io/github/mae4j/torch/data/bicubic_fixture.txt
@@ -7,7 +7,9 @@ Format: one case per block: "case <name> <antialias 0/1> <inH> <inW> <outH> <out
 (one line, row-major), then the output values (one line).
 """
 import os
+import numpy as np
 import torch
+from PIL import Image
 import torch.nn.functional as F
 
 OUT = "mae-torch-binding/src/test/resources/io/github/mae4j/torch/data/bicubic_fixture.txt"
@@ -27,6 +29,13 @@ with open(OUT, "w") as f:
     for name, aa, oh, ow in cases:
         y = F.interpolate(x, size=(oh, ow), mode="bicubic", align_corners=False, antialias=aa)
         f.write("case %s %d %d %d %d %d\n" % (name, int(aa), 7, 9, oh, ow))
+        f.write(" ".join("%.10f" % v for v in x.flatten().tolist()) + "\n")
+        f.write(" ".join("%.10f" % v for v in y.flatten().tolist()) + "\n")
+    # PIL on a float ('F') image: Image.resize(BICUBIC) is the antialiased a = -0.5 filter
+    img = Image.fromarray(x[0, 0].numpy().astype(np.float32), mode="F")
+    for name, oh, ow in [("pil_down", 4, 5), ("pil_up", 13, 17), ("pil_mixed", 11, 5)]:
+        y = np.asarray(img.resize((ow, oh), Image.BICUBIC), dtype=np.float64)
+        f.write("case %s %d %d %d %d %d\n" % (name, 1, 7, 9, oh, ow))
         f.write(" ".join("%.10f" % v for v in x.flatten().tolist()) + "\n")
         f.write(" ".join("%.10f" % v for v in y.flatten().tolist()) + "\n")
 print("wrote", OUT)

@@ -38,6 +38,9 @@ def check(path, model_kind, key):
             opt = torch.optim.AdamW(model.parameters(), lr=1e-3)
             opt.load_state_dict(obj["optimizer"])
             result["optimizer_loaded"] = len(opt.state)
+            model(ref.probe_input()).square().mean().backward()
+            opt.step()  # the restored moments must fit the parameters
+            result["optimizer_steps"] = [float(s["step"]) for s in opt.state.values()][:1]
     return result
 
 

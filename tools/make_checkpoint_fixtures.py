@@ -186,6 +186,10 @@ def main():
     save("views.pth", views(), expected)
     save("dtypes.pth", dtypes(), expected)
     save("training.pth", training(), expected)
+    # protocol 4 (FRAME, SHORT_BINUNICODE, MEMOIZE, STACK_GLOBAL), which torch.save(pickle_protocol=4) writes
+    p4 = dict(views())
+    p4.update({"nested": [(1, "two", 3.0), {"k": [None, False]}], "huge": -(2 ** 80), "name": "é" * 300})
+    save("protocol4.pth", p4, expected, pickle_protocol=4)
     # the same file re-zipped with deflate, as a user's archiver might
     with zipfile.ZipFile(os.path.join(OUT, "mae_encoder.pth")) as src:
         write_zip(os.path.join(OUT, "deflated.pth"), {n: src.read(n) for n in src.namelist()}, zipfile.ZIP_DEFLATED)

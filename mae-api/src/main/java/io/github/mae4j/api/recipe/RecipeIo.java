@@ -25,6 +25,7 @@ public final class RecipeIo {
               YAMLFactory.builder()
                   .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                   .disable(YAMLGenerator.Feature.USE_NATIVE_TYPE_ID)
+                  .disable(YAMLGenerator.Feature.SPLIT_LINES)
                   .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
                   .build());
 

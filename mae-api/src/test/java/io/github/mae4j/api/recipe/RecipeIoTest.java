@@ -72,6 +72,17 @@ class RecipeIoTest {
   }
 
   @Test
+  void fromYaml_handWrittenNumbers_parse() {
+    String yaml = "kind: finetune\nbaseLearningRate: 1e-3\nminLearningRate: 1.0e-6\nlayerDecay: .75\n";
+
+    FinetuneRecipe recipe = RecipeIo.fromYaml(yaml, FinetuneRecipe.class);
+
+    assertThat(recipe.getBaseLearningRate()).isEqualTo(1e-3);
+    assertThat(recipe.getMinLearningRate()).isEqualTo(1e-6);
+    assertThat(recipe.getLayerDecay()).isEqualTo(0.75);
+  }
+
+  @Test
   void fromJson_unknownField_refusedNamingIt() {
     assertThatThrownBy(() -> RecipeIo.fromJson("{\"kind\":\"pretrain\",\"epochz\":3}"))
         .isInstanceOf(IllegalArgumentException.class)

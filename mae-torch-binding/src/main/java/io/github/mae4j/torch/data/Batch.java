@@ -11,7 +11,9 @@ import org.bytedeco.pytorch.Tensor;
  * N images assembled off-heap as float32 NCHW, their labels and dataset indices.
  *
  * <p>{@link #images()} shares the memory with libtorch without copying; the memory is freed when this batch is
- * closed and no tensor or view of the images is alive any more (libtorch's deleter closes the arena). Close every
+ * closed and no tensor or view of the images is alive any more (libtorch's deleter closes the arena). The tensor
+ * handle belongs to the batch: a {@code PointerScope} open when it was made does not free it, {@link #close()}
+ * does. Close every
  * batch (try-with-resources); closing twice is harmless; {@link #images()} after close throws.
  */
 public final class Batch implements AutoCloseable {
@@ -47,7 +49,11 @@ public final class Batch implements AutoCloseable {
       throw new IllegalStateException("batch " + number + " of epoch " + epoch + " is closed");
     }
     if (tensor == null) {
-      tensor = OffHeapTensors.wrapFloats(arena, data, shape);
+      Tensor t = OffHeapTensors.wrapFloats(arena, data, shape);
+      // an enclosing PointerScope (one per training step) would free the handle at its end, and with it our
+      // memory, while this batch is still open: hold an extra reference; close() deallocates for good
+      t.retainReference();
+      tensor = t;
     }
     return tensor;
   }
@@ -66,6 +72,15 @@ public final class Batch implements AutoCloseable {
   /** Labels, one per image (-1 where the dataset has none). */
   public long[] labels() {
     return labels.clone();
+  }
+
+  /**
+   * The labels as a new tensor (copied: N values).
+   *
+   * <p>→ labels [N] int64, CPU
+   */
+  public Tensor labelTensor() {
+    return io.github.mae4j.torch.internal.TensorData.fromLongs(labels, labels.length);
   }
 
   /** Dataset indices of the images (a skipped sample's replacement shows its own index). */
@@ -102,7 +117,9 @@ public final class Batch implements AutoCloseable {
     Tensor t = tensor;
     tensor = null;
     if (t != null) {
-      t.close(); // drops our reference; the deleter closes the arena once libtorch frees the storage
+      // frees our handle (whatever scopes still list it); libtorch's deleter closes the arena once no other
+      // tensor or view shares the storage
+      t.deallocate();
     } else {
       arena.close();
     }

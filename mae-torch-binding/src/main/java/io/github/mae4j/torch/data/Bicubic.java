@@ -88,7 +88,7 @@ public final class Bicubic {
         for (int o = 0; o < outW; o++) {
           int base = o * cx.taps;
           float s = 0;
-          for (int k = 0; k < cx.taps; k++) {
+          for (int k = 0, n = cx.count[o]; k < n; k++) {
             s += cx.weights[base + k] * src[row + cx.index[base + k]];
           }
           tmp[trow + o] = s;
@@ -98,7 +98,7 @@ public final class Bicubic {
       for (int o = 0; o < outH; o++) {
         int base = o * cy.taps;
         int orow = outPlane + o * outW;
-        for (int k = 0; k < cy.taps; k++) {
+        for (int k = 0, n = cy.count[o]; k < n; k++) {
           float wgt = cy.weights[base + k];
           if (wgt == 0f) {
             continue;
@@ -125,8 +125,11 @@ public final class Bicubic {
     return 0;
   }
 
-  /** Taps per output pixel: index[o·taps + k] (input position in the crop) and its weight. */
-  record Coefficients(int taps, int[] index, float[] weights) {}
+  /**
+   * Taps per output pixel o: {@code count[o]} inputs, {@code index[o·taps + k]} (input position in the crop) with
+   * weight {@code weights[o·taps + k]}; entries past count are padding.
+   */
+  record Coefficients(int taps, int[] count, int[] index, float[] weights) {}
 
   Coefficients coefficients(int in, int out) {
     double scale = (double) in / out;
@@ -137,6 +140,7 @@ public final class Bicubic {
     double filterScale = Math.max(scale, 1.0);
     double support = 2.0 * filterScale;
     int taps = (int) Math.ceil(support) * 2 + 1;
+    int[] count = new int[out];
     int[] index = new int[out * taps];
     float[] weights = new float[out * taps];
     double[] w = new double[taps];
@@ -144,7 +148,8 @@ public final class Bicubic {
       double center = (o + 0.5) * scale;
       int min = Math.max((int) (center - support + 0.5), 0); // truncation, as PIL; clamped to 0 anyway
       int max = Math.min((int) (center + support + 0.5), in);
-      int n = Math.min(max - min, taps);
+      int n = Math.max(0, Math.min(max - min, taps));
+      count[o] = n;
       double sum = 0;
       for (int k = 0; k < n; k++) {
         w[k] = kernel((min + k - center + 0.5) / filterScale);
@@ -155,11 +160,13 @@ public final class Bicubic {
         weights[o * taps + k] = k < n && sum != 0 ? (float) (w[k] / sum) : 0f;
       }
     }
-    return new Coefficients(taps, index, weights);
+    return new Coefficients(taps, count, index, weights);
   }
 
   private Coefficients replicated(int in, int out, double scale) {
     int taps = 4;
+    int[] count = new int[out];
+    java.util.Arrays.fill(count, taps);
     int[] index = new int[out * taps];
     float[] weights = new float[out * taps];
     for (int o = 0; o < out; o++) {
@@ -171,6 +178,6 @@ public final class Bicubic {
         weights[o * taps + k] = (float) kernel(t + 1 - k);
       }
     }
-    return new Coefficients(taps, index, weights);
+    return new Coefficients(taps, count, index, weights);
   }
 }

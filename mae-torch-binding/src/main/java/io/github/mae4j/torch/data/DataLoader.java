@@ -2,7 +2,6 @@ package io.github.mae4j.torch.data;
 
 import java.util.List;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,7 +41,7 @@ public final class DataLoader implements AutoCloseable {
   private final int workers;
   private final long seed;
   private final boolean dropLast;
-  private final boolean shuffle;
+  private final EpochOrder order;
   private final int prefetch;
   private final BatchAssembler assembler;
   private final ExecutorService pool;
@@ -55,7 +54,7 @@ public final class DataLoader implements AutoCloseable {
     this.workers = b.workers;
     this.seed = b.seed;
     this.dropLast = b.dropLast;
-    this.shuffle = b.shuffle;
+    this.order = new EpochOrder(b.dataset.size(), b.shuffle, b.seed, b.rank, b.worldSize);
     this.prefetch = Math.max(b.prefetch, b.workers);
     this.assembler = new BatchAssembler(dataset, b.transform, seed, b.maxAttempts);
     String prefix = "mae4j-data-" + LOADERS.incrementAndGet() + "-";
@@ -81,39 +80,43 @@ public final class DataLoader implements AutoCloseable {
    * @throws IllegalStateException after {@link #close()}
    */
   public EpochIterator epoch(int epoch) {
+    return epoch(epoch, 0);
+  }
+
+  /**
+   * The batches of one epoch from batch {@code startBatch} on (to resume mid-epoch: the batches are those an
+   * uninterrupted epoch would give from there).
+   *
+   * @throws IllegalArgumentException when epoch is negative or startBatch outside [0, batchesPerEpoch]
+   * @throws IllegalStateException after {@link #close()}
+   */
+  public EpochIterator epoch(int epoch, int startBatch) {
     if (epoch < 0) {
       throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
+    }
+    if (startBatch < 0 || startBatch > batchesPerEpoch()) {
+      throw new IllegalArgumentException(
+          "startBatch must be in [0, " + batchesPerEpoch() + "], got " + startBatch);
     }
     if (closed) {
       throw new IllegalStateException("data loader is closed");
     }
-    EpochIterator it = new EpochIterator(this, epoch, order(epoch));
+    EpochIterator it = new EpochIterator(this, epoch, order(epoch), startBatch);
     open.add(it);
     return it;
   }
 
-  /** The dataset indices of epoch {@code epoch} in the order they are batched (before any skip). */
+  /**
+   * The dataset indices this loader batches in epoch {@code epoch}, in order (before any skip): the seeded
+   * shuffle of the whole dataset, then this process's shard when {@link Builder#shard} was set.
+   */
   public int[] order(int epoch) {
-    int n = dataset.size();
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    if (shuffle) {
-      SplittableRandom rng = new SplittableRandom(Seeds.mix(seed, 0x5EED0F5L, epoch));
-      for (int i = n - 1; i > 0; i--) {
-        int j = rng.nextInt(i + 1);
-        int t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-      }
-    }
-    return order;
+    return order.of(epoch);
   }
 
-  /** Batches per epoch: {@code size / batchSize}, rounded down with dropLast, up without. */
+  /** Batches per epoch: {@code samples / batchSize}, rounded down with dropLast, up without (samples of the shard). */
   public int batchesPerEpoch() {
-    int n = dataset.size();
+    int n = order.shardSize();
     return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
   }
 
@@ -195,6 +198,8 @@ public final class DataLoader implements AutoCloseable {
     private boolean shuffle = true;
     private int prefetch = 2;
     private int maxAttempts = 32;
+    private int rank;
+    private int worldSize = 1;
     private Transform transform = Transform.identity();
 
     private Builder(ImageDataset dataset) {
@@ -231,6 +236,17 @@ public final class DataLoader implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Visit only this process's share of each epoch (distributed training): every process shuffles the same
+     * way, then rank r takes positions r, r + worldSize, … (as torch's DistributedSampler). Default (0, 1).
+     */
+    public Builder shard(int rank, int worldSize) {
+      new EpochOrder(1, false, 0, rank, worldSize); // validates
+      this.rank = rank;
+      this.worldSize = worldSize;
+      return this;
+    }
+
     /** Batches made ahead of the consumer (default 2; raised to the worker count). */
     public Builder prefetch(int v) {
       prefetch = positive("prefetch", v);
@@ -258,9 +274,17 @@ public final class DataLoader implements AutoCloseable {
       if (dataset.size() < 1) {
         throw new IllegalArgumentException("dataset " + dataset + " is empty");
       }
-      if (dropLast && dataset.size() < batchSize) {
-        throw new IllegalArgumentException("dataset has " + dataset.size() + " images, fewer than batchSize "
-            + batchSize + ": with dropLast an epoch would have no batch");
+      Normalization n = switch (transform) {
+        case PretrainTransform p -> p.normalization();
+        case EvalTransform e -> e.normalization();
+        case Normalization plain -> plain;
+        default -> Normalization.none();
+      };
+      n.checkChannels(dataset.channels()); // before any work starts
+      int perShard = (dataset.size() + worldSize - 1) / worldSize;
+      if (dropLast && perShard < batchSize) {
+        throw new IllegalArgumentException("dataset has " + perShard + " images" + (worldSize > 1 ? " per shard" : "")
+            + ", fewer than batchSize " + batchSize + ": with dropLast an epoch would have no batch");
       }
       return new DataLoader(this);
     }

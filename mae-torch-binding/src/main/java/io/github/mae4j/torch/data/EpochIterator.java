@@ -25,11 +25,13 @@ public final class EpochIterator implements Iterator<Batch>, AutoCloseable {
   private int taken;
   private boolean closed;
 
-  EpochIterator(DataLoader loader, int epoch, int[] order) {
+  EpochIterator(DataLoader loader, int epoch, int[] order, int startBatch) {
     this.loader = loader;
     this.epoch = epoch;
     this.order = order;
     this.batches = loader.batchesPerEpoch();
+    this.submitted = startBatch;
+    this.taken = startBatch;
     fill();
   }
 
@@ -54,13 +56,17 @@ public final class EpochIterator implements Iterator<Batch>, AutoCloseable {
    * @throws NoSuchElementException when the epoch is over or this iterator is closed
    */
   @Override
-  public synchronized Batch next() {
-    if (!hasNext()) {
-      throw new NoSuchElementException(closed ? "epoch iterator is closed" : "epoch " + epoch + " is over");
+  public Batch next() {
+    Pending p;
+    synchronized (this) {
+      if (!hasNext()) {
+        throw new NoSuchElementException(closed ? "epoch iterator is closed" : "epoch " + epoch + " is over");
+      }
+      p = inFlight.poll();
+      taken++;
+      fill();
     }
-    Pending p = inFlight.poll();
-    taken++;
-    fill();
+    // wait without holding the lock, so close() from another thread does not wait for this batch
     Batch b;
     try {
       b = p.future().get();
@@ -75,8 +81,10 @@ public final class EpochIterator implements Iterator<Batch>, AutoCloseable {
       throw new IllegalStateException("batch " + p.slot().number + " of epoch " + epoch + " was discarded");
     }
     p.slot().claim();
-    if (taken == batches) {
-      close();
+    synchronized (this) {
+      if (taken == batches) {
+        close();
+      }
     }
     return b;
   }

@@ -26,7 +26,7 @@ final class ImageDecoder {
    * Decodes the first image of {@code file}.
    *
    * @throws IOException naming the file when it cannot be read, is not an image ImageIO knows, is corrupt or
-   *     truncated, or is a CMYK/YCCK JPEG (unsupported by the JDK's decoder)
+   *     truncated, or uses a color model the JDK's decoder does not support
    */
   static BufferedImage decode(Path file) throws IOException {
     try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
@@ -53,7 +53,7 @@ final class ImageDecoder {
         }
         String msg = String.valueOf(e.getMessage());
         throw new IOException("cannot decode " + file + ": " + msg
-            + (msg.contains("Unsupported Image Type") ? " (a CMYK/YCCK JPEG? javax.imageio cannot read those)"
+            + (msg.contains("Unsupported Image Type") ? " (a color model javax.imageio does not support)"
                 : ""), e);
       } finally {
         reader.dispose();

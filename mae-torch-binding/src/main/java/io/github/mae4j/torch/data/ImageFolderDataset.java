@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,12 +19,14 @@ import java.util.stream.Stream;
  *
  * <p>Labels follow torchvision's {@code ImageFolder}: when sub-folders of the root hold images, each such
  * sub-folder is a class, classes are the folder names sorted, and a class's images are all images below its
- * folder; images lying directly in the root are then ignored (with a warning). When no sub-folder holds images,
+ * folder (symbolic links followed); images lying directly in the root are then ignored (with a warning). When no sub-folder holds images,
  * the root's images are unlabeled (label -1). Files are sorted by path, so indices are stable.
  *
  * <p>Images of any size and of any ImageIO color model are accepted and converted to {@code channels} as
- * {@link ChannelConversion} describes. A file ImageIO cannot decode (corrupt, truncated, CMYK JPEG) makes
- * {@link #read} throw an {@link IOException} naming the path; the loader skips it.
+ * {@link ChannelConversion} describes; CMYK JPEGs decode with the JDK 25 JPEG reader this project runs on
+ * (checked in {@code ImageFolderDatasetTest}) and go through the sRGB conversion. A file ImageIO cannot decode (corrupt, truncated, a
+ * color model it does not know) makes {@link #read} throw an {@link IOException} naming the path; the loader
+ * skips it.
  */
 public final class ImageFolderDataset implements ImageDataset {
   private static final System.Logger LOG = System.getLogger(ImageFolderDataset.class.getName());
@@ -89,7 +92,7 @@ public final class ImageFolderDataset implements ImageDataset {
   }
 
   private static List<Path> imagesBelow(Path dir) throws IOException {
-    try (Stream<Path> s = Files.walk(dir)) {
+    try (Stream<Path> s = Files.walk(dir, FileVisitOption.FOLLOW_LINKS)) {
       return s.filter(ImageFolderDataset::isImage).sorted().toList();
     } catch (UncheckedIOException e) {
       throw e.getCause();

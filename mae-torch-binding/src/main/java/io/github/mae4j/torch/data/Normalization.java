@@ -43,6 +43,11 @@ public record Normalization(double[] mean, double[] std) implements Transform {
     return new Normalization(mean, std);
   }
 
+  /** The statistics of a recipe's normalization. */
+  public static Normalization from(io.github.mae4j.api.recipe.Normalization recipe) {
+    return new Normalization(recipe.getMean(), recipe.getStd());
+  }
+
   /**
    * Estimates per-channel mean and std over {@code samples} images spread evenly over the dataset (all when
    * samples ≥ size), unaugmented; unreadable images are passed over.

@@ -211,12 +211,12 @@ public final class MaskedAutoencoder implements AutoCloseable {
   /** Number of trainable parameter values. */
   public long parameterCount() {
     ensureOpen();
+    ParameterGroups groups = parameterGroups();
     long total = 0;
-    for (NamedParameter p : parameterGroups().decay()) {
-      total += p.tensor().numel();
-    }
-    for (NamedParameter p : parameterGroups().noDecay()) {
-      total += p.tensor().numel();
+    for (List<NamedParameter> list : List.of(groups.decay(), groups.noDecay())) {
+      for (NamedParameter p : list) {
+        total += p.tensor().numel();
+      }
     }
     return total;
   }

@@ -115,7 +115,8 @@ class BicubicTest {
     return v;
   }
 
-  /** Reference: torch.nn.functional.interpolate(mode="bicubic", align_corners=False[, antialias=True]). */
+  /** References: torch.nn.functional.interpolate(mode="bicubic", align_corners=False[, antialias=True]) and PIL
+   * Image.resize(BICUBIC) on a float image, from tools/bicubic_fixture.py. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("torchCases")
   void resize_matchesTorchInterpolate(String name, boolean antialias, int[] dims, float[] in, float[] expected) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.mae4j.torch.Torch;
 import io.github.mae4j.torch.internal.OffHeapTensors;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -87,7 +88,7 @@ class DataLoaderTest {
       try (Batch b = it.next()) {
         Tensor t = b.images();
         // temporaries (views) share the storage: free them with a scope, as a training step does
-        try (PointerScope scope = new PointerScope()) {
+        try (PointerScope _ = new PointerScope()) {
           assertThat(t.sizes().vec().get()).containsExactly(4, 1, 2, 3);
         assertThat(t.data_ptr().address()).isEqualTo(b.imageData().address());
         for (int n = 0; n < 4; n++) {
@@ -96,11 +97,31 @@ class DataLoaderTest {
         }
         assertThat(t.sum().item_double()).isCloseTo(4 * 6 * 1.5 + 4 * 1.5, org.assertj.core.data.Offset.offset(1e-4));
         assertThat(b.labels()).containsExactly(0, 1, 2, 3);
+        assertThat(io.github.mae4j.torch.internal.TensorData.toLongArray(b.labelTensor())).containsExactly(0, 1, 2, 3);
         assertThat(b.indices()).containsExactly(0, 1, 2, 3);
         assertThat(OffHeapTensors.liveCount()).isEqualTo(live + 1);
         }
       }
       assertThat(OffHeapTensors.liveCount()).as("deleter closed the arena").isEqualTo(live);
+    }
+  }
+
+  @Test
+  void images_madeInsideAPointerScope_outliveTheScopeUntilBatchClose() {
+    Torch.load();
+    int live = OffHeapTensors.liveCount();
+    try (DataLoader loader = DataLoader.builder(new Numbered(4, Set.of())).batchSize(2).shuffle(false).build();
+        EpochIterator it = loader.epoch(0)) {
+      Batch b = it.next();
+      try (PointerScope _ = new PointerScope()) {
+        assertThat(b.images().sum().item_float()).isCloseTo(1.5f + 7.5f, org.assertj.core.data.Offset.offset(1e-4f));
+      }
+      try (PointerScope _ = new PointerScope()) {
+        assertThat(b.images().get(1).get(0).get(0).get(0).item_float()).isEqualTo(1f);
+        assertThat(OffHeapTensors.liveCount()).isEqualTo(live + 1);
+      }
+      b.close();
+      assertThat(OffHeapTensors.liveCount()).isEqualTo(live);
     }
   }
 
@@ -138,6 +159,78 @@ class DataLoaderTest {
       assertThat(idx4.get(i)).isEqualTo(idx1.get(i));
     }
     assertThat(idx1.get(4)).hasSize(4); // last partial batch kept without dropLast
+  }
+
+  @Test
+  void epoch_withUnreadableSamples_oneOrFourWorkers_chooseTheSameReplacements() {
+    ImageDataset ds = new Numbered(40, Set.of(3, 4, 17, 30, 31, 32));
+    List<int[]> idx1 = new ArrayList<>();
+    List<int[]> idx4 = new ArrayList<>();
+    List<float[]> one;
+    List<float[]> four;
+    try (DataLoader l = DataLoader.builder(ds).batchSize(6).workers(1).seed(9).build()) {
+      one = drain(l, 2, idx1);
+      assertThat(l.skippedCount()).isEqualTo(6);
+    }
+    try (DataLoader l = DataLoader.builder(ds).batchSize(6).workers(4).prefetch(6).seed(9).build()) {
+      four = drain(l, 2, idx4);
+    }
+    assertThat(idx4).hasSize(idx1.size());
+    for (int i = 0; i < idx1.size(); i++) {
+      assertThat(idx4.get(i)).isEqualTo(idx1.get(i));
+      assertThat(four.get(i)).isEqualTo(one.get(i));
+      assertThat(idx1.get(i)).doesNotContain(3, 4, 17, 30, 31, 32);
+    }
+  }
+
+  @Test
+  void epoch_startBatch_resumesWithTheSameBatches() {
+    ImageDataset ds = SyntheticDataset.of(20, 12, 1, 2);
+    Transform t = PretrainTransform.randomResizedCrop(8).hflip();
+    try (DataLoader l = DataLoader.builder(ds).batchSize(4).seed(5).transform(t).build()) {
+      List<int[]> all = new ArrayList<>();
+      List<float[]> full = drain(l, 3, all);
+      List<int[]> tail = new ArrayList<>();
+      List<float[]> resumed = new ArrayList<>();
+      try (EpochIterator it = l.epoch(3, 2)) {
+        while (it.hasNext()) {
+          try (Batch b = it.next()) {
+            assertThat(b.number()).isEqualTo(2 + tail.size());
+            tail.add(b.indices());
+            float[] v = new float[(int) (b.imageData().byteSize() / 4)];
+            MemorySegment.copy(b.imageData(), ValueLayout.JAVA_FLOAT, 0, v, 0, v.length);
+            resumed.add(v);
+          }
+        }
+      }
+      assertThat(tail).hasSize(3);
+      for (int i = 0; i < 3; i++) {
+        assertThat(tail.get(i)).isEqualTo(all.get(i + 2));
+        assertThat(resumed.get(i)).isEqualTo(full.get(i + 2));
+      }
+      assertThatThrownBy(() -> l.epoch(0, 6)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("[0, 5]");
+    }
+  }
+
+  @Test
+  void shard_ranksSplitTheSameShuffleWithoutOverlap() {
+    ImageDataset ds = new Numbered(12, Set.of());
+    int[][] shards = new int[3][];
+    for (int r = 0; r < 3; r++) {
+      try (DataLoader l = DataLoader.builder(ds).seed(4).shard(r, 3).batchSize(2).build()) {
+        shards[r] = l.order(1);
+        assertThat(l.batchesPerEpoch()).isEqualTo(2);
+      }
+    }
+    int[] all = java.util.stream.Stream.of(shards).flatMapToInt(Arrays::stream).sorted().toArray();
+    assertThat(all).isEqualTo(java.util.stream.IntStream.range(0, 12).toArray());
+    try (DataLoader whole = DataLoader.builder(ds).seed(4).build()) {
+      int[] full = whole.order(1);
+      assertThat(shards[1]).containsExactly(full[1], full[4], full[7], full[10]);
+    }
+    assertThatThrownBy(() -> DataLoader.builder(ds).shard(3, 3)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("rank 3");
   }
 
   @Test
@@ -232,6 +325,9 @@ class DataLoaderTest {
         .hasMessageContaining("batchSize");
     assertThatThrownBy(() -> DataLoader.builder(ds).batchSize(4).dropLast(true).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fewer than batchSize 4");
+    assertThatThrownBy(() -> DataLoader.builder(ds)
+        .transform(PretrainTransform.randomResizedCrop(8).normalize(Normalization.imagenet())).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3 channels but the images have 1");
   }
 
   @Test

@@ -104,6 +104,24 @@ class ImageFolderDatasetTest {
     assertThat(s.at(0, 0, 0)).isCloseTo(0.2f, within(1e-6f));
   }
 
+  /**
+   * cmyk.jpg: an 8×8 pure-red CMYK JPEG (C 0, M 255, Y 255, K 0) written by PIL (tools/cmyk_fixture.py). JDK 25's JPEG
+   * reader decodes it; the pixels come out red through the sRGB conversion.
+   */
+  @Test
+  void read_cmykJpeg_decodesToRgbAndGray() throws IOException {
+    Path file = root.resolve("cmyk.jpg");
+    try (var in = ImageFolderDatasetTest.class.getResourceAsStream("cmyk.jpg")) {
+      Files.copy(in, file);
+    }
+    Sample rgb = ImageFolderDataset.open(root, 3).read(0);
+    assertThat(rgb.at(0, 3, 3)).isCloseTo(1f, within(0.02f));
+    assertThat(rgb.at(1, 3, 3)).isCloseTo(0f, within(0.02f));
+    assertThat(rgb.at(2, 3, 3)).isCloseTo(0f, within(0.02f));
+    Sample gray = ImageFolderDataset.open(root, 1).read(0);
+    assertThat(gray.at(0, 3, 3)).isCloseTo(0.299f, within(0.02f));
+  }
+
   @Test
   void open_emptyFolder_namesThePath() throws IOException {
     Files.createDirectories(root.resolve("sub"));

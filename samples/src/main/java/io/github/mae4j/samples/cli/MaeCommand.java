@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       InfoCommand.class,
+      RecipesCommand.class,
       PretrainCommand.class,
       ResumeCommand.class,
       ReconstructCommand.class,

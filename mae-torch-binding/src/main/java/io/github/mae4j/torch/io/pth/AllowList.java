@@ -3,6 +3,7 @@ package io.github.mae4j.torch.io.pth;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The only pickle globals a checkpoint may name. Everything else — {@code os.system}, {@code builtins.eval},
@@ -30,7 +31,7 @@ public final class AllowList {
   }
 
   /** An allowed global as it sits on the pickle stack. */
-  record Global(String qualifiedName, Kind kind, StorageType storage) {
+  record Global(String qualifiedName, Kind kind, @Nullable StorageType storage) {
     @Override
     public String toString() {
       return qualifiedName;
@@ -83,6 +84,6 @@ public final class AllowList {
   }
 
   private static void put(Map<String, Global> m, String qualified, Kind kind) {
-    m.put(qualified, new Global(qualified, kind, StorageType.FLOAT));
+    m.put(qualified, new Global(qualified, kind, null));
   }
 }

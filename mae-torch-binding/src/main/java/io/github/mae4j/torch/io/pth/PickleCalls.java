@@ -33,7 +33,8 @@ final class PickleCalls {
       }
       case SET, FROZENSET -> {
         arity(g, args, 0, 1);
-        LinkedHashSet<@Nullable Object> s = new LinkedHashSet<>(args.isEmpty() ? List.of() : sequence(g, args.getFirst()));
+        LinkedHashSet<@Nullable Object> s = new LinkedHashSet<>();
+        PickleKeys.addKeys(s, args.isEmpty() ? List.of() : sequence(g, args.getFirst()));
         yield g.kind() == Kind.SET ? s : Collections.unmodifiableSet(s);
       }
       case CODECS_ENCODE -> {
@@ -87,12 +88,12 @@ final class PickleCalls {
   /** {@code BINPERSID}: {@code ('storage', torch.XStorage, key, location, numel)}. */
   static StorageRef persistentLoad(@Nullable Object pid) throws CheckpointFormatException {
     if (pid instanceof List<?> t && t.size() == 5 && "storage".equals(t.get(0))
-        && t.get(1) instanceof Global g && g.kind() == Kind.STORAGE
+        && t.get(1) instanceof Global g && g.storage() != null
         && t.get(2) instanceof String key && t.get(3) instanceof String location && t.get(4) instanceof Long numel) {
       if (numel < 0) {
         throw new CheckpointFormatException("storage '" + key + "' has negative size " + numel);
       }
-      return new StorageRef(key, g.storage(), location, numel);
+      return new StorageRef(key, java.util.Objects.requireNonNull(g.storage()), location, numel);
     }
     throw new CheckpointFormatException("refusing persistent id " + describe(pid)
         + ": only ('storage', torch.<Type>Storage, key, location, numel) is read");

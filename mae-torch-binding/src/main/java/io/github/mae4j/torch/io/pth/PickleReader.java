@@ -42,7 +42,7 @@ final class PickleReader {
     PickleReader r = new PickleReader(pickle);
     try {
       return r.run();
-    } catch (java.nio.BufferUnderflowException | IndexOutOfBoundsException e) {
+    } catch (java.nio.BufferUnderflowException | IndexOutOfBoundsException | NumberFormatException e) {
       throw new CheckpointFormatException("truncated or malformed pickle at byte " + r.in.position(), e);
     } catch (ClassCastException e) {
       throw new CheckpointFormatException("malformed pickle at byte " + r.in.position() + ": " + e.getMessage(), e);
@@ -97,11 +97,11 @@ final class PickleReader {
         case 0x87 -> { Object c = pop(); Object b = pop(); Object a = pop(); push(tuple(items(a, b, c))); }
         case '}' -> push(new LinkedHashMap<>());
         case 'd' -> { Map<Object, @Nullable Object> m = new LinkedHashMap<>(); putAll(m, popMark()); push(m); }
-        case 's' -> { Object v = pop(); Object k = pop(); map(peek()).put(key(k), v); }
+        case 's' -> { Object v = pop(); Object k = pop(); map(peek()).put(PickleKeys.key(k), v); }
         case 'u' -> { List<@Nullable Object> kv = popMark(); putAll(map(peek()), kv); }
         case 0x8f -> push(new LinkedHashSet<>());
-        case 0x90 -> { List<@Nullable Object> vs = popMark(); set(peek()).addAll(vs); }
-        case 0x91 -> push(Collections.unmodifiableSet(new LinkedHashSet<>(popMark())));
+        case 0x90 -> { List<@Nullable Object> vs = popMark(); Set<@Nullable Object> s = set(peek()); PickleKeys.addKeys(s, vs); }
+        case 0x91 -> { Set<@Nullable Object> s = new LinkedHashSet<>(); PickleKeys.addKeys(s, popMark()); push(Collections.unmodifiableSet(s)); }
         case 'g' -> push(memoGet(Long.parseLong(line().trim())));
         case 'h' -> push(memoGet(in.get() & 0xff));
         case 'j' -> push(memoGet(in.getInt() & 0xffffffffL));
@@ -294,15 +294,8 @@ final class PickleReader {
       throw new CheckpointFormatException("malformed pickle: odd number of dict items (" + kv.size() + ")");
     }
     for (int i = 0; i < kv.size(); i += 2) {
-      m.put(key(kv.get(i)), kv.get(i + 1));
+      m.put(PickleKeys.key(kv.get(i)), kv.get(i + 1));
     }
   }
 
-  private static Object key(@Nullable Object k) throws CheckpointFormatException {
-    if (k instanceof String || k instanceof Long || k instanceof BigInteger || k instanceof Boolean
-        || k instanceof Double || k instanceof List<?>) {
-      return k;
-    }
-    throw new CheckpointFormatException("unsupported dict key " + PickleCalls.describe(k));
-  }
 }

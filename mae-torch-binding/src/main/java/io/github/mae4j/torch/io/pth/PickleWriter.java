@@ -120,7 +120,10 @@ final class PickleWriter {
       throw new IllegalArgumentException("cannot write a closed or undefined tensor");
     }
     StorageType type = StorageType.of(t.scalar_type());
-    Tensor data = t.detach().cpu().contiguous();
+    Tensor data;
+    try (Tensor detached = t.detach(); Tensor cpu = detached.cpu()) {
+      data = cpu.contiguous(); // intermediates closed now: a CPU copy of a CUDA tensor is not held until GC
+    }
     long[] size = new long[(int) data.dim()];
     for (int i = 0; i < size.length; i++) {
       size[i] = data.size(i);

@@ -105,7 +105,10 @@ final class TensorRebuilder implements AutoCloseable {
 
   private Tensor tensor(TensorRef t) throws IOException {
     Tensor storage = storage(t.storage());
-    Tensor view = storage.as_strided(t.size(), t.stride(), new LongOptional().put(t.offset()));
+    Tensor view;
+    try (LongOptional offset = new LongOptional().put(t.offset())) {
+      view = storage.as_strided(t.size(), t.stride(), offset);
+    }
     created.add(view);
     return view;
   }
@@ -133,7 +136,11 @@ final class TensorRebuilder implements AutoCloseable {
       throw new CheckpointFormatException("storage '" + ref.key() + "' holds " + entry.size() + " bytes, but "
           + ref.numel() + " " + ref.type().pickleName() + " elements need " + bytes);
     }
-    Tensor s = torch.empty(new long[] {ref.numel()}, new TensorOptions(ref.type().scalarType()), new MemoryFormatOptional());
+    Tensor s;
+    try (TensorOptions options = new TensorOptions(ref.type().scalarType());
+        MemoryFormatOptional format = new MemoryFormatOptional()) {
+      s = torch.empty(new long[] {ref.numel()}, options, format);
+    }
     storages.put(ref.key(), s);
     if (bytes > 0) {
       zip.copyTo(entry, MemorySegment.ofAddress(s.data_ptr().address()).reinterpret(bytes));

@@ -132,22 +132,23 @@ public final class TorchCheckpoint {
     if (!(tree instanceof Map<?, ?> top)) {
       throw new CheckpointFormatException("checkpoint holds " + PickleCalls.describe(tree) + ", not a dict");
     }
+    String name;
     Object chosen;
-    if (key != null) {
-      if (!top.containsKey(key)) {
-        throw new CheckpointFormatException("checkpoint has no key '" + key + "'; keys: " + top.keySet());
-      }
-      chosen = top.get(key);
-    } else if (!top.isEmpty() && top.values().stream().allMatch(v -> v instanceof TensorRef)) {
+    if (key == null && !top.isEmpty() && top.values().stream().allMatch(v -> v instanceof TensorRef)) {
+      name = "(the file itself)";
       chosen = top;
     } else {
-      String found = STATE_DICT_KEYS.stream().filter(top::containsKey).findFirst().orElseThrow(() ->
+      if (key != null && !top.containsKey(key)) {
+        throw new CheckpointFormatException("checkpoint has no key '" + key + "'; keys: " + top.keySet());
+      }
+      name = key != null ? key : STATE_DICT_KEYS.stream().filter(top::containsKey).findFirst().orElseThrow(() ->
           new CheckpointFormatException("checkpoint is not a state dict and has none of " + STATE_DICT_KEYS
               + "; keys: " + top.keySet()));
-      chosen = top.get(found);
+      chosen = top.get(name);
     }
     if (!(chosen instanceof Map<?, ?> sd)) {
-      throw new CheckpointFormatException("state dict '" + key + "' is " + PickleCalls.describe(chosen) + ", not a dict");
+      throw new CheckpointFormatException("checkpoint entry '" + name + "' is " + PickleCalls.describe(chosen)
+          + ", not a state dict");
     }
     for (Map.Entry<?, ?> e : sd.entrySet()) {
       if (!(e.getKey() instanceof String) || !(e.getValue() instanceof TensorRef)) {

@@ -29,22 +29,34 @@ final class ZipArchive implements AutoCloseable {
   private static final int EOCD64_LOCATOR = 0x07064b50;
   private static final int CENTRAL = 0x02014b50;
   private static final int LOCAL = 0x04034b50;
+  /** Bytes of a stored entry mapped at a time while copying. */
+  static final long DEFAULT_WINDOW = 64L << 20;
 
   private final Path path;
   private final FileChannel channel;
+  private final long window;
   private final Map<String, Entry> entries;
 
-  private ZipArchive(Path path, FileChannel channel) throws IOException {
+  private ZipArchive(Path path, FileChannel channel, long window) throws IOException {
     this.path = path;
     this.channel = channel;
+    this.window = window;
     this.entries = readCentralDirectory();
   }
 
   /** Opens {@code path} and reads its central directory. */
   static ZipArchive open(Path path) throws IOException {
+    return open(path, DEFAULT_WINDOW);
+  }
+
+  /** Opens {@code path}, copying stored entries through mappings of at most {@code window} bytes. */
+  static ZipArchive open(Path path, long window) throws IOException {
+    if (window <= 0) {
+      throw new IllegalArgumentException("window must be positive, got " + window);
+    }
     FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
     try {
-      return new ZipArchive(path, ch);
+      return new ZipArchive(path, ch, window);
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
@@ -74,13 +86,19 @@ final class ZipArchive implements AutoCloseable {
     if (e.size() == 0) {
       return;
     }
-    try (Arena mapping = Arena.ofConfined()) { // unmapped at once: the file's pages are not held twice
-      MemorySegment src = channel.map(FileChannel.MapMode.READ_ONLY, e.dataOffset(), e.compressedSize(), mapping);
-      if (e.method() == 0) {
-        MemorySegment.copy(src, 0, target, 0, e.size());
-      } else {
-        inflate(e, src, target);
+    if (e.method() == 0) {
+      // mapped and unmapped window by window: at most `window` bytes of the file are mapped besides the target
+      for (long off = 0; off < e.size(); off += window) {
+        long n = Math.min(window, e.size() - off);
+        try (Arena mapping = Arena.ofConfined()) {
+          MemorySegment.copy(channel.map(FileChannel.MapMode.READ_ONLY, e.dataOffset() + off, n, mapping), 0,
+              target, off, n);
+        }
       }
+      return;
+    }
+    try (Arena mapping = Arena.ofConfined()) {
+      inflate(e, channel.map(FileChannel.MapMode.READ_ONLY, e.dataOffset(), e.compressedSize(), mapping), target);
     }
   }
 

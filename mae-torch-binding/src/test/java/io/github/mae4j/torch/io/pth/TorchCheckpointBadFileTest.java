@@ -111,6 +111,19 @@ class TorchCheckpointBadFileTest {
   }
 
   @Test
+  void read_cyclicListAsDictKeyOrSetElement_isRejectedBeforeHashing() throws Exception {
+    // d = {}; l = []; l.append(l); d[(l,)] = 1  — hashing it would recurse without end
+    Path key = zip(pickle("}]q\u0000h\u0000a\u0085K\u0001s."));
+    assertThatThrownBy(() -> TorchCheckpoint.read(key))
+        .isInstanceOf(CheckpointFormatException.class)
+        .hasMessageContaining("unsupported tuple element in a dict key or set: ArrayList");
+    Path set = zip(pickle("\u008f(]q\u0000h\u0000a\u0090."));
+    assertThatThrownBy(() -> TorchCheckpoint.read(set))
+        .isInstanceOf(CheckpointFormatException.class)
+        .hasMessageContaining("unsupported dict key or set element ArrayList");
+  }
+
+  @Test
   void read_stringLongerThanPickle_isRejected() throws Exception {
     Path file = zip(pickle("X\u00ff\u00ff\u00ff\u0000abc."));
     assertThatThrownBy(() -> TorchCheckpoint.read(file))

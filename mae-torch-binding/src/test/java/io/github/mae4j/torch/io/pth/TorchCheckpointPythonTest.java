@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.mae4j.torch.Torch;
+import io.github.mae4j.torch.nn.MaskedAutoencoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,6 +30,8 @@ class TorchCheckpointPythonTest {
   private static final List<String> TREES = List.of("dtypes.pth", "views.pth", "training.pth");
   private static Path dir;
   private static JsonNode results;
+  private static final Map<String, double[]> JAVA_MODEL = new LinkedHashMap<>();
+  private static double[] JAVA_MOMENT_0 = new double[0];
 
   @BeforeAll
   static void writeAllAndAskPython() throws Exception {
@@ -48,6 +51,33 @@ class TorchCheckpointPythonTest {
       TorchCheckpoint.closeTensors(tree);
       specs.add(dir.resolve(fixture) + (MODEL_OF.containsKey(fixture) ? "=" + MODEL_OF.get(fixture) : ""));
     }
+    // the Java model's own state dict, saved whole and encoder-only, must load strictly into the reference modules
+    try (MaskedAutoencoder model = MaskedAutoencoder.create(MaeCheckpointTest.tiny(8), 11)) {
+      MaeCheckpoint.save(model, dir.resolve("java_full.pth"));
+      MaeCheckpoint.saveEncoder(model, dir.resolve("java_encoder.pth"));
+      Map<String, Tensor> sd = model.stateDict();
+      sd.forEach((k, v) -> JAVA_MODEL.put(k, Fixtures.doubles(v)));
+      sd.values().forEach(Tensor::close);
+    }
+    // an AdamW state built in Java, in PyTorch's layout, for the encoder fixture's parameters
+    Map<String, Object> training = new LinkedHashMap<>();
+    LinkedHashMap<String, Tensor> encoder = TorchCheckpoint.readStateDict(Fixtures.file("mae_encoder.pth"), null);
+    Map<Long, AdamWStateDict.Moments> moments = new LinkedHashMap<>();
+    List<Long> indices = new ArrayList<>();
+    for (Tensor t : encoder.values()) {
+      moments.put((long) indices.size(), new AdamWStateDict.Moments(3, t.mul(new org.bytedeco.pytorch.Scalar(0.5)),
+          t.mul(t)));
+      indices.add((long) indices.size());
+    }
+    training.put("model", new PyOrderedDict(encoder));
+    training.put("optimizer", AdamWStateDict.toStateDict(moments,
+        List.of(new AdamWStateDict.Group(1e-3, 0.9, 0.95, 1e-8, 0.05, indices, Map.of()))));
+    TorchCheckpoint.write(dir.resolve("java_optimizer.pth"), training);
+    JAVA_MOMENT_0 = Fixtures.doubles(moments.get(0L).expAvg());
+    TorchCheckpoint.closeTensors(training);
+    specs.add(dir.resolve("java_optimizer.pth") + "=encoder");
+    specs.add(dir.resolve("java_full.pth") + "=full");
+    specs.add(dir.resolve("java_encoder.pth") + "=encoder");
     results = PythonTorch.checkJavaCheckpoint(specs);
   }
 
@@ -97,6 +127,37 @@ class TorchCheckpointPythonTest {
     } else {
       assertThat(err.isNull()).as(err.toString()).isTrue();
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"java_full.pth", "java_encoder.pth"})
+  void save_javaModel_pytorchReferenceLoadsItStrictWithEveryValue(String file) {
+    JsonNode r = results.get(dir.resolve(file).toString());
+    assertThat(r.get("weights_only_error").isNull()).as(String.valueOf(r.get("weights_only_error"))).isTrue();
+    Map<String, double[]> expected = new LinkedHashMap<>(JAVA_MODEL);
+    if (file.equals("java_encoder.pth")) {
+      expected.keySet().removeIf(MaeCheckpoint::isDecoderKey);
+    }
+    List<String> names = new ArrayList<>();
+    r.get("tree").properties().forEach(e -> {
+      String name = e.getKey().substring("model/".length());
+      names.add(name);
+      assertThat(Fixtures.JSON.convertValue(e.getValue().get("values"), double[].class)).as(name)
+          .containsExactly(expected.get(name));
+    });
+    assertThat(names).containsExactlyElementsOf(expected.keySet());
+    assertThat(r.get("probe").get("values").size()).isPositive();
+  }
+
+  @org.junit.jupiter.api.Test
+  void write_adamWStateBuiltInJava_pytorchAdamWLoadsItAndSteps() {
+    JsonNode r = results.get(dir.resolve("java_optimizer.pth").toString());
+    int params = (int) r.get("tree").properties().stream().filter(e -> e.getKey().startsWith("model/")).count();
+    assertThat(r.get("optimizer_loaded").asInt()).isEqualTo(params);
+    assertThat(r.get("optimizer_steps").get(0).asDouble()).isEqualTo(4.0); // 3 restored + the one it took
+    assertThat(Fixtures.JSON.convertValue(r.get("tree").get("optimizer/state/0/exp_avg").get("values"), double[].class))
+        .containsExactly(JAVA_MOMENT_0);
+    assertThat(r.get("tree").get("optimizer/param_groups/0/betas/1").get("value").asDouble()).isEqualTo(0.95);
   }
 
   private static void assertSameValues(String path, JsonNode actual, JsonNode expected) {

@@ -22,7 +22,7 @@ class TorchCheckpointReadTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"mae_full.pth", "mae_encoder.pth", "mae_classifier.pth", "views.pth", "dtypes.pth",
-      "training.pth", "deflated.pth"})
+      "training.pth", "deflated.pth", "protocol4.pth"})
   void read_pytorchFixture_everyLeafAndElementMatches(String fixture) throws Exception {
     Object tree = TorchCheckpoint.read(Fixtures.file(fixture));
     try {

@@ -35,7 +35,7 @@ class TorchCheckpointWriteTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"dtypes.pth", "views.pth", "training.pth", "mae_classifier.pth"})
+  @ValueSource(strings = {"dtypes.pth", "views.pth", "training.pth", "mae_classifier.pth", "protocol4.pth"})
   void write_thenRead_everyLeafAndElementSurvives(String fixture) throws Exception {
     Map<?, ?> tree = (Map<?, ?>) TorchCheckpoint.read(Fixtures.file(fixture));
     Path out = tmp.resolve("copy.pth");

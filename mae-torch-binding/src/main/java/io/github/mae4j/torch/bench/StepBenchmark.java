@@ -1,0 +1,142 @@
+package io.github.mae4j.torch.bench;
+
+import io.github.mae4j.api.MaeConfig;
+import io.github.mae4j.torch.Torch;
+import io.github.mae4j.torch.nn.MaeOutput;
+import io.github.mae4j.torch.nn.MaskedAutoencoder;
+import io.github.mae4j.torch.nn.ParameterGroups;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.AdamW;
+import org.bytedeco.pytorch.AdamWOptions;
+import org.bytedeco.pytorch.Generator;
+import org.bytedeco.pytorch.GeneratorOptional;
+import org.bytedeco.pytorch.OptimizerParamGroup;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.DeviceType;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * One MAE pre-training step (forward, backward, AdamW) of ViT-B/16 at 224 px on the CPU: s/step, images/s and
+ * achieved GFLOP/s (forward FLOPs × 3 per image) against an fp32 2048² matmul ceiling measured in the same run;
+ * then the same step with the encoder taking mask tokens, and with bf16 autocast.
+ *
+ * <p>Run (repository root; JDK 25):
+ * <pre>
+ * ./mvnw -q -B -pl mae-torch-binding -am compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * /usr/lib/jvm/temurin-25-jdk-amd64/bin/java --enable-native-access=ALL-UNNAMED \
+ *   -cp mae-torch-binding/target/classes:mae-api/target/classes:$(cat mae-torch-binding/target/cp.txt) \
+ *   io.github.mae4j.torch.bench.StepBenchmark [batch=8] [steps=3] [warmup=1]
+ * </pre>
+ * Threads follow {@link Torch#load()} (ATen 1, OpenBLAS all cores; override with MAE4J_THREADS /
+ * MAE4J_BLAS_THREADS).
+ */
+public final class StepBenchmark {
+  private StepBenchmark() {}
+
+  public static void main(String[] args) throws IOException {
+    int batch = args.length > 0 ? Integer.parseInt(args[0]) : 8;
+    int steps = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+    Torch.load();
+    System.out.println("cpu: " + CpuInfo.read());
+    System.out.println("load average before: " + loadAverage());
+    System.out.printf(Locale.ROOT, "threads: aten=%d openblas=%d (openblas present: %s)%n", Torch.atenThreads(),
+        Torch.blasThreads(), Torch.hasOpenBlas());
+    double ceiling = matmulGflops(2048, 5);
+    System.out.printf(Locale.ROOT, "fp32 matmul 2048^2 ceiling: %.1f GFLOP/s%n", ceiling);
+    MaeConfig base = MaeConfig.vitB16();
+    run("fp32", base, batch, steps, warmup, false, ceiling);
+    run("fp32, encoder takes mask tokens", base.withEncoderTakesMaskTokens(true), batch, steps, warmup, false,
+        ceiling);
+    run("bf16 autocast", base, batch, steps, warmup, true, ceiling);
+    System.out.println("load average after: " + loadAverage());
+  }
+
+  static double matmulGflops(int n, int reps) {
+    try (PointerScope scope = new PointerScope()) {
+      Tensor a = torch.randn(n, n);
+      Tensor b = torch.randn(n, n);
+      a.matmul(b);
+      long t0 = System.nanoTime();
+      for (int i = 0; i < reps; i++) {
+        a.matmul(b);
+      }
+      double s = (System.nanoTime() - t0) / 1e9 / reps;
+      return 2.0 * n * n * n / s / 1e9;
+    }
+  }
+
+  static void run(String label, MaeConfig config, int batch, int steps, int warmup, boolean bf16,
+      double ceiling) {
+    try (MaskedAutoencoder model = MaskedAutoencoder.create(config, 0)) {
+      AdamW opt = optimizer(model.parameterGroups());
+      Generator masks = torch.createCPUGenerator(1);
+      Tensor images = torch.rand(new long[] {batch, 3, 224, 224}, new GeneratorOptional(torch.createCPUGenerator(2)));
+      double total = 0;
+      float loss = 0;
+      for (int i = 0; i < warmup + steps; i++) {
+        long t0 = System.nanoTime();
+        try (PointerScope scope = new PointerScope()) {
+          opt.zero_grad(true);
+          MaeOutput out;
+          if (bf16) {
+            torch.set_autocast_dtype(DeviceType.CPU, ScalarType.BFloat16);
+            torch.set_autocast_enabled(DeviceType.CPU, true);
+            torch.increment_nesting();
+            try {
+              out = model.forward(images, masks);
+            } finally {
+              if (torch.decrement_nesting() == 0) {
+                torch.clear_cache();
+              }
+              torch.set_autocast_enabled(DeviceType.CPU, false);
+            }
+          } else {
+            out = model.forward(images, masks);
+          }
+          out.loss().backward();
+          opt.step();
+          loss = out.loss().item_float();
+        }
+        double s = (System.nanoTime() - t0) / 1e9;
+        if (i >= warmup) {
+          total += s;
+        }
+      }
+      double perStep = total / steps;
+      double gflop = config.getForwardFlops() * 3.0 * batch / 1e9;
+      System.out.printf(Locale.ROOT,
+          "%-34s batch %d: %.3f s/step, %.2f images/s, %.1f GFLOP/s achieved (%.0f%% of fp32 matmul ceiling),"
+              + " %.0f GFLOP/step, loss %.4f%n",
+          label, batch, perStep, batch / perStep, gflop / perStep, 100 * gflop / perStep / ceiling, gflop, loss);
+    }
+  }
+
+  static AdamW optimizer(ParameterGroups groups) {
+    TensorVector decay = new TensorVector();
+    groups.decay().forEach(p -> decay.push_back(p.tensor()));
+    TensorVector noDecay = new TensorVector();
+    groups.noDecay().forEach(p -> noDecay.push_back(p.tensor()));
+    AdamWOptions o = new AdamWOptions(1.5e-4);
+    o.weight_decay().put(0.05);
+    AdamW opt = new AdamW(decay, o);
+    AdamWOptions o2 = new AdamWOptions(1.5e-4);
+    o2.weight_decay().put(0.0);
+    opt.add_param_group(new OptimizerParamGroup(noDecay, o2));
+    return opt;
+  }
+
+  static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+}
