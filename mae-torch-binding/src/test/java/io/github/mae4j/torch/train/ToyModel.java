@@ -68,7 +68,15 @@ final class ToyModel implements PretrainModel {
   public void train(boolean on) {}
 
   float[] weights() {
-    Tensor w = weight.detach().contiguous();
+    return values(weight);
+  }
+
+  float[] biases() {
+    return values(bias);
+  }
+
+  static float[] values(Tensor t) {
+    Tensor w = t.detach().contiguous();
     float[] out = new float[(int) w.numel()];
     new org.bytedeco.javacpp.FloatPointer(w.data_ptr()).capacity(out.length).get(out);
     return out;
