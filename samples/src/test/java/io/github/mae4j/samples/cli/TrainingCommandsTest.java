@@ -97,4 +97,23 @@ class TrainingCommandsTest {
     assertThat(two.getWidth()).isEqualTo(4 + ReconstructionGrid.COLUMNS.size() * (cell + 4));
     assertThat(two.getHeight()).isEqualTo(18 + 2 * (cell + 4) + 4);
   }
+
+  @Test
+  void reconstruct_officialLayoutPth_drawsGridWithGivenModel() throws Exception {
+    Path pth = Path.of("../mae-torch-binding/src/test/resources/fixtures/pth/mae_full.pth");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(pth), "official-layout fixture of branch pth");
+    // the dims of tools/tiny_mae_reference.py, as a recipe file
+    PretrainRecipe tiny = PretrainRecipe.builder().name("tiny-official").model(MaeConfig.builder().imageSize(8)
+            .patchSize(4).encoder(e -> e.embedDim(8).depth(1).numHeads(2).mlpRatio(2))
+            .decoder(d -> d.embedDim(8).depth(1).numHeads(2).mlpRatio(2)).build())
+        .effectiveBatchSize(16).batchSizePerStep(16).epochs(2).warmupEpochs(1).build();
+    Path recipe = dir.resolve("tiny-official.json");
+    Files.writeString(recipe, RecipeIo.toJson(tiny));
+    Path png = dir.resolve("official.png");
+    assertThat(run("reconstruct", "--checkpoint", pth.toString(), "--model", recipe.toString(), "--norm-pix-loss",
+        "--data", "synthetic", "--count", "3", "--out", png.toString())).as(err.toString()).isEqualTo(0);
+    BufferedImage grid = ImageIO.read(png.toFile());
+    int cell = 8 * ReconstructionGrid.scaleFor(8, 112);
+    assertThat(grid.getHeight()).isEqualTo(18 + 3 * (cell + 4) + 4);
+  }
 }
