@@ -30,6 +30,20 @@ public final class ReconstructionGrid {
   private static final int PAD = 4;
 
   /**
+   * The column titles for a grid drawn with {@code stats}: when a normalized-pixel model's predictions are drawn
+   * with each removed patch's TRUE mean and variance, the titles say so in the picture itself, so that borrowed
+   * brightness and contrast are never mistaken for the model's work.
+   */
+  public static List<String> columns(PatchStats stats, boolean normPixLoss) {
+    if (!normPixLoss) {
+      return COLUMNS;
+    }
+    return stats == PatchStats.TARGET
+        ? List.of("original", "masked", "recon, true stats", "+ visible")
+        : List.of("original", "masked", "recon, visible stats", "+ visible");
+  }
+
+  /**
    * How a model trained on per-patch normalized pixels (normPixLoss) has its predictions mapped back to pixels.
    * Models trained on raw pixels are drawn as they predict under either.
    */
@@ -98,8 +112,9 @@ public final class ReconstructionGrid {
     gr.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     gr.setColor(Color.DARK_GRAY);
     gr.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, cell >= 100 ? 13 : 10));
-    for (int col = 0; col < COLUMNS.size(); col++) {
-      gr.drawString(COLUMNS.get(col), PAD + col * (cell + PAD), HEADER - 5);
+    List<String> titles = columns(stats, model.config().isNormPixLoss());
+    for (int col = 0; col < titles.size(); col++) {
+      gr.drawString(titles.get(col), PAD + col * (cell + PAD), HEADER - 5);
     }
     gr.dispose();
     int plane = h * w;

@@ -66,7 +66,8 @@ final class ReconstructCommand implements Callable<Integer> {
 
   @Option(names = "--patch-stats", paramLabel = "S",
       description = "For normalized-pixel models: map predictions to pixels with each patch's own mean/variance "
-          + "(target, default, as MAE visualizations do) or with the visible patches' only (visible).")
+          + "(target, default, as MAE visualizations do; the grid is then titled \"recon, true stats\": that brightness and "
+          + "contrast come from the image, not the model) or with the visible patches' only (visible).")
   String patchStats = "target";
 
   @Option(names = "--device", paramLabel = "DEVICE", description = "cpu or cuda[:N] (default cpu).")
