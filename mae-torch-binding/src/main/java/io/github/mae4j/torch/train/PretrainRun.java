@@ -73,6 +73,14 @@ public final class PretrainRun {
       summary = trainer.run();
       written.addAll(summary.written());
       if (summary.completed()) {
+        // the weights in PyTorch's own format, official MAE layout: torch.load(f)['model'] loads strictly into
+        // the reference model; the encoder-only file is what fine-tuning starts from
+        Path pth = settings.outDir().resolve("mae-final.pth");
+        Path encoderPth = settings.outDir().resolve("mae-final-encoder.pth");
+        io.github.mae4j.torch.io.pth.MaeCheckpoint.save(mae, pth);
+        io.github.mae4j.torch.io.pth.MaeCheckpoint.saveEncoder(mae, encoderPth);
+        written.add(pth);
+        written.add(encoderPth);
         Path png = settings.outDir().resolve("reconstruction.png");
         try (PointerScope ignored = new PointerScope()) {
           mae.train(false);

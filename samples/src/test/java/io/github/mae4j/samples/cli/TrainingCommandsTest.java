@@ -83,6 +83,17 @@ class TrainingCommandsTest {
 
     assertThat(run("resume", runDir.toString(), "--workers", "1")).as(err.toString()).isEqualTo(0);
     assertThat(runDir.resolve("checkpoint-final.ckpt")).exists();
+    var full = io.github.mae4j.torch.io.pth.TorchCheckpoint.readStateDict(runDir.resolve("mae-final.pth"), "model");
+    var encoder = io.github.mae4j.torch.io.pth.TorchCheckpoint.readStateDict(
+        runDir.resolve("mae-final-encoder.pth"), "model");
+    assertThat(full).containsKeys("cls_token", "blocks.0.attn.qkv.weight", "decoder_pred.weight", "mask_token");
+    assertThat(encoder).containsKeys("cls_token", "blocks.0.attn.qkv.weight").doesNotContainKey("decoder_pred.weight");
+    try (var fresh = io.github.mae4j.torch.nn.MaskedAutoencoder.create(tiny.getModel(),
+        io.github.mae4j.torch.MaeDevice.cpu(), 99)) {
+      var loaded = io.github.mae4j.torch.io.pth.MaeCheckpoint.load(fresh, full, true);
+      assertThat(loaded.report().missing()).isEmpty();
+      assertThat(fresh.stateDict().get("decoder_pred.weight").equal(full.get("decoder_pred.weight"))).isTrue();
+    }
     assertThat(MetricsLog.read(runDir.resolve("metrics.jsonl")).stream().filter(MetricsRecord::isIteration)
         .map(MetricsRecord::iter)).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
     assertThat(ImageIO.read(runDir.resolve("loss.png").toFile())).isNotNull();
