@@ -169,10 +169,12 @@ public final class MaskedAutoencoder implements AutoCloseable {
     StringTensorDict params = module.named_parameters(true);
     for (int i = 0; i < params.size(); i++) {
       String name = params.get(i).key().getString();
-      Tensor t = params.get(i).value();
-      if (!t.requires_grad()) {
+      Tensor item = params.get(i).value();
+      if (!item.requires_grad()) {
         continue;
       }
+      // value() points into the dictionary, which is freed with it: keep an own handle (shares the storage)
+      Tensor t = new Tensor(item);
       NamedParameter p = new NamedParameter(name, t, layerId(name));
       boolean exempt = t.dim() == 1 || name.endsWith(".bias") || NO_DECAY_TOKENS.contains(name);
       (exempt ? noDecay : decay).add(p);
