@@ -1,5 +1,6 @@
 package io.github.mae4j.torch.downstream.vit;
 
+import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.pytorch.LongArrayRef;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -34,8 +35,11 @@ public final class PosEmbedInterpolation {
     long d = posEmbed.size(2);
     Tensor extra = posEmbed.narrow(1, 0, extraTokens);
     Tensor patches = posEmbed.narrow(1, extraTokens, tokens).reshape(1, grid, grid, d).permute(0, 3, 1, 2);
-    Tensor resized = torch.upsample_bicubic2d(patches.contiguous(), new LongArrayRef(new long[] {newGrid, newGrid}, 2), false);
-    Tensor flat = resized.permute(0, 2, 3, 1).reshape(1, (long) newGrid * newGrid, d);
-    return torch.cat(new org.bytedeco.pytorch.TensorVector(extra, flat), 1);
+    // the LongPointer must outlive the call: a LongArrayRef over a temporary Java array dangles
+    try (LongPointer size = new LongPointer(newGrid, newGrid)) {
+      Tensor resized = torch.upsample_bicubic2d(patches.contiguous(), new LongArrayRef(size, 2), false);
+      Tensor flat = resized.permute(0, 2, 3, 1).reshape(1, (long) newGrid * newGrid, d);
+      return torch.cat(new org.bytedeco.pytorch.TensorVector(extra, flat), 1);
+    }
   }
 }
