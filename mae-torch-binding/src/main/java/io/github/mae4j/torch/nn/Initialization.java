@@ -1,0 +1,64 @@
+package io.github.mae4j.torch.nn;
+
+import org.bytedeco.pytorch.Generator;
+import org.bytedeco.pytorch.GeneratorOptional;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.StringTensorDict;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * The reference's {@code initialize_weights}, deterministic from a seed (all draws from one CPU generator, in
+ * parameter order):
+ *
+ * <ul>
+ *   <li>{@code pos_embed}, {@code decoder_pos_embed}: the fixed 2D sin-cos tables ({@link SinCosPosEmbed});
+ *   <li>{@code patch_embed.proj.weight}: Xavier-uniform on its [D, C·p·p] view; its bias keeps PyTorch's default
+ *       Conv2d init, uniform(±1/√(C·p·p)), exactly as the reference (whose {@code _init_weights} skips convs);
+ *   <li>every Linear weight: Xavier-uniform, bound √(6 / (fan_in + fan_out)); Linear biases 0;
+ *   <li>LayerNorm weights 1, biases 0;
+ *   <li>{@code cls_token}, {@code mask_token} (and {@code encoder_mask_token}): normal(0, 0.02).
+ * </ul>
+ */
+final class Initialization {
+  private Initialization() {}
+
+  static void initialize(MaeModule m, long seed) {
+    Generator generator = torch.createCPUGenerator(seed);
+    GeneratorOptional g = new GeneratorOptional(generator);
+    int gridSize = m.config.getGridSize();
+    try (NoGradGuard guard = new NoGradGuard()) {
+      StringTensorDict params = m.named_parameters(true);
+      for (int i = 0; i < params.size(); i++) {
+        String name = params.get(i).key().getString();
+        Tensor t = params.get(i).value();
+        switch (name) {
+          case "pos_embed", "decoder_pos_embed" -> t.copy_(SinCosPosEmbed.tensor((int) t.size(2), gridSize));
+          case "cls_token", "mask_token", "encoder_mask_token" -> t.normal_(0, 0.02, g);
+          case "patch_embed.proj.weight" -> xavierUniform(t.view(t.size(0), -1), g);
+          case "patch_embed.proj.bias" -> {
+            double bound = 1 / Math.sqrt((double) m.config.getPatchDim());
+            t.uniform_(-bound, bound, g);
+          }
+          default -> {
+            if (name.endsWith(".bias")) {
+              t.zero_();
+            } else if (t.dim() == 2) {
+              xavierUniform(t, g);
+            } else if (t.dim() == 1) {
+              t.fill_(new org.bytedeco.pytorch.Scalar(1.0));
+            } else {
+              throw new IllegalStateException("no initialization rule for " + name);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** weight [fan_out, fan_in] ← uniform(±√(6 / (fan_in + fan_out))). */
+  static void xavierUniform(Tensor weight, GeneratorOptional g) {
+    double bound = Math.sqrt(6.0 / (weight.size(0) + weight.size(1)));
+    weight.uniform_(-bound, bound, g);
+  }
+}
