@@ -1,0 +1,69 @@
+package io.github.mae4j.api.schedule;
+
+/**
+ * Layer-wise learning-rate decay for fine-tuning (BEiT, MAE): the layers of a ViT of depth {@code d} are numbered
+ * 0 (patch embedding, cls token, position embedding), 1…d (the blocks) and d+1 (final norm and head), and layer
+ * {@code i} trains at {@code lr · decay^(d + 1 − i)}: the head at the full rate, each block below it at one more
+ * factor of {@code decay}.
+ */
+public final class LayerDecay {
+  private LayerDecay() {}
+
+  /** Scale of layer {@code layerId} in [0, depth + 1]: {@code decay^(depth + 1 − layerId)}. */
+  public static double scale(int layerId, int depth, double decay) {
+    checkDepthAndDecay(depth, decay);
+    if (layerId < 0 || layerId > depth + 1) {
+      throw new IllegalArgumentException(
+          "layerId (" + layerId + ") must be in [0, depth + 1 = " + (depth + 1) + "]");
+    }
+    return Math.pow(decay, depth + 1 - layerId);
+  }
+
+  /** The scales of all {@code depth + 2} layers, index = layer id; the last is 1. */
+  public static double[] scales(int depth, double decay) {
+    checkDepthAndDecay(depth, decay);
+    double[] out = new double[depth + 2];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = Math.pow(decay, depth + 1 - i);
+    }
+    return out;
+  }
+
+  /**
+   * The layer of a parameter by its reference name: {@code cls_token}, {@code pos_embed} and
+   * {@code patch_embed.*} → 0; {@code blocks.i.*} → i + 1; anything else (norms, head) → depth + 1.
+   */
+  public static int layerId(String parameterName, int depth) {
+    if (depth <= 0) {
+      throw new IllegalArgumentException("depth (" + depth + ") must be positive");
+    }
+    if (parameterName.equals("cls_token") || parameterName.equals("pos_embed")
+        || parameterName.startsWith("patch_embed")) {
+      return 0;
+    }
+    if (parameterName.startsWith("blocks.")) {
+      int end = parameterName.indexOf('.', 7);
+      String index = end < 0 ? parameterName.substring(7) : parameterName.substring(7, end);
+      try {
+        int block = Integer.parseInt(index);
+        if (block >= 0 && block < depth) {
+          return block + 1;
+        }
+      } catch (NumberFormatException e) {
+        // falls through to the error below
+      }
+      throw new IllegalArgumentException(
+          "parameter \"" + parameterName + "\" names block " + index + " but blocks are 0.." + (depth - 1));
+    }
+    return depth + 1;
+  }
+
+  private static void checkDepthAndDecay(int depth, double decay) {
+    if (depth <= 0) {
+      throw new IllegalArgumentException("depth (" + depth + ") must be positive");
+    }
+    if (!(decay > 0 && decay <= 1)) {
+      throw new IllegalArgumentException("decay (" + decay + ") must be in (0, 1]");
+    }
+  }
+}
