@@ -1,6 +1,7 @@
 package io.github.mae4j.torch.downstream.vit;
 
 import io.github.mae4j.api.MaeConfig;
+import io.github.mae4j.api.schedule.LayerDecay;
 import io.github.mae4j.torch.Torch;
 import io.github.mae4j.torch.downstream.internal.Tensors;
 import java.util.ArrayList;
@@ -36,6 +37,10 @@ public final class VitClassifier extends Module implements AutoCloseable {
   private final int numClasses;
   private final Pooling pooling;
   private final Generator generator;
+  // Java-constructed modules are JavaCPP peers whose virtual calls (train, …) call back into Java: keep a strong
+  // reference to every one of them for the life of the model, or a GC'd peer makes train(false) throw
+  private final Module patchEmbed;
+  private final ModuleListImpl blockList;
   private final PatchProjection proj;
   private final Tensor clsToken;
   private final Tensor posEmbed;
@@ -64,16 +69,16 @@ public final class VitClassifier extends Module implements AutoCloseable {
     this.generator = torch.createCPUGenerator(seed);
     int d = config.getEncoder().getEmbedDim();
     int depth = config.getEncoder().getDepth();
-    Module patchEmbed = register_module("patch_embed", new Module());
+    patchEmbed = register_module("patch_embed", new Module());
     proj = patchEmbed.register_module("proj", new PatchProjection(config.getInChannels(), d, config.getPatchSize()));
     clsToken = new Tensor(register_parameter("cls_token", Tensors.zeros(1, 1, d)));
     posEmbed = new Tensor(register_parameter("pos_embed", Tensors.zeros(1, config.getNumPatches() + 1, d)));
-    ModuleListImpl list = register_module("blocks", new ModuleListImpl());
+    blockList = register_module("blocks", new ModuleListImpl());
     for (int i = 0; i < depth; i++) {
       double rate = depth == 1 ? dropPathRate : dropPathRate * i / (depth - 1);
       VitBlock b = new VitBlock(d, config.getEncoder().getNumHeads(), config.getEncoder().getMlpHiddenDim(),
           config.getLayerNormEps(), rate, generator);
-      list.push_back(b);
+      blockList.push_back(b);
       blocks.add(b);
     }
     String normName = pooling == Pooling.AVERAGE ? "fc_norm" : "norm";
@@ -159,14 +164,7 @@ public final class VitClassifier extends Module implements AutoCloseable {
    * (final norm, head) → depth+1.
    */
   public int layerId(String name) {
-    if (name.equals("cls_token") || name.equals("pos_embed") || name.startsWith("patch_embed")) {
-      return 0;
-    }
-    if (name.startsWith("blocks.")) {
-      int end = name.indexOf('.', 7);
-      return Integer.parseInt(name.substring(7, end)) + 1;
-    }
-    return depth() + 1;
+    return LayerDecay.layerId(name, depth());
   }
 
   /** Number of layer groups: depth + 2. */

@@ -87,8 +87,8 @@ class VitClassifierTest {
       assertThat(Tensors.toFloatArray(dst.namedParameters().get("blocks.1.mlp.fc2.weight")))
           .containsExactly(Tensors.toFloatArray(src.namedParameters().get("blocks.1.mlp.fc2.weight")));
       assertThat(Tensors.toFloatArray(dst.namedParameters().get("head.weight"))).containsExactly(headBefore);
-      src.eval();
-      dst.eval();
+      src.train(false);
+      dst.train(false);
       try (NoGradGuard g = new NoGradGuard()) {
         Tensor x = Tensors.floats(new float[64], 1, 1, 8, 8).add(Tensors.scalar(0.5));
         assertThat(Tensors.toFloatArray(dst.forwardFeatures(x)))

@@ -1,7 +1,6 @@
 package io.github.mae4j.torch.downstream.optim;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.mae4j.api.MaeConfig;
@@ -12,25 +11,13 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-class LayerDecayTest {
-  @Test
-  void scales_depthTwo_arePowersFromHead() {
-    assertThat(LayerDecay.scales(3, 0.5)).containsExactly(0.125, 0.25, 0.5, 1.0);
-    assertThat(LayerDecay.scales(13, 0.75)[0]).isCloseTo(Math.pow(0.75, 13), within(1e-15));
-  }
-
-  @Test
-  void scales_decayAboveOne_throws() {
-    assertThatThrownBy(() -> LayerDecay.scales(3, 1.5)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("(1.5)");
-  }
-
+class LayerDecayGroupsTest {
   @Test
   void groups_tinyVit_scaleAndDecayPerGroup() {
     MaeConfig c = MaeConfig.builder().imageSize(8).patchSize(4).inChannels(1)
         .encoder(e -> e.embedDim(16).depth(2).numHeads(2)).decoder(d -> d.embedDim(8).depth(1).numHeads(2)).build();
     try (VitClassifier m = new VitClassifier(c, 3, Pooling.AVERAGE, 0, 0)) {
-      List<ParamGroup> groups = LayerDecay.groups(m, 0.05, 0.5);
+      List<ParamGroup> groups = LayerDecayGroups.groups(m, 0.05, 0.5);
       Map<String, ParamGroup> byName = groups.stream().collect(Collectors.toMap(ParamGroup::name, g -> g));
       assertThat(byName.keySet()).containsExactlyInAnyOrder("layer_0_no_decay", "layer_0_decay", "layer_1_decay",
           "layer_1_no_decay", "layer_2_decay", "layer_2_no_decay", "layer_3_no_decay", "layer_3_decay");
