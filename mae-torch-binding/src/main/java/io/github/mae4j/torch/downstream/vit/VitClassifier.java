@@ -183,7 +183,8 @@ public final class VitClassifier extends Module implements AutoCloseable {
     StringTensorDict dict = named_parameters(true);
     Map<String, Tensor> out = new LinkedHashMap<>();
     for (long i = 0; i < dict.size(); i++) {
-      out.put(dict.get(i).key().getString(), dict.get(i).value());
+      // copy the handle: value() points into the dict item, which dies with the temporary dict
+      out.put(dict.get(i).key().getString(), new Tensor(dict.get(i).value()));
     }
     return out;
   }
