@@ -1,0 +1,173 @@
+package io.github.mae4j.torch.data;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Builds one batch on a worker thread: reads and transforms its samples and copies each into a fresh shared
+ * arena as soon as it is ready (float32 NCHW).
+ *
+ * <p>A sample that cannot be read is skipped: the next position of the epoch's order is taken instead
+ * (position p+1, p+2, … modulo the dataset size), up to {@code maxAttempts} tries. What is taken depends only on
+ * which files are bad, never on timing, so batches are the same for any worker count.
+ */
+final class BatchAssembler {
+  private static final System.Logger LOG = System.getLogger(DataLoader.class.getName());
+
+  private final ImageDataset dataset;
+  private final Transform transform;
+  private final long seed;
+  private final int maxAttempts;
+  private final Map<Integer, String> skipped = new ConcurrentHashMap<>();
+  private final AtomicLong skipEvents = new AtomicLong();
+
+  BatchAssembler(ImageDataset dataset, Transform transform, long seed, int maxAttempts) {
+    this.dataset = dataset;
+    this.transform = transform;
+    this.seed = seed;
+    this.maxAttempts = maxAttempts;
+  }
+
+  /** A batch being made; discarding it frees its memory now or as soon as the worker notices. */
+  static final class Slot {
+    final int epoch;
+    final int number;
+    private @Nullable Arena arena;
+    private boolean discarded;
+
+    Slot(int epoch, int number) {
+      this.epoch = epoch;
+      this.number = number;
+    }
+
+    synchronized boolean attach(Arena a) {
+      if (discarded) {
+        a.close();
+        return false;
+      }
+      arena = a;
+      return true;
+    }
+
+    synchronized boolean discarded() {
+      return discarded;
+    }
+
+    synchronized void discard() {
+      discarded = true;
+      if (arena != null) {
+        arena.close();
+        arena = null;
+      }
+    }
+
+    /** The consumer took the batch: from now on the Batch owns the arena. */
+    synchronized void claim() {
+      arena = null;
+    }
+  }
+
+  /** Builds batch {@code slot.number} from epoch positions [start, start + count) of {@code order}. */
+  @Nullable Batch assemble(Slot slot, int[] order, int start, int count) {
+    try {
+      return assembleInto(slot, order, start, count);
+    } catch (IllegalStateException e) {
+      if (slot.discarded()) {
+        return null; // the arena was closed under us: nobody wants this batch any more
+      }
+      throw e;
+    }
+  }
+
+  private @Nullable Batch assembleInto(Slot slot, int[] order, int start, int count) {
+    long[] labels = new long[count];
+    int[] indices = new int[count];
+    MemorySegment data = null;
+    Arena arena = null;
+    long[] shape = null;
+    for (int j = 0; j < count; j++) {
+      if (slot.discarded() || Thread.currentThread().isInterrupted()) {
+        return null;
+      }
+      Chosen chosen = sampleAt(slot, order, start + j);
+      Sample s = chosen.sample();
+      if (shape == null) {
+        shape = new long[] {count, s.channels(), s.height(), s.width()};
+        arena = Arena.ofShared();
+        if (!slot.attach(arena)) {
+          return null;
+        }
+        data = arena.allocate((long) count * s.chw().length * Float.BYTES, 64);
+      } else if (s.channels() != shape[1] || s.height() != shape[2] || s.width() != shape[3]) {
+        throw new IllegalArgumentException("sample " + dataset.describe(chosen.index())
+            + " has shape [" + s.channels() + ", " + s.height() + ", " + s.width() + "] but batch "
+            + slot.number + " has " + Arrays.toString(Arrays.copyOfRange(shape, 1, 4))
+            + ": add a transform that crops or resizes to a fixed size (e.g. PretrainTransform.randomResizedCrop)");
+      }
+      MemorySegment.copy(s.chw(), 0, data, ValueLayout.JAVA_FLOAT, (long) j * s.chw().length * Float.BYTES,
+          s.chw().length);
+      labels[j] = s.label();
+      indices[j] = chosen.index();
+    }
+    return new Batch(slot.epoch, slot.number, arena, data, shape, labels, indices);
+  }
+
+  private record Chosen(Sample sample, int index) {}
+
+  private Chosen sampleAt(Slot slot, int[] order, int position) {
+    IOException last = null;
+    int attempts = Math.min(maxAttempts, order.length);
+    for (int attempt = 0; attempt < attempts; attempt++) {
+      int index = order[(position + attempt) % order.length];
+      if (skipped.containsKey(index)) {
+        continue;
+      }
+      Sample raw;
+      try {
+        raw = dataset.read(index);
+      } catch (IOException e) {
+        if (slot.discarded() || Thread.currentThread().isInterrupted()) {
+          throw new IllegalStateException("batch discarded while reading", e); // not the file's fault
+        }
+        last = e;
+        skip(index, e);
+        continue;
+      }
+      if (raw.channels() != dataset.channels()) {
+        throw new IllegalArgumentException(dataset.describe(index) + " was read with " + raw.channels()
+            + " channels, the dataset declares " + dataset.channels());
+      }
+      SplittableRandom rng = Seeds.sampleRandom(seed, slot.epoch, index, attempt);
+      return new Chosen(transform.apply(raw, rng), index);
+    }
+    throw new DataLoadingException("epoch " + slot.epoch + " batch " + slot.number + ": no readable image among "
+        + attempts + " consecutive samples from position " + position
+        + (last == null ? " (all already known unreadable)" : "; last error: " + last.getMessage()), last);
+  }
+
+  private void skip(int index, IOException e) {
+    skipEvents.incrementAndGet();
+    if (skipped.putIfAbsent(index, dataset.describe(index)) == null) {
+      LOG.log(Level.WARNING, "skipping unreadable image " + dataset.describe(index) + ": " + e.getMessage());
+    }
+  }
+
+  /** Distinct dataset indices found unreadable so far. */
+  int skippedCount() {
+    return skipped.size();
+  }
+
+  /** Descriptions (paths) of the unreadable images found so far, sorted. */
+  java.util.List<String> skippedDescriptions() {
+    return skipped.values().stream().sorted().toList();
+  }
+}

@@ -1,0 +1,176 @@
+package io.github.mae4j.torch.data;
+
+/**
+ * Separable bicubic resampling of planar float images (Keys' cubic convolution kernel), in two flavors:
+ *
+ * <ul>
+ *   <li>{@link #pil()} — {@code a = −0.5}, antialiased: when shrinking, the kernel is stretched by the scale
+ *       factor, and at the borders the window is cut to the image and the weights renormalized. This is PIL's
+ *       {@code Image.resize(BICUBIC)} (what torchvision's transforms use on PIL images) and torch's
+ *       {@code interpolate(mode="bicubic", antialias=True)}. It is the default of the transforms here.
+ *   <li>{@link #torch()} — {@code a = −0.75}, no antialiasing, edge pixels replicated: torch's
+ *       {@code interpolate(mode="bicubic", align_corners=False)}.
+ * </ul>
+ *
+ * <p>Both flavors keep a constant image constant; only {@code a = −0.5} also keeps a linear ramp linear (Keys
+ * 1981), {@code a = −0.75} bends it slightly (by up to ~5% of the step between neighbors).
+ * {@code BicubicTest} checks both flavors against torch 1.13's {@code interpolate} to 2e-6.
+ *
+ * <p>Values are not clamped: bicubic overshoot near edges survives (as with torch on float tensors). Input
+ * pixels outside the crop box are never read (a hard crop, then a resize, like torchvision's
+ * {@code resized_crop}).
+ */
+public final class Bicubic {
+  private static final Bicubic PIL = new Bicubic(-0.5, true);
+  private static final Bicubic TORCH = new Bicubic(-0.75, false);
+
+  private final double a;
+  private final boolean antialias;
+
+  private Bicubic(double a, boolean antialias) {
+    this.a = a;
+    this.antialias = antialias;
+  }
+
+  /** PIL / torch-antialias bicubic ({@code a = −0.5}, antialiased). */
+  public static Bicubic pil() {
+    return PIL;
+  }
+
+  /** torch {@code interpolate} bicubic ({@code a = −0.75}, not antialiased, edges replicated). */
+  public static Bicubic torch() {
+    return TORCH;
+  }
+
+  /** The kernel's {@code a}. */
+  public double a() {
+    return a;
+  }
+
+  /** Whether shrinking stretches the kernel. */
+  public boolean antialias() {
+    return antialias;
+  }
+
+  /** Resizes a whole image: [C, H, W] → [C, outH, outW]. */
+  public float[] resize(float[] src, int channels, int height, int width, int outH, int outW) {
+    return resize(src, channels, height, width, 0, 0, height, width, outH, outW);
+  }
+
+  /**
+   * Crops box (top, left, cropH, cropW) and resizes it: [C, H, W] → [C, outH, outW].
+   *
+   * @throws IllegalArgumentException when the box leaves the image or a size is not positive
+   */
+  public float[] resize(float[] src, int channels, int height, int width, int top, int left, int cropH,
+      int cropW, int outH, int outW) {
+    if (cropH < 1 || cropW < 1 || outH < 1 || outW < 1) {
+      throw new IllegalArgumentException("crop " + cropH + "x" + cropW + " and output " + outH + "x" + outW
+          + " must be positive");
+    }
+    if (top < 0 || left < 0 || top + cropH > height || left + cropW > width) {
+      throw new IllegalArgumentException("crop box (top " + top + ", left " + left + ", " + cropH + "x" + cropW
+          + ") leaves the " + height + "x" + width + " image");
+    }
+    if ((long) channels * height * width != src.length) {
+      throw new IllegalArgumentException("image [" + channels + ", " + height + ", " + width + "] needs "
+          + (long) channels * height * width + " values, got " + src.length);
+    }
+    Coefficients cx = coefficients(cropW, outW);
+    Coefficients cy = coefficients(cropH, outH);
+    float[] tmp = new float[cropH * outW];
+    float[] out = new float[channels * outH * outW];
+    for (int c = 0; c < channels; c++) {
+      int srcPlane = c * height * width;
+      for (int y = 0; y < cropH; y++) {
+        int row = srcPlane + (top + y) * width + left;
+        int trow = y * outW;
+        for (int o = 0; o < outW; o++) {
+          int base = o * cx.taps;
+          float s = 0;
+          for (int k = 0; k < cx.taps; k++) {
+            s += cx.weights[base + k] * src[row + cx.index[base + k]];
+          }
+          tmp[trow + o] = s;
+        }
+      }
+      int outPlane = c * outH * outW;
+      for (int o = 0; o < outH; o++) {
+        int base = o * cy.taps;
+        int orow = outPlane + o * outW;
+        for (int k = 0; k < cy.taps; k++) {
+          float wgt = cy.weights[base + k];
+          if (wgt == 0f) {
+            continue;
+          }
+          int trow = cy.index[base + k] * outW;
+          for (int x = 0; x < outW; x++) {
+            out[orow + x] += wgt * tmp[trow + x];
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Keys' cubic kernel with this {@code a}. */
+  double kernel(double x) {
+    x = Math.abs(x);
+    if (x < 1) {
+      return ((a + 2) * x - (a + 3)) * x * x + 1;
+    }
+    if (x < 2) {
+      return (((x - 5) * x + 8) * x - 4) * a;
+    }
+    return 0;
+  }
+
+  /** Taps per output pixel: index[o·taps + k] (input position in the crop) and its weight. */
+  record Coefficients(int taps, int[] index, float[] weights) {}
+
+  Coefficients coefficients(int in, int out) {
+    double scale = (double) in / out;
+    return antialias ? antialiased(in, out, scale) : replicated(in, out, scale);
+  }
+
+  private Coefficients antialiased(int in, int out, double scale) {
+    double filterScale = Math.max(scale, 1.0);
+    double support = 2.0 * filterScale;
+    int taps = (int) Math.ceil(support) * 2 + 1;
+    int[] index = new int[out * taps];
+    float[] weights = new float[out * taps];
+    double[] w = new double[taps];
+    for (int o = 0; o < out; o++) {
+      double center = (o + 0.5) * scale;
+      int min = Math.max((int) (center - support + 0.5), 0); // truncation, as PIL; clamped to 0 anyway
+      int max = Math.min((int) (center + support + 0.5), in);
+      int n = Math.min(max - min, taps);
+      double sum = 0;
+      for (int k = 0; k < n; k++) {
+        w[k] = kernel((min + k - center + 0.5) / filterScale);
+        sum += w[k];
+      }
+      for (int k = 0; k < taps; k++) {
+        index[o * taps + k] = k < n ? min + k : min;
+        weights[o * taps + k] = k < n && sum != 0 ? (float) (w[k] / sum) : 0f;
+      }
+    }
+    return new Coefficients(taps, index, weights);
+  }
+
+  private Coefficients replicated(int in, int out, double scale) {
+    int taps = 4;
+    int[] index = new int[out * taps];
+    float[] weights = new float[out * taps];
+    for (int o = 0; o < out; o++) {
+      double real = scale * (o + 0.5) - 0.5;
+      int i0 = (int) Math.floor(real);
+      double t = real - i0;
+      for (int k = 0; k < taps; k++) {
+        index[o * taps + k] = Math.clamp(i0 - 1 + k, 0, in - 1);
+        weights[o * taps + k] = (float) kernel(t + 1 - k);
+      }
+    }
+    return new Coefficients(taps, index, weights);
+  }
+}

@@ -1,0 +1,60 @@
+package io.github.mae4j.torch.data;
+
+import java.util.random.RandomGenerator;
+
+/**
+ * Evaluation preprocessing: resize so the shorter side is {@code resize} (bicubic, aspect kept), take the center
+ * {@code crop × crop}, normalize. No randomness. MAE's evaluation uses resize 256 → crop 224 (ratio 0.875).
+ *
+ * <p>[C, H, W] (any size) → [C, crop, crop]
+ *
+ * @param resize shorter side after resizing, ≥ crop
+ * @param crop output side
+ * @param normalization applied last
+ * @param resampler bicubic flavor
+ */
+public record EvalTransform(int resize, int crop, Normalization normalization, Bicubic resampler)
+    implements Transform {
+  public EvalTransform {
+    if (crop < 1 || resize < crop) {
+      throw new IllegalArgumentException("need 1 <= crop <= resize, got crop " + crop + ", resize " + resize);
+    }
+  }
+
+  /** Resize to {@code crop / 0.875} (256 for 224), center crop {@code crop}, no normalization. */
+  public static EvalTransform centerCrop(int crop) {
+    return resizeCenterCrop((int) Math.round(crop / 0.875), crop);
+  }
+
+  /** Resize the shorter side to {@code resize}, center crop {@code crop}, no normalization. */
+  public static EvalTransform resizeCenterCrop(int resize, int crop) {
+    return new EvalTransform(resize, crop, Normalization.none(), Bicubic.pil());
+  }
+
+  /** The same with normalization {@code n}. */
+  public EvalTransform normalize(Normalization n) {
+    return new EvalTransform(resize, crop, n, resampler);
+  }
+
+  @Override
+  public Sample apply(Sample s, RandomGenerator rng) {
+    normalization.checkChannels(s.channels());
+    int h = s.height();
+    int w = s.width();
+    // torchvision Resize(int): the shorter side becomes `resize`, the longer one int(resize * long / short)
+    int newH = h <= w ? resize : (int) ((long) resize * h / w);
+    int newW = h <= w ? (int) ((long) resize * w / h) : resize;
+    float[] resized = newH == h && newW == w ? s.chw()
+        : resampler.resize(s.chw(), s.channels(), h, w, newH, newW);
+    int top = (int) Math.round((newH - crop) / 2.0);
+    int left = (int) Math.round((newW - crop) / 2.0);
+    int plane = crop * crop;
+    float[] out = new float[s.channels() * plane];
+    for (int c = 0; c < s.channels(); c++) {
+      for (int y = 0; y < crop; y++) {
+        System.arraycopy(resized, (c * newH + top + y) * newW + left, out, c * plane + y * crop, crop);
+      }
+    }
+    return normalization.apply(s.withPixels(out, s.channels(), crop, crop), rng);
+  }
+}

@@ -1,0 +1,40 @@
+package io.github.mae4j.torch.data;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A random-access collection of images, each read on demand as a {@link Sample} in [0, 1].
+ *
+ * <p>Implementations are safe to {@link #read} from several threads at once (the loader's workers do).
+ */
+public interface ImageDataset {
+  /** Number of images. */
+  int size();
+
+  /** Channels of every sample read (1 or 3). */
+  int channels();
+
+  /** Class names in label order; empty when the dataset has no labels. */
+  List<String> classes();
+
+  /**
+   * Every image's label without decoding, when the dataset knows them cheaply (index → label, -1 unlabeled).
+   * Empty when it does not (then read the samples).
+   */
+  Optional<int[]> labels();
+
+  /**
+   * Reads image {@code index}.
+   *
+   * @throws IOException when the image is corrupt, truncated or unreadable (the loader skips it)
+   * @throws IndexOutOfBoundsException when index is outside [0, size)
+   */
+  Sample read(int index) throws IOException;
+
+  /** Where image {@code index} comes from, for warnings (a path, or "name#index"). */
+  default String describe(int index) {
+    return getClass().getSimpleName() + "#" + index;
+  }
+}

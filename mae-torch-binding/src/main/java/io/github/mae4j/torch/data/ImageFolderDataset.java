@@ -1,0 +1,147 @@
+package io.github.mae4j.torch.data;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * JPEG and PNG files under a directory, searched recursively, decoded with javax.imageio on each {@link #read}.
+ *
+ * <p>Labels follow torchvision's {@code ImageFolder}: when sub-folders of the root hold images, each such
+ * sub-folder is a class, classes are the folder names sorted, and a class's images are all images below its
+ * folder; images lying directly in the root are then ignored (with a warning). When no sub-folder holds images,
+ * the root's images are unlabeled (label -1). Files are sorted by path, so indices are stable.
+ *
+ * <p>Images of any size and of any ImageIO color model are accepted and converted to {@code channels} as
+ * {@link ChannelConversion} describes. A file ImageIO cannot decode (corrupt, truncated, CMYK JPEG) makes
+ * {@link #read} throw an {@link IOException} naming the path; the loader skips it.
+ */
+public final class ImageFolderDataset implements ImageDataset {
+  private static final System.Logger LOG = System.getLogger(ImageFolderDataset.class.getName());
+
+  private final Path root;
+  private final int channels;
+  private final List<Path> files;
+  private final int[] labels;
+  private final List<String> classes;
+
+  private ImageFolderDataset(Path root, int channels, List<Path> files, int[] labels, List<String> classes) {
+    this.root = root;
+    this.channels = channels;
+    this.files = files;
+    this.labels = labels;
+    this.classes = classes;
+  }
+
+  /**
+   * Scans {@code root}.
+   *
+   * @param channels 1 (gray) or 3 (RGB)
+   * @throws IllegalArgumentException when root is not a directory, holds no JPEG/PNG image, or channels is not
+   *     1 or 3
+   */
+  public static ImageFolderDataset open(Path root, int channels) throws IOException {
+    ChannelConversion.checkChannels(channels);
+    if (!Files.isDirectory(root)) {
+      throw new IllegalArgumentException("image folder does not exist or is not a directory: " + root);
+    }
+    List<Path> classDirs;
+    try (Stream<Path> s = Files.list(root)) {
+      classDirs = s.filter(Files::isDirectory).sorted().toList();
+    }
+    List<Path> files = new ArrayList<>();
+    List<Integer> labels = new ArrayList<>();
+    List<String> classes = new ArrayList<>();
+    for (Path dir : classDirs) {
+      List<Path> found = imagesBelow(dir);
+      if (!found.isEmpty()) {
+        int label = classes.size();
+        classes.add(dir.getFileName().toString());
+        files.addAll(found);
+        found.forEach(f -> labels.add(label));
+      }
+    }
+    List<Path> top;
+    try (Stream<Path> s = Files.list(root)) {
+      top = s.filter(ImageFolderDataset::isImage).sorted().toList();
+    }
+    if (classes.isEmpty()) {
+      files.addAll(top);
+      top.forEach(f -> labels.add(-1));
+    } else if (!top.isEmpty()) {
+      LOG.log(Level.WARNING, "{0} images directly in {1} are ignored: its sub-folders are the classes",
+          top.size(), root);
+    }
+    if (files.isEmpty()) {
+      throw new IllegalArgumentException("no JPEG/PNG images (*.jpg, *.jpeg, *.png) under " + root);
+    }
+    return new ImageFolderDataset(root, channels, List.copyOf(files),
+        labels.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(classes));
+  }
+
+  private static List<Path> imagesBelow(Path dir) throws IOException {
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(ImageFolderDataset::isImage).sorted().toList();
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  static boolean isImage(Path p) {
+    String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+    return (n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png")) && Files.isRegularFile(p);
+  }
+
+  /** The scanned root directory. */
+  public Path root() {
+    return root;
+  }
+
+  /** The image files, in index order. */
+  public List<Path> files() {
+    return files;
+  }
+
+  @Override
+  public int size() {
+    return files.size();
+  }
+
+  @Override
+  public int channels() {
+    return channels;
+  }
+
+  @Override
+  public List<String> classes() {
+    return classes;
+  }
+
+  @Override
+  public Optional<int[]> labels() {
+    return Optional.of(labels.clone());
+  }
+
+  @Override
+  public Sample read(int index) throws IOException {
+    Objects.checkIndex(index, size());
+    Path file = files.get(index);
+    BufferedImage image = ImageDecoder.decode(file);
+    float[] chw = ChannelConversion.toPlanar(image, channels);
+    return new Sample(chw, channels, image.getHeight(), image.getWidth(), labels[index]);
+  }
+
+  @Override
+  public String describe(int index) {
+    return files.get(index).toString();
+  }
+}

@@ -1,0 +1,95 @@
+package io.github.mae4j.torch.data;
+
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * MAE's pretraining augmentation, built fluently: random resized crop (bicubic), horizontal flip, normalization,
+ * in that order (the random draws happen in that order too).
+ *
+ * <pre>{@code
+ * PretrainTransform.randomResizedCrop(224).hflip().normalize(Normalization.imagenet())
+ * PretrainTransform.randomResizedCrop(28, 0.35, 1.0).normalize(Normalization.of(new double[] {0.286},
+ *     new double[] {0.353}))
+ * }</pre>
+ *
+ * <p>[C, H, W] (any size) → [C, size, size]. Immutable: every method returns a new transform.
+ */
+public final class PretrainTransform implements Transform {
+  private final RandomResizedCrop crop;
+  private final @Nullable HorizontalFlip flip;
+  private final Normalization normalization;
+
+  private PretrainTransform(RandomResizedCrop crop, @Nullable HorizontalFlip flip, Normalization normalization) {
+    this.crop = crop;
+    this.flip = flip;
+    this.normalization = normalization;
+  }
+
+  /** Random resized crop to {@code size} with MAE's scale (0.2, 1.0) and ratio (3/4, 4/3). */
+  public static PretrainTransform randomResizedCrop(int size) {
+    return randomResizedCrop(size, 0.2, 1.0);
+  }
+
+  /** Random resized crop to {@code size} with the given area scale range and ratio (3/4, 4/3). */
+  public static PretrainTransform randomResizedCrop(int size, double scaleMin, double scaleMax) {
+    return new PretrainTransform(
+        new RandomResizedCrop(size, scaleMin, scaleMax, 3.0 / 4.0, 4.0 / 3.0, Bicubic.pil()), null,
+        Normalization.none());
+  }
+
+  /** With this aspect-ratio range (width/height). */
+  public PretrainTransform ratio(double min, double max) {
+    return new PretrainTransform(new RandomResizedCrop(crop.size(), crop.scaleMin(), crop.scaleMax(), min, max,
+        crop.resampler()), flip, normalization);
+  }
+
+  /** With this bicubic flavor (default {@link Bicubic#pil()}). */
+  public PretrainTransform resampler(Bicubic resampler) {
+    return new PretrainTransform(new RandomResizedCrop(crop.size(), crop.scaleMin(), crop.scaleMax(),
+        crop.ratioMin(), crop.ratioMax(), resampler), flip, normalization);
+  }
+
+  /** Adds a horizontal flip with probability 0.5. */
+  public PretrainTransform hflip() {
+    return hflip(0.5);
+  }
+
+  /** Adds a horizontal flip with probability {@code p}. */
+  public PretrainTransform hflip(double p) {
+    return new PretrainTransform(crop, new HorizontalFlip(p), normalization);
+  }
+
+  /** Normalizes last with {@code n}. */
+  public PretrainTransform normalize(Normalization n) {
+    return new PretrainTransform(crop, flip, n);
+  }
+
+  public RandomResizedCrop crop() {
+    return crop;
+  }
+
+  public Normalization normalization() {
+    return normalization;
+  }
+
+  /** Output side length. */
+  public int size() {
+    return crop.size();
+  }
+
+  @Override
+  public Sample apply(Sample sample, RandomGenerator rng) {
+    normalization.checkChannels(sample.channels());
+    Sample s = crop.apply(sample, rng);
+    if (flip != null) {
+      s = flip.apply(s, rng);
+    }
+    return normalization.apply(s, rng);
+  }
+
+  @Override
+  public String toString() {
+    return "PretrainTransform[" + crop + (flip == null ? "" : ", " + flip) + ", " + normalization + "]";
+  }
+}

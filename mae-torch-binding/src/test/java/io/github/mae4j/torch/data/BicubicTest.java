@@ -1,0 +1,126 @@
+package io.github.mae4j.torch.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+class BicubicTest {
+  static List<Bicubic> flavors() {
+    return List.of(Bicubic.pil(), Bicubic.torch());
+  }
+
+  @ParameterizedTest
+  @MethodSource("flavors")
+  void resize_constantImage_staysConstant(Bicubic b) {
+    float[] src = new float[2 * 9 * 13];
+    java.util.Arrays.fill(src, 0, 9 * 13, 0.3f);
+    java.util.Arrays.fill(src, 9 * 13, src.length, 0.8f);
+    for (int[] out : new int[][] {{4, 5}, {20, 31}, {9, 13}, {3, 40}}) {
+      float[] r = b.resize(src, 2, 9, 13, out[0], out[1]);
+      int plane = out[0] * out[1];
+      for (int i = 0; i < plane; i++) {
+        assertThat(r[i]).isCloseTo(0.3f, within(1e-6f));
+        assertThat(r[plane + i]).isCloseTo(0.8f, within(1e-6f));
+      }
+    }
+  }
+
+  /** Only a = −0.5 reproduces linear functions (Keys 1981); torch's a = −0.75 is checked against torch below. */
+  @Test
+  void resize_linearRamp_staysLinearInTheInterior() {
+    Bicubic b = Bicubic.pil();
+    int h = 6;
+    int w = 40;
+    float[] src = new float[h * w];
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        src[y * w + x] = 0.5f + 0.1f * x; // value at pixel center x+0.5 in continuous coords: 0.45 + 0.1·(x+0.5)
+      }
+    }
+    for (int outW : new int[] {80, 20, 57}) {
+      float[] r = b.resize(src, 1, h, w, h, outW);
+      double scale = (double) w / outW;
+      // away from the borders (where the window is cut), the output samples the ramp at its pixel center
+      int margin = (int) Math.ceil(3 / Math.min(1, 1 / scale)) + 2;
+      for (int x = margin; x < outW - margin; x++) {
+        double center = (x + 0.5) * scale; // continuous input coordinate of output pixel x
+        double expected = 0.45 + 0.1 * center;
+        assertThat((double) r[2 * outW + x]).as("outW %d x %d", outW, x).isCloseTo(expected, within(2e-5));
+      }
+    }
+  }
+
+  @Test
+  void resize_sameSize_isIdentity() {
+    float[] src = new float[3 * 5 * 7];
+    for (int i = 0; i < src.length; i++) {
+      src[i] = (i * 37 % 11) / 11f;
+    }
+    for (Bicubic b : flavors()) {
+      assertThat(b.resize(src, 3, 5, 7, 5, 7)).containsExactly(src, within(1e-6f));
+    }
+  }
+
+  @Test
+  void resize_cropBox_usesOnlyPixelsInside() {
+    float[] src = new float[10 * 10];
+    java.util.Arrays.fill(src, 5f);
+    for (int y = 2; y < 6; y++) {
+      for (int x = 3; x < 8; x++) {
+        src[y * 10 + x] = 1f;
+      }
+    }
+    float[] r = Bicubic.pil().resize(src, 1, 10, 10, 2, 3, 4, 5, 3, 3);
+    assertThat(r).containsExactly(new float[] {1, 1, 1, 1, 1, 1, 1, 1, 1}, within(1e-6f));
+  }
+
+  @Test
+  void resize_boxOutsideImage_isRejected() {
+    assertThatThrownBy(() -> Bicubic.pil().resize(new float[16], 1, 4, 4, 2, 0, 3, 4, 2, 2))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("leaves the 4x4 image");
+  }
+
+  static List<Arguments> torchCases() throws IOException {
+    List<Arguments> cases = new ArrayList<>();
+    try (InputStream in = BicubicTest.class.getResourceAsStream("bicubic_fixture.txt")) {
+      String[] lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n");
+      for (int i = 0; i < lines.length; i++) {
+        if (lines[i].startsWith("case ")) {
+          String[] h = lines[i].split(" ");
+          int[] dims = {Integer.parseInt(h[3]), Integer.parseInt(h[4]), Integer.parseInt(h[5]),
+              Integer.parseInt(h[6])};
+          cases.add(Arguments.of(h[1], h[2].equals("1"), dims, floats(lines[i + 1]), floats(lines[i + 2])));
+        }
+      }
+    }
+    return cases;
+  }
+
+  private static float[] floats(String line) {
+    String[] parts = line.trim().split(" ");
+    float[] v = new float[parts.length];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = Float.parseFloat(parts[i]);
+    }
+    return v;
+  }
+
+  /** Reference: torch.nn.functional.interpolate(mode="bicubic", align_corners=False[, antialias=True]). */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("torchCases")
+  void resize_matchesTorchInterpolate(String name, boolean antialias, int[] dims, float[] in, float[] expected) {
+    Bicubic b = antialias ? Bicubic.pil() : Bicubic.torch();
+    float[] out = b.resize(in, 1, dims[0], dims[1], dims[2], dims[3]);
+    assertThat(out).containsExactly(expected, within(2e-6f));
+  }
+}
