@@ -52,6 +52,15 @@ public final class Finetuner {
    */
   public static RunResult run(VitClassifier model, FinetuneRecipe recipe, LabeledImages train, LabeledImages test,
       OptionalDouble emaDecay, Consumer<EpochStats> progress) {
+    return run(model, recipe, train, test, emaDecay, true, progress);
+  }
+
+  /**
+   * As {@link #run(VitClassifier, FinetuneRecipe, LabeledImages, LabeledImages, OptionalDouble, Consumer)}; with
+   * {@code evaluateEachEpoch} false only the final model is evaluated (epoch statistics then carry NaN top-1).
+   */
+  public static RunResult run(VitClassifier model, FinetuneRecipe recipe, LabeledImages train, LabeledImages test,
+      OptionalDouble emaDecay, boolean evaluateEachEpoch, Consumer<EpochStats> progress) {
     if (recipe.getOptimizer().getType() != OptimizerType.ADAMW) {
       throw new IllegalArgumentException("fine-tuning uses AdamW, the recipe names " + recipe.getOptimizer().getType());
     }
@@ -123,7 +132,7 @@ public final class Finetuner {
         }
         perm.close();
         double seconds = (System.nanoTime() - t0) / 1e9;
-        double top1 = ema == null ? Evaluation.classify(model, test, 512).top1() : Double.NaN;
+        double top1 = ema == null && evaluateEachEpoch ? Evaluation.classify(model, test, 512).top1() : Double.NaN;
         EpochStats e = new EpochStats(epoch + 1, lossSum / (updatesPerEpoch * accum), lr, seconds, top1);
         stats.add(e);
         progress.accept(e);
