@@ -97,6 +97,14 @@ public final class Torch {
     return openblasSetThreads().isPresent();
   }
 
+  /** The libtorch version, read from the library's build configuration (e.g. "2.10.0"). */
+  public static String libtorchVersion() {
+    load();
+    String config = torch.show_config().getString();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("TORCH_VERSION=([0-9][^,\\s]*)").matcher(config);
+    return m.find() ? m.group(1) : "unknown";
+  }
+
   /** Whether a CUDA device is usable. */
   public static boolean cudaAvailable() {
     load();

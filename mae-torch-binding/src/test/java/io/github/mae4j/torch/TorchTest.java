@@ -19,6 +19,11 @@ class TorchTest {
   }
 
   @Test
+  void libtorchVersion_presets_is2_10() {
+    assertThat(Torch.libtorchVersion()).startsWith("2.10");
+  }
+
+  @Test
   void setThreads_zero_isRejected() {
     assertThatThrownBy(() -> Torch.setThreads(0, 1))
         .isInstanceOf(IllegalArgumentException.class)

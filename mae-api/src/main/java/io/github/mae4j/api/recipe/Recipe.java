@@ -146,6 +146,18 @@ public abstract sealed class Recipe permits PretrainRecipe, FinetuneRecipe, Line
     return images / getEffectiveBatchSize();
   }
 
+  /**
+   * A builder pre-filled with this recipe, for code that handles any kind:
+   * {@code recipe.toBuilder().epochs(2).build()}. Each recipe type narrows it to its own builder.
+   */
+  public RecipeBuilder<?, ? extends Recipe> toBuilder() {
+    return switch (this) {
+      case PretrainRecipe p -> PretrainRecipe.builder().from(p);
+      case FinetuneRecipe f -> FinetuneRecipe.builder().from(f);
+      case LinearProbeRecipe l -> LinearProbeRecipe.builder().from(l);
+    };
+  }
+
   /** The rules every recipe obeys; subclasses call this from their {@code @Value.Check}. */
   void validateCommon() {
     if (!NAME.matcher(getName()).matches()) {

@@ -15,7 +15,9 @@ public final class TensorData {
   public static float[] toFloatArray(Tensor t) {
     Tensor c = t.detach().to(new org.bytedeco.pytorch.Device(torch.DeviceType.CPU), ScalarType.Float).contiguous();
     float[] out = new float[(int) c.numel()];
-    new FloatPointer(c.data_ptr()).capacity(out.length).get(out);
+    if (out.length > 0) {
+      new FloatPointer(c.data_ptr()).capacity(out.length).get(out);
+    }
     return out;
   }
 
@@ -23,7 +25,9 @@ public final class TensorData {
   public static double[] toDoubleArray(Tensor t) {
     Tensor c = t.detach().to(new org.bytedeco.pytorch.Device(torch.DeviceType.CPU), ScalarType.Double).contiguous();
     double[] out = new double[(int) c.numel()];
-    new DoublePointer(c.data_ptr()).capacity(out.length).get(out);
+    if (out.length > 0) {
+      new DoublePointer(c.data_ptr()).capacity(out.length).get(out);
+    }
     return out;
   }
 
@@ -31,7 +35,9 @@ public final class TensorData {
   public static long[] toLongArray(Tensor t) {
     Tensor c = t.detach().to(new org.bytedeco.pytorch.Device(torch.DeviceType.CPU), ScalarType.Long).contiguous();
     long[] out = new long[(int) c.numel()];
-    new LongPointer(c.data_ptr()).capacity(out.length).get(out);
+    if (out.length > 0) {
+      new LongPointer(c.data_ptr()).capacity(out.length).get(out);
+    }
     return out;
   }
 

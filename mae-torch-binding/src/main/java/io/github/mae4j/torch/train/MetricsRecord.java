@@ -1,0 +1,49 @@
+package io.github.mae4j.torch.train;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * One line of {@code metrics.jsonl}: either one logged iteration ({@code kind = "iter"}, the loss of that
+ * iteration) or one finished epoch ({@code kind = "epoch"}, the mean loss over the epoch's iterations).
+ *
+ * @param kind {@code "iter"} or {@code "epoch"}
+ * @param epoch the epoch, from 0
+ * @param iter the global iteration (one batch), from 0; for an epoch line the last iteration of the epoch
+ * @param loss the reconstruction loss (mean over masked patches)
+ * @param lr the learning rate in force at that iteration
+ * @param imagesPerSec training throughput over the logging window (iteration lines) or the epoch (epoch lines)
+ * @param elapsedSec wall time since the run (or resumed run) started
+ */
+public record MetricsRecord(
+    @JsonProperty("kind") String kind,
+    @JsonProperty("epoch") int epoch,
+    @JsonProperty("iter") long iter,
+    @JsonProperty("loss") double loss,
+    @JsonProperty("lr") double lr,
+    @JsonProperty("images_per_sec") double imagesPerSec,
+    @JsonProperty("elapsed_sec") double elapsedSec) {
+
+  public static final String ITER = "iter";
+  public static final String EPOCH = "epoch";
+
+  public static MetricsRecord iteration(int epoch, long iter, double loss, double lr, double imagesPerSec,
+      double elapsedSec) {
+    return new MetricsRecord(ITER, epoch, iter, loss, lr, imagesPerSec, elapsedSec);
+  }
+
+  public static MetricsRecord epoch(int epoch, long iter, double loss, double lr, double imagesPerSec,
+      double elapsedSec) {
+    return new MetricsRecord(EPOCH, epoch, iter, loss, lr, imagesPerSec, elapsedSec);
+  }
+
+  @JsonIgnore
+  public boolean isIteration() {
+    return ITER.equals(kind);
+  }
+
+  @JsonIgnore
+  public boolean isEpoch() {
+    return EPOCH.equals(kind);
+  }
+}

@@ -1,0 +1,50 @@
+package io.github.mae4j.torch.train;
+
+import java.io.ByteArrayOutputStream;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.pytorch.ArchiveWriter;
+import org.bytedeco.pytorch.InputArchive;
+import org.bytedeco.pytorch.Optimizer;
+import org.bytedeco.pytorch.OutputArchive;
+
+/**
+ * An optimizer's full state (AdamW: {@code exp_avg}, {@code exp_avg_sq} and {@code step} per parameter, and the
+ * group options) as bytes in libtorch's archive format, and back.
+ */
+final class OptimizerState {
+  private OptimizerState() {}
+
+  /** The optimizer's state as the bytes of a libtorch {@link OutputArchive}. */
+  static byte[] save(Optimizer optimizer) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (OutputArchive archive = new OutputArchive();
+        ArchiveWriter writer = new ArchiveWriter() {
+          @Override
+          public long call(Pointer data, long size) {
+            byte[] chunk = new byte[Math.toIntExact(size)];
+            new BytePointer(data).capacity(size).get(chunk);
+            bytes.write(chunk, 0, chunk.length);
+            return size;
+          }
+        }) {
+      optimizer.save(archive);
+      archive.save_to(writer);
+    }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * Loads state saved by {@link #save(Optimizer)} into an optimizer built the same way (same parameter groups,
+   * same parameter order).
+   */
+  static void load(Optimizer optimizer, byte[] state) {
+    if (state.length == 0) {
+      throw new IllegalArgumentException("empty optimizer state");
+    }
+    try (InputArchive archive = new InputArchive(); BytePointer data = new BytePointer(state)) {
+      archive.load_from(data, state.length);
+      optimizer.load(archive);
+    }
+  }
+}

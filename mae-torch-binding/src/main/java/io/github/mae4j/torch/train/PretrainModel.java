@@ -1,0 +1,39 @@
+package io.github.mae4j.torch.train;
+
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.pytorch.Generator;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * What the {@link Trainer} needs of a model: a loss from a batch, its parameters split by weight decay, and its
+ * named tensors for checkpoints. {@link MaeModels} adapts the masked autoencoder; tests may use any small model.
+ */
+public interface PretrainModel extends AutoCloseable {
+
+  /**
+   * The training loss of one batch (a scalar mean, so that accumulation divides it by the number of steps).
+   *
+   * <p>{@code images [N, C, H, W] → loss []}; the masking noise is drawn from {@code maskNoise}.
+   */
+  Tensor loss(Tensor images, Generator maskNoise);
+
+  /** Trainable parameters that take weight decay (weights of linear and convolution layers). */
+  List<Tensor> decayParameters();
+
+  /** Trainable parameters without weight decay (biases, norms, tokens, as the model says). */
+  List<Tensor> noDecayParameters();
+
+  /**
+   * Every tensor that makes up the model's state (parameters and persistent buffers), by its checkpoint name,
+   * as live references: a checkpoint copies them out, a resume copies values into them.
+   */
+  Map<String, Tensor> namedTensors();
+
+  /** Switches training mode on or off. */
+  void train(boolean on);
+
+  /** Releases the model (idempotent). */
+  @Override
+  void close();
+}

@@ -1,0 +1,251 @@
+package io.github.mae4j.torch.train;
+
+import io.github.mae4j.torch.Torch;
+import io.github.mae4j.torch.nn.NonFiniteLossException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.AdamW;
+import org.bytedeco.pytorch.AdamWOptions;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Generator;
+import org.bytedeco.pytorch.OptimizerParamGroup;
+import org.bytedeco.pytorch.OptimizerParamGroupVector;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.DeviceType;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs a {@link TrainingPlan} on a model, data and device: AdamW with a weight-decay group and a no-decay group,
+ * the learning rate set on every group at each optimizer step from the fractional epoch (warmup + cosine),
+ * gradient accumulation (each loss divided by the steps), optional autocast (bf16; fp16 with a loss scaler) and
+ * gradient clipping, each iteration in its own {@link PointerScope}. A NaN or infinite loss stops the run with a
+ * {@link TrainingDivergedException}; a checkpoint is never written from non-finite weights. Checkpoints resume
+ * exactly: a run stopped and resumed yields the losses of an uninterrupted run.
+ *
+ * <p>The model, data and progress display belong to the caller; {@link #close()} releases the optimizer and the
+ * masking generator.
+ */
+public final class Trainer implements AutoCloseable {
+
+  /** Sees every iteration (tests record losses and learning rates with it). */
+  @FunctionalInterface
+  public interface IterationListener {
+    void onIteration(long iteration, int epoch, double loss, double lr);
+  }
+
+  final TrainingPlan plan;
+  final PretrainModel model;
+  final TrainingData data;
+  final TrainerSettings settings;
+  final ProgressReporter progress;
+  final Device device;
+  final AdamW optimizer;
+  final List<Tensor> trainable = new ArrayList<>();
+  final Generator generator;
+  final @Nullable LossScaler scaler;
+  final CheckpointStore store;
+  final TrainerState state = new TrainerState();
+  private IterationListener listener = (i, e, l, lr) -> {};
+  private boolean closed;
+
+  public Trainer(TrainingPlan plan, PretrainModel model, TrainingData data, TrainerSettings settings,
+      ProgressReporter progress) {
+    Torch.load();
+    this.plan = plan;
+    this.model = model;
+    this.data = data;
+    this.settings = settings;
+    this.progress = progress;
+    this.device = new Device(settings.device());
+    if (device.is_cuda() && !Torch.cudaAvailable()) {
+      throw new IllegalArgumentException("device " + settings.device() + " was asked for but CUDA is not available");
+    }
+    if (settings.precision() == Precision.FP16 && !device.is_cuda()) {
+      throw new IllegalArgumentException("precision fp16 needs a CUDA device, got " + settings.device()
+          + " (use bf16 or fp32 on the CPU)");
+    }
+    if (data.batchesPerEpoch() < 1) {
+      throw new IllegalArgumentException("the data holds no complete batch of " + data.batchSize()
+          + " images: use a smaller batch size or more images");
+    }
+    List<Tensor> decay = model.decayParameters();
+    List<Tensor> noDecay = model.noDecayParameters();
+    trainable.addAll(decay);
+    trainable.addAll(noDecay);
+    if (trainable.isEmpty()) {
+      throw new IllegalArgumentException("the model has no trainable parameters");
+    }
+    AdamW opt = null;
+    for (var group : List.of(Map.entry(decay, plan.weightDecay()), Map.entry(noDecay, 0.0))) {
+      if (group.getKey().isEmpty()) {
+        continue;
+      }
+      TensorVector params = new TensorVector(group.getKey().toArray(new Tensor[0]));
+      AdamWOptions o = new AdamWOptions(plan.lr());
+      o.betas().put(0, plan.beta1()).put(1, plan.beta2());
+      o.eps().put(plan.eps());
+      o.weight_decay().put(group.getValue());
+      if (opt == null) {
+        opt = new AdamW(params, o);
+      } else {
+        opt.add_param_group(new OptimizerParamGroup(params, o));
+      }
+    }
+    this.optimizer = opt;
+    this.generator = torch.createCPUGenerator(plan.seed());
+    this.scaler = settings.precision() == Precision.FP16
+        ? new LossScaler(LossScaler.INITIAL_SCALE, 0, 2000) : null;
+    this.store = new CheckpointStore(settings.outDir());
+  }
+
+  /** Registers a listener that sees every iteration. */
+  public Trainer onIteration(IterationListener l) {
+    this.listener = l;
+    return this;
+  }
+
+  /** The next global iteration to run. */
+  public long iteration() {
+    return state.iteration;
+  }
+
+  /** The epoch in progress (or the number of epochs done, at the end). */
+  public int epoch() {
+    return state.epoch;
+  }
+
+  /** The checkpoints of this run. */
+  public CheckpointStore checkpoints() {
+    return store;
+  }
+
+  /**
+   * Restores model weights, optimizer state, masking-generator state, loss scale and schedule position from a
+   * checkpoint, so that {@link #run()} continues exactly where the checkpointed run was.
+   *
+   * @throws IllegalArgumentException when the checkpoint's tensors do not match the model's
+   */
+  public void resume(TrainingCheckpoint c) {
+    checkOpen();
+    Checkpoints.restore(this, c);
+    state.resumed = true;
+  }
+
+  /** The run's state now, on the Java heap (must be at an optimizer-step boundary to resume exactly). */
+  public TrainingCheckpoint snapshot() {
+    checkOpen();
+    return Checkpoints.capture(this);
+  }
+
+  /**
+   * Runs to the end of the plan (or to {@code maxIterations}), writing checkpoints, metrics and the loss plot.
+   *
+   * @throws TrainingDivergedException when the loss or the weights become non-finite
+   * @throws IOException when a checkpoint, metrics or plot file cannot be written
+   */
+  public RunSummary run() throws IOException {
+    checkOpen();
+    return new TrainingLoop(this).run();
+  }
+
+  // ---- one iteration ---------------------------------------------------------------------------------------
+
+  /** Sets {@code lr} on every parameter group. */
+  void setLr(double lr) {
+    OptimizerParamGroupVector groups = optimizer.param_groups();
+    for (long i = 0; i < groups.size(); i++) {
+      groups.get(i).options().set_lr(lr);
+    }
+  }
+
+  /** The learning rate of parameter group {@code i} now. */
+  double lrOfGroup(int i) {
+    return optimizer.param_groups().get(i).options().get_lr();
+  }
+
+  /**
+   * Runs one batch: forward (under autocast when asked), loss check, backward of loss / accumulation steps, and
+   * at the end of an accumulation window clipping and the optimizer update. Runs in the caller's scope.
+   *
+   * @return the batch's loss
+   */
+  double step(Tensor images, boolean update) {
+    Tensor x = device.is_cuda() ? images.to(device, torch.ScalarType.Float) : images;
+    Tensor loss;
+    DeviceType type = device.is_cuda() ? DeviceType.CUDA : DeviceType.CPU;
+    try (Autocast ignored = Autocast.enter(type, settings.precision())) {
+      loss = model.loss(x, generator);
+    } catch (NonFiniteLossException e) {
+      throw diverged("a non-finite loss (" + e.loss() + ")", Diagnosis.of(images, model, settings.precision()));
+    }
+    double value = loss.item_double();
+    if (!Double.isFinite(value)) {
+      throw diverged("a non-finite loss (" + value + ")", Diagnosis.of(images, model, settings.precision()));
+    }
+    Tensor scaled = plan.accumulationSteps() == 1 ? loss : loss.div(new Scalar(plan.accumulationSteps()));
+    if (scaler != null) {
+      scaled = scaler.scaleLoss(scaled);
+    }
+    scaled.backward();
+    if (update) {
+      boolean finite = scaler == null || scaler.unscale(trainable);
+      if (finite) {
+        if (plan.clipGradNorm().isPresent()) {
+          torch.clip_grad_norm_(new TensorVector(trainable.toArray(new Tensor[0])),
+              plan.clipGradNorm().getAsDouble());
+        }
+        optimizer.step();
+      }
+      if (scaler != null) {
+        scaler.update(finite);
+      }
+      optimizer.zero_grad();
+      state.optimizerSteps++;
+    }
+    listener.onIteration(state.iteration, state.epoch, value, state.lr);
+    return value;
+  }
+
+  TrainingDivergedException diverged(String what, String diagnosis) {
+    return new TrainingDivergedException(what, state.iteration, state.epoch, state.lr, diagnosis,
+        state.lastGoodCheckpoint);
+  }
+
+  /** Writes the newest checkpoint (and {@code copy}, when given) after checking that the weights are finite. */
+  Path checkpoint(@Nullable Path copy) throws IOException {
+    String bad = Diagnosis.nonFiniteTensor(model);
+    if (bad != null) {
+      throw diverged("non-finite weights (" + bad + ") after the update",
+          "the optimizer step made the weights NaN or infinite — the learning rate is probably too high");
+    }
+    TrainingCheckpoint c = snapshot();
+    Path last = store.saveLast(c);
+    state.lastGoodCheckpoint = last;
+    if (copy != null) {
+      store.save(c, copy);
+    }
+    return last;
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("trainer is closed");
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      optimizer.close();
+      generator.close();
+    }
+  }
+}

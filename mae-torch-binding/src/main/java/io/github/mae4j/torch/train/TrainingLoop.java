@@ -1,0 +1,162 @@
+package io.github.mae4j.torch.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+
+/** One call of {@link Trainer#run()}: the epoch and iteration loops with their checkpoints, metrics and display. */
+final class TrainingLoop {
+  private final Trainer t;
+  private final TrainerState s;
+  private final int accum;
+  private final long perEpoch;
+  private final long stopAt;
+  private final long startIteration;
+  private final long startNanos = System.nanoTime();
+  private long lastCheckpointNanos = startNanos;
+  private long windowNanos = startNanos;
+  private long windowImages;
+  private long epochNanos = startNanos;
+  private long epochImages;
+  private long imagesSeen;
+  private final List<Path> written = new ArrayList<>();
+
+  TrainingLoop(Trainer t) {
+    this.t = t;
+    this.s = t.state;
+    this.accum = t.plan.accumulationSteps();
+    this.perEpoch = t.data.batchesPerEpoch();
+    long total = t.plan.epochs() * perEpoch;
+    this.stopAt = t.settings.maxIterations() > 0 ? Math.min(total, t.settings.maxIterations()) : total;
+    this.startIteration = s.iteration;
+  }
+
+  RunSummary run() throws IOException {
+    Path metricsPath = t.settings.outDir().resolve("metrics.jsonl");
+    boolean stoppedEarly = false;
+    t.model.train(true);
+    try (MetricsLog metrics = s.resumed || s.iteration > 0
+        ? MetricsLog.resume(metricsPath, s.iteration) : MetricsLog.create(metricsPath)) {
+      epochs:
+      while (s.epoch < t.plan.epochs()) {
+        if (s.batchInEpoch == 0) {
+          s.epochLossSum = 0;
+          s.epochLossCount = 0;
+          t.optimizer.zero_grad();
+        }
+        epochNanos = System.nanoTime();
+        epochImages = 0;
+        try (TrainingData.Epoch batches = t.data.epoch(s.epoch, s.batchInEpoch)) {
+          while (s.batchInEpoch < perEpoch) {
+            if (s.iteration >= stopAt && s.batchInEpoch % accum == 0) {
+              stoppedEarly = true;
+              break epochs;
+            }
+            iterate(batches, metrics);
+            if (s.batchInEpoch % accum == 0 && timedCheckpointDue()) {
+              remember(t.checkpoint(null));
+            }
+          }
+        }
+        endEpoch(metrics);
+      }
+      if (stoppedEarly) {
+        remember(t.checkpoint(null));
+        t.progress.message("stopped at iteration " + s.iteration + " (max iterations); resume from " + t.store.last());
+      }
+      written.add(metricsPath);
+    } finally {
+      t.progress.finish();
+    }
+    if (t.settings.plot() && Files.exists(metricsPath)) {
+      Path png = t.settings.outDir().resolve("loss.png");
+      List<MetricsRecord> records = MetricsLog.read(metricsPath);
+      if (records.stream().anyMatch(MetricsRecord::isIteration)) {
+        LossCurvePlot.write(records, t.plan.name() + " — loss", png);
+        written.add(png);
+      }
+    }
+    double wall = seconds(System.nanoTime() - startNanos);
+    return new RunSummary(!stoppedEarly, s.epoch, s.iteration, imagesSeen, t.data.skippedFiles(), wall,
+        imagesSeen / Math.max(wall, 1e-9), s.lastLoss, written.stream().distinct().toList());
+  }
+
+  private void iterate(TrainingData.Epoch batches, MetricsLog metrics) {
+    boolean update = (s.batchInEpoch + 1) % accum == 0;
+    if (s.batchInEpoch % accum == 0) {
+      s.lr = t.plan.lrAt(s.epoch + (double) s.batchInEpoch / perEpoch);
+      t.setLr(s.lr);
+    }
+    double loss;
+    int n;
+    try (PointerScope ignored = new PointerScope()) {
+      Tensor images = batches.next();
+      if (images == null) {
+        throw new IllegalStateException("the data ended at batch " + s.batchInEpoch + " of epoch " + s.epoch
+            + ", expected " + perEpoch + " batches");
+      }
+      n = (int) images.size(0);
+      loss = t.step(images, update);
+    }
+    s.lastLoss = loss;
+    s.epochLossSum += loss;
+    s.epochLossCount++;
+    imagesSeen += n;
+    windowImages += n;
+    epochImages += n;
+    long now = System.nanoTime();
+    double elapsed = seconds(now - startNanos);
+    boolean lastOfEpoch = s.batchInEpoch + 1 == perEpoch;
+    if ((s.iteration + 1) % t.settings.logEvery() == 0 || lastOfEpoch) {
+      metrics.append(MetricsRecord.iteration(s.epoch, s.iteration, loss, s.lr,
+          windowImages / Math.max(seconds(now - windowNanos), 1e-9), elapsed));
+      windowNanos = now;
+      windowImages = 0;
+    }
+    long doneHere = s.iteration + 1 - startIteration;
+    double eta = elapsed / doneHere * (stopAt - s.iteration - 1);
+    t.progress.update(new ProgressReporter.Snapshot(s.epoch, t.plan.epochs(), s.iteration, stopAt, loss, s.lr,
+        imagesSeen / Math.max(elapsed, 1e-9), elapsed, eta));
+    s.iteration++;
+    s.batchInEpoch++;
+  }
+
+  private void endEpoch(MetricsLog metrics) throws IOException {
+    long now = System.nanoTime();
+    metrics.append(MetricsRecord.epoch(s.epoch, s.iteration - 1, s.epochLossSum / Math.max(1, s.epochLossCount),
+        s.lr, epochImages / Math.max(seconds(now - epochNanos), 1e-9), seconds(now - startNanos)));
+    s.epoch++;
+    s.batchInEpoch = 0;
+    s.epochLossSum = 0;
+    s.epochLossCount = 0;
+    int k = t.settings.checkpointEveryEpochs();
+    if (s.epoch == t.plan.epochs()) {
+      remember(t.checkpoint(t.store.fin()));
+      written.add(t.store.fin());
+    } else if (k > 0 && s.epoch % k == 0) {
+      Path copy = t.store.epoch(s.epoch);
+      remember(t.checkpoint(copy));
+      written.add(copy);
+    }
+  }
+
+  private boolean timedCheckpointDue() {
+    double minutes = t.settings.checkpointEveryMinutes();
+    return minutes > 0 && System.nanoTime() - lastCheckpointNanos >= minutes * 60e9;
+  }
+
+  private void remember(Path checkpoint) {
+    lastCheckpointNanos = System.nanoTime();
+    if (!written.contains(checkpoint)) {
+      written.add(checkpoint);
+    }
+  }
+
+  private static double seconds(long nanos) {
+    return nanos / 1e9;
+  }
+}

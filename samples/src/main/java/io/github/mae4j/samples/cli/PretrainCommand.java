@@ -1,0 +1,71 @@
+package io.github.mae4j.samples.cli;
+
+import io.github.mae4j.api.recipe.PretrainRecipe;
+import io.github.mae4j.torch.train.PretrainRun;
+import io.github.mae4j.torch.train.ProgressReporter;
+import io.github.mae4j.torch.train.TrainerSettings;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code mae pretrain}: trains a masked autoencoder from a recipe. */
+@Command(name = "pretrain", mixinStandardHelpOptions = true,
+    description = {"Pretrain a masked autoencoder from a recipe.",
+        "Writes checkpoints, metrics.jsonl, loss.png and reconstruction.png into the run directory.",
+        "Example: mae pretrain quickstart; mae pretrain fashion-mnist-pretrain --data fashion-mnist"})
+final class PretrainCommand implements Callable<Integer> {
+  @Parameters(index = "0", arity = "0..1", paramLabel = "RECIPE",
+      description = "A recipe name (see 'mae recipes') or a JSON/YAML recipe file (default: quickstart).")
+  String recipe = "quickstart";
+
+  @Option(names = "--data", paramLabel = "SOURCE",
+      description = "synthetic (built in), fashion-mnist (Debian dataset-fashion-mnist) or an image folder "
+          + "(default: the recipe's dataset when it is one of the first two, else synthetic).")
+  @Nullable String data;
+
+  @Option(names = "--epochs", paramLabel = "N", description = "Epochs (warmup is kept below it).")
+  @Nullable Integer epochs;
+
+  @Option(names = "--batch-size", paramLabel = "N",
+      description = "Images per optimizer update (the learning rate follows blr × N / 256).")
+  @Nullable Integer batchSize;
+
+  @Option(names = "--seed", paramLabel = "S", description = "Seed of initialization, data order and masks.")
+  @Nullable Long seed;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: runs/<recipe>-<timestamp>).")
+  @Nullable Path out;
+
+  @Mixin TrainingOptions options = new TrainingOptions();
+
+  @Override
+  public Integer call() throws Exception {
+    PretrainRecipe r = RecipeArgument.pretrain(recipe);
+    if (epochs != null) {
+      r = r.withEpochs(epochs).withWarmupEpochs(Math.min(r.getWarmupEpochs(), Math.max(0, epochs - 1)));
+    }
+    if (batchSize != null) {
+      r = r.toBuilder().batchSizePerStep(batchSize).effectiveBatchSize(batchSize).build();
+    }
+    if (seed != null) {
+      r = r.withSeed(seed);
+    }
+    String source = data != null ? data
+        : r.getDataset().equals("fashion-mnist") ? "fashion-mnist" : "synthetic";
+    Path dir = out != null ? out : Path.of("runs", r.getName() + "-"
+        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    TrainerSettings settings = options.apply(TrainerSettings.defaults(dir).withData(source));
+    System.err.printf("mae pretrain: %s on %s (%s, %s), %d epochs, batch %d, lr %.3g -> %s%n", r.getName(), source,
+        settings.device(), settings.precision().name().toLowerCase(java.util.Locale.ROOT), r.getEpochs(),
+        r.getEffectiveBatchSize(), r.getLearningRate(), dir);
+    PretrainRun.Result result = PretrainRun.start(r, settings, options.workers, ProgressReporter.forStderr(10));
+    Report.print(result);
+    return 0;
+  }
+}

@@ -1,0 +1,130 @@
+package io.github.mae4j.samples.cli;
+
+import io.github.mae4j.api.Json;
+import io.github.mae4j.api.MaeConfig;
+import io.github.mae4j.api.recipe.Normalization;
+import io.github.mae4j.api.recipe.PretrainRecipe;
+import io.github.mae4j.api.recipe.RecipeIo;
+import io.github.mae4j.torch.MaeDevice;
+import io.github.mae4j.torch.io.pth.MaeCheckpoint;
+import io.github.mae4j.torch.nn.MaskedAutoencoder;
+import io.github.mae4j.torch.train.CheckpointFile;
+import io.github.mae4j.torch.train.CheckpointStore;
+import io.github.mae4j.torch.train.HeldOutImages;
+import io.github.mae4j.torch.train.ReconstructionGrid;
+import io.github.mae4j.torch.train.TensorData;
+import io.github.mae4j.torch.train.TrainerSettings;
+import io.github.mae4j.torch.train.TrainingCheckpoint;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code mae reconstruct}: the paper's Figure 2 for any checkpoint. */
+@Command(name = "reconstruct", mixinStandardHelpOptions = true,
+    description = {"Draw a reconstruction grid (original | masked | reconstruction | + visible) from a checkpoint:",
+        "a mae4j checkpoint (*.ckpt or a run directory) or an official MAE .pth (give --model).",
+        "Example: mae reconstruct --checkpoint runs/quickstart-x --out grid.png"})
+final class ReconstructCommand implements Callable<Integer> {
+  @Option(names = "--checkpoint", required = true, paramLabel = "FILE",
+      description = "A mae4j checkpoint (*.ckpt), a run directory, or an official MAE .pth file.")
+  Path checkpoint;
+
+  @Option(names = "--images", paramLabel = "DIR", description = "A folder of images to reconstruct.")
+  @Nullable Path images;
+
+  @Option(names = "--data", paramLabel = "SOURCE",
+      description = "synthetic or fashion-mnist (held-out test split) instead of --images "
+          + "(default: the run's data, else synthetic).")
+  @Nullable String data;
+
+  @Option(names = "--out", required = true, paramLabel = "PNG", description = "The grid PNG to write.")
+  Path out;
+
+  @Option(names = "--count", paramLabel = "N", description = "Images (rows), default 8.")
+  int count = 8;
+
+  @Option(names = "--seed", paramLabel = "S", description = "Seed of the masks (default 0).")
+  long seed;
+
+  @Option(names = "--mask-ratio", paramLabel = "R", description = "Fraction of patches removed (default: the model's).")
+  @Nullable Double maskRatio;
+
+  @Option(names = "--model", paramLabel = "NAME",
+      description = "For official .pth files: vit-b16, vit-l16 or vit-h14, or a recipe name/file (default vit-l16).")
+  String model = "vit-l16";
+
+  @Option(names = "--norm-pix-loss", negatable = true, defaultValue = "false", fallbackValue = "true",
+      description = "For official .pth files: the model was trained on normalized pixels (the released "
+          + "visualization checkpoints were not; default false).")
+  boolean normPixLoss;
+
+  @Option(names = "--device", paramLabel = "DEVICE", description = "cpu or cuda[:N] (default cpu).")
+  String device = "cpu";
+
+  @Override
+  public Integer call() throws Exception {
+    if (count < 1) {
+      throw new IllegalArgumentException("--count must be >= 1, got " + count);
+    }
+    Path file = checkpoint;
+    PretrainRecipe recipe;
+    String source;
+    TrainingCheckpoint ours = null;
+    if (java.nio.file.Files.isDirectory(file) || CheckpointFile.isCheckpoint(file)) {
+      file = CheckpointStore.resolve(file);
+      ours = CheckpointFile.read(file);
+      recipe = RecipeIo.fromJson(ours.recipeJson(), PretrainRecipe.class);
+      source = Json.read(ours.settingsJson(), TrainerSettings.class).data();
+    } else {
+      recipe = officialRecipe();
+      source = "synthetic";
+    }
+    if (maskRatio != null) {
+      recipe = recipe.withModel(recipe.getModel().withMaskRatio(maskRatio));
+    }
+    String from = images != null ? images.toString() : data != null ? data : source;
+    try (MaskedAutoencoder mae = MaskedAutoencoder.create(recipe.getModel(), MaeDevice.parse(device), 0)) {
+      if (ours != null) {
+        try (PointerScope ignored = new PointerScope()) {
+          Map<String, Tensor> sd = new LinkedHashMap<>();
+          for (Map.Entry<String, TensorData> e : ours.model().entrySet()) {
+            sd.put(e.getKey(), e.getValue().toTensor());
+          }
+          mae.loadStateDict(sd, true);
+        }
+      } else {
+        MaeCheckpoint.Result r = MaeCheckpoint.load(mae, file, null, false);
+        System.err.println("loaded " + file + " as " + r.layout() + " (" + r.report() + ")");
+      }
+      mae.train(false);
+      Normalization n = recipe.getNormalization();
+      try (PointerScope ignored = new PointerScope()) {
+        Tensor x = HeldOutImages.load(recipe, from, count, seed);
+        int size = recipe.getModel().getImageSize();
+        ReconstructionGrid.write(mae, x, n.getMean(), n.getStd(), seed, ReconstructionGrid.scaleFor(size, 112),
+            out);
+      }
+    }
+    System.out.println("wrote " + out.toAbsolutePath() + " (" + count + " images from " + from + ", model from "
+        + file + ")");
+    return 0;
+  }
+
+  /** The model of an official checkpoint: a ViT preset (or a recipe's model) with ImageNet statistics. */
+  private PretrainRecipe officialRecipe() {
+    MaeConfig config = switch (model) {
+      case "vit-b16" -> MaeConfig.vitB16();
+      case "vit-l16" -> MaeConfig.vitL16();
+      case "vit-h14" -> MaeConfig.vitH14();
+      default -> RecipeArgument.pretrain(model).getModel();
+    };
+    return PretrainRecipe.builder().name("official").model(config.withNormPixLoss(normPixLoss))
+        .normalization(Normalization.imagenet()).build();
+  }
+}

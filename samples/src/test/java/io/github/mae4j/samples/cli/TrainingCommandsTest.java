@@ -1,0 +1,100 @@
+package io.github.mae4j.samples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.mae4j.api.MaeConfig;
+import io.github.mae4j.api.recipe.Augmentation;
+import io.github.mae4j.api.recipe.Normalization;
+import io.github.mae4j.api.recipe.PretrainRecipe;
+import io.github.mae4j.api.recipe.RecipeIo;
+import io.github.mae4j.torch.train.CheckpointFile;
+import io.github.mae4j.torch.train.MetricsLog;
+import io.github.mae4j.torch.train.MetricsRecord;
+import io.github.mae4j.torch.train.ReconstructionGrid;
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class TrainingCommandsTest {
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @TempDir Path dir;
+
+  private int run(String... args) {
+    CommandLine cl = MaeCommand.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    return cl.execute(args);
+  }
+
+  @Test
+  void help_everyTrainingVerb_exits0WithItsOptions() {
+    assertThat(run("pretrain", "--help")).isEqualTo(0);
+    assertThat(out.toString()).contains("--data", "--epochs", "--batch-size", "--device", "--out", "--seed",
+        "--max-steps");
+    assertThat(run("resume", "--help")).isEqualTo(0);
+    assertThat(out.toString()).contains("CHECKPOINT");
+    assertThat(run("reconstruct", "--help")).isEqualTo(0);
+    assertThat(out.toString()).contains("--checkpoint", "--images", "--out");
+  }
+
+  @Test
+  void pretrain_unknownRecipe_exits2ListingNames() {
+    assertThat(run("pretrain", "no-such-recipe", "--out", dir.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("no-such-recipe", "quickstart");
+  }
+
+  @Test
+  void pretrain_finetuneRecipe_exits2() {
+    assertThat(run("pretrain", "vit-b16-finetune", "--out", dir.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("pretraining recipe");
+  }
+
+  @Test
+  void resume_missingRunDirectory_exits1NamingIt() {
+    Path missing = dir.resolve("nope");
+    assertThat(run("resume", missing.toString())).isEqualTo(1);
+    assertThat(err.toString()).contains(missing.toString());
+  }
+
+  @Test
+  void pretrainStoppedThenResumedThenReconstructed_leavesAllFiles() throws Exception {
+    PretrainRecipe tiny = PretrainRecipe.builder().name("cli-tiny").dataset("synthetic")
+        .model(MaeConfig.builder().imageSize(16).patchSize(4)
+            .encoder(e -> e.embedDim(16).depth(1).numHeads(2)).decoder(d -> d.embedDim(16).depth(1).numHeads(2))
+            .build())
+        .epochs(2).warmupEpochs(1).imagesPerEpoch(48).effectiveBatchSize(16).batchSizePerStep(16)
+        .baseLearningRate(1e-2).augmentation(Augmentation.none()).normalization(Normalization.imagenet()).build();
+    Path recipe = dir.resolve("tiny.json");
+    Files.writeString(recipe, RecipeIo.toJson(tiny));
+    Path runDir = dir.resolve("run");
+
+    assertThat(run("pretrain", recipe.toString(), "--out", runDir.toString(), "--max-steps", "4",
+        "--log-every", "1", "--workers", "1")).as(err.toString()).isEqualTo(0);
+    assertThat(CheckpointFile.read(runDir.resolve("checkpoint-last.ckpt")).iteration()).isEqualTo(4);
+    assertThat(runDir.resolve("reconstruction.png")).doesNotExist();
+
+    assertThat(run("resume", runDir.toString(), "--workers", "1")).as(err.toString()).isEqualTo(0);
+    assertThat(runDir.resolve("checkpoint-final.ckpt")).exists();
+    assertThat(MetricsLog.read(runDir.resolve("metrics.jsonl")).stream().filter(MetricsRecord::isIteration)
+        .map(MetricsRecord::iter)).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+    assertThat(ImageIO.read(runDir.resolve("loss.png").toFile())).isNotNull();
+    BufferedImage grid = ImageIO.read(runDir.resolve("reconstruction.png").toFile());
+    assertThat(grid.getHeight()).isGreaterThan(grid.getWidth()); // 8 rows of 4 columns
+
+    Path png = dir.resolve("grid.png");
+    assertThat(run("reconstruct", "--checkpoint", runDir.toString(), "--count", "2", "--out", png.toString()))
+        .as(err.toString()).isEqualTo(0);
+    BufferedImage two = ImageIO.read(png.toFile());
+    int cell = 16 * ReconstructionGrid.scaleFor(16, 112);
+    assertThat(two.getWidth()).isEqualTo(4 + ReconstructionGrid.COLUMNS.size() * (cell + 4));
+    assertThat(two.getHeight()).isEqualTo(18 + 2 * (cell + 4) + 4);
+  }
+}
