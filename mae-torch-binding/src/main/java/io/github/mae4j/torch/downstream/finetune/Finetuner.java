@@ -6,7 +6,9 @@ import io.github.mae4j.api.schedule.LrSchedule;
 import io.github.mae4j.torch.downstream.EpochStats;
 import io.github.mae4j.torch.downstream.LabeledImages;
 import io.github.mae4j.torch.downstream.RunResult;
+import io.github.mae4j.torch.downstream.aug.RandAugment;
 import io.github.mae4j.torch.downstream.aug.RandomErasing;
+import io.github.mae4j.torch.downstream.internal.Tensors;
 import io.github.mae4j.torch.downstream.eval.Evaluation;
 import io.github.mae4j.torch.downstream.eval.TopKAccuracy;
 import io.github.mae4j.torch.downstream.mix.Mixup;
@@ -34,7 +36,8 @@ import org.bytedeco.pytorch.global.torch;
  * End-to-end fine-tuning as MAE's {@code main_finetune.py}: AdamW with layer-wise lr decay, warmup + cosine per
  * iteration, drop path (set on the classifier), Mixup/CutMix with label smoothing (soft-target cross-entropy; plain
  * label smoothing when both alphas are 0), random erasing, gradient accumulation to the effective batch, optional EMA
- * of the weights. Partial fine-tuning (the paper's Figure 9): freeze first with
+ * of the weights, RandAugment when the recipe names one (applied in pixel space, then normalized again). Partial
+ * fine-tuning (the paper's Figure 9): freeze first with
  * {@link VitClassifier#freezeAllButLastBlocks(int)}; frozen parameters are left out of the optimizer.
  */
 public final class Finetuner {
@@ -85,6 +88,10 @@ public final class Finetuner {
     Mixup mixup = new Mixup(recipe.getMixup(), recipe.getCutmix(), recipe.getMixupProb(),
         recipe.getMixupSwitchProb(), recipe.getLabelSmoothing(), recipe.getNumClasses(), random);
     RandomErasing erasing = new RandomErasing(recipe.getAugmentation().getRandomErasing(), random, g);
+    String randAugSpec = recipe.getAugmentation().getRandAugment();
+    RandAugment randAug = randAugSpec.isEmpty() ? null : RandAugment.parse(randAugSpec, random);
+    double[] mean = recipe.getNormalization().getMean();
+    double[] std = recipe.getNormalization().getStd();
     List<EpochStats> stats = new ArrayList<>();
     Map<String, Tensor> params = model.namedParameters();
     try (GroupedAdamW opt = new GroupedAdamW(
@@ -105,7 +112,11 @@ public final class Finetuner {
               opt.setLearningRate(lr);
             }
             Tensor idx = perm.narrow(0, s * batch, batch);
-            Tensor images = erasing.apply(train.images().index_select(0, idx));
+            Tensor images = train.images().index_select(0, idx);
+            if (randAug != null) {
+              images = randAugment(randAug, images, mean, std);
+            }
+            images = erasing.apply(images);
             Tensor labels = train.labels().index_select(0, idx);
             Tensor loss;
             if (mixing) {
@@ -143,5 +154,28 @@ public final class Finetuner {
     }
     TopKAccuracy fin = Evaluation.classify(model, test, 512);
     return new RunResult(stats, fin.top1(), fin.accuracy(1), (System.nanoTime() - start) / 1e9);
+  }
+
+  /** normalized batch [N, C, H, W] → RandAugment applied per image in pixel space [0, 1], normalized again. */
+  static Tensor randAugment(RandAugment ra, Tensor normalized, double[] mean, double[] std) {
+    long c = normalized.size(1);
+    if (mean.length != c) {
+      throw new IllegalArgumentException("normalization has " + mean.length + " channels, images have " + c);
+    }
+    float[] m = new float[(int) c];
+    float[] s = new float[(int) c];
+    for (int i = 0; i < c; i++) {
+      m[i] = (float) mean[i];
+      s[i] = (float) std[i];
+    }
+    Tensor mt = Tensors.floats(m, c, 1, 1);
+    Tensor st = Tensors.floats(s, c, 1, 1);
+    Tensor pixels = normalized.mul(st).add(mt);
+    Tensor out = pixels.clone();
+    for (long i = 0; i < normalized.size(0); i++) {
+      out.select(0, i).copy_(ra.apply(pixels.select(0, i).clamp(new org.bytedeco.pytorch.ScalarOptional(
+          new Scalar(0.0)), new org.bytedeco.pytorch.ScalarOptional(new Scalar(1.0)))));
+    }
+    return out.sub(mt).div(st);
   }
 }

@@ -64,6 +64,31 @@ class FinetunerTest {
   }
 
   @Test
+  void run_withRandAugment_stillLearnsTheToy() {
+    // the toy's values (±1 plus noise) are pixels x·0.5 + 0.5 under this normalization: RandAugment sees [0, 1]
+    FinetuneRecipe recipe = toyRecipe().toBuilder().normalization(Normalization.of(new double[] {0.5},
+            new double[] {0.5}))
+        .augmentation(Augmentation.builder().randAugment("rand-m9-mstd0.5-inc1").randomErasing(0.25).build())
+        .build();
+    try (VitClassifier m = Finetuner.newClassifier(recipe)) {
+      RunResult r = Finetuner.run(m, recipe, ToyData.halves(512, 5), ToyData.halves(100, 6), OptionalDouble.empty(),
+          false, e -> {});
+      assertThat(r.epochs()).hasSize(6);
+      assertThat(r.epochs().get(0).testTop1()).isNaN();
+      assertThat(r.top1()).isGreaterThan(0.8);
+    }
+  }
+
+  @Test
+  void randAugment_levelZeroOps_roundTripsNormalization() {
+    var ra = new io.github.mae4j.torch.downstream.aug.RandAugment(0, 0, 0, new java.util.SplittableRandom(0));
+    var x = Tensors.floats(new float[] {-1f, 0f, 1.5f, 2f}, 1, 1, 2, 2);
+    // no ops: pixels = x·0.5 + 0.5 ∈ [0, 1.5] are clamped to [0, 1], then normalized back
+    float[] out = Tensors.toFloatArray(Finetuner.randAugment(ra, x, new double[] {0.5}, new double[] {0.5}));
+    assertThat(out).containsExactly(-1f, 0f, 1f, 1f);
+  }
+
+  @Test
   void run_classCountMismatch_throws() {
     FinetuneRecipe recipe = toyRecipe();
     try (VitClassifier m = Finetuner.newClassifier(recipe.withNumClasses(3))) {
