@@ -151,7 +151,7 @@ public final class ProofReport {
         .append(" epoch(s), no warmup; the same budget for (a) and (b).\n");
     b.append("- Raw-pixel rows run the same k-NN and linear probe on the normalized pixels.\n\n");
     b.append("## Reproduce\n\n```\n./mvnw -q -B -pl samples -am package -DskipTests\n"
-        + "java --enable-native-access=ALL-UNNAMED -cp samples/target/samples-0.1.0-SNAPSHOT.jar "
+        + "java --enable-native-access=ALL-UNNAMED -cp samples/target/mae.jar "
         + "io.github.mae4j.samples.FashionMnistProof --pretrain-epochs=").append(pretrainEpochs)
         .append(" --finetune-epochs=").append(finetuneEpochs).append(" --linprobe-epochs=").append(linprobeEpochs)
         .append(trainLimit > 0 ? " --train-limit=" + trainLimit : "")
