@@ -18,6 +18,10 @@ import picocli.CommandLine.Command;
       PretrainCommand.class,
       ResumeCommand.class,
       ReconstructCommand.class,
+      FinetuneCommand.class,
+      LinprobeCommand.class,
+      KnnCommand.class,
+      FeaturesCommand.class,
     })
 public final class MaeCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

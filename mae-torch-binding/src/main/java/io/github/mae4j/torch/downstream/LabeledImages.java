@@ -1,0 +1,29 @@
+package io.github.mae4j.torch.downstream;
+
+import io.github.mae4j.torch.downstream.internal.Tensors;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * An in-memory labelled image set, already normalized: images [N, C, H, W] float32, labels [N] int64.
+ *
+ * @throws IllegalArgumentException when the shapes disagree
+ */
+public record LabeledImages(Tensor images, Tensor labels) {
+  public LabeledImages {
+    if (images.dim() != 4 || labels.dim() != 1 || images.size(0) != labels.size(0)) {
+      throw new IllegalArgumentException("need images [N, C, H, W] and labels [N], got "
+          + Tensors.shape(images) + " and " + Tensors.shape(labels));
+    }
+  }
+
+  /** Number of samples. */
+  public long size() {
+    return images.size(0);
+  }
+
+  /** The first {@code n} samples (a view). */
+  public LabeledImages head(long n) {
+    long m = Math.min(n, size());
+    return new LabeledImages(images.narrow(0, 0, m), labels.narrow(0, 0, m));
+  }
+}

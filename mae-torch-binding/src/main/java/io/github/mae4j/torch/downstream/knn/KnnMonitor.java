@@ -1,0 +1,62 @@
+package io.github.mae4j.torch.downstream.knn;
+
+import io.github.mae4j.torch.downstream.LabeledImages;
+import io.github.mae4j.torch.downstream.eval.TopKAccuracy;
+import io.github.mae4j.torch.downstream.internal.Tensors;
+import io.github.mae4j.torch.nn.MaskedAutoencoder;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * k-NN accuracy of a masked autoencoder's encoder while it trains: the mean patch token (after the encoder's final
+ * norm, no masking) of a labelled bank and of query images, then {@link KnnClassifier}. Call it between epochs
+ * (outside the step scopes); the model's training flag is restored.
+ */
+public final class KnnMonitor {
+  private final LabeledImages bank;
+  private final LabeledImages queries;
+  private final int numClasses;
+  private final int k;
+  private final double temperature;
+
+  public KnnMonitor(LabeledImages bank, LabeledImages queries, int numClasses, int k, double temperature) {
+    this.bank = bank;
+    this.queries = queries;
+    this.numClasses = numClasses;
+    this.k = k;
+    this.temperature = temperature;
+  }
+
+  /** Top-1 (index 0) and top-5 (index 1) k-NN accuracy of the queries against the bank. */
+  public TopKAccuracy evaluate(MaskedAutoencoder mae, int batch) {
+    Tensor bankF = features(mae, bank.images(), batch);
+    Tensor queryF = features(mae, queries.images(), batch);
+    try (KnnClassifier knn = new KnnClassifier(bankF, bank.labels(), numClasses, k, temperature)) {
+      return knn.evaluate(queryF, queries.labels(), batch);
+    } finally {
+      bankF.close();
+      queryF.close();
+    }
+  }
+
+  /** images [N, C, H, W] → mean patch features [N, D], in batches, without gradients. */
+  static Tensor features(MaskedAutoencoder mae, Tensor images, int batch) {
+    long n = images.size(0);
+    // allocated before the per-batch scopes so that it outlives them
+    Tensor out = Tensors.zeros(n, mae.config().getEncoder().getEmbedDim());
+    boolean wasTraining = mae.module().is_training();
+    mae.train(false);
+    try {
+      for (long s = 0; s < n; s += batch) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+          long len = Math.min(batch, n - s);
+          out.narrow(0, s, len).copy_(mae.features(images.narrow(0, s, len)).meanPatch());
+        }
+      }
+    } finally {
+      mae.train(wasTraining);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,45 @@
+package io.github.mae4j.torch.downstream.vit;
+
+import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.pytorch.LongArrayRef;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Resizes a position-embedding table to another patch grid when fine-tuning at a different image size (the
+ * reference {@code interpolate_pos_embed}): leading extra tokens are kept, the grid part is resized bicubically
+ * (align_corners false).
+ */
+public final class PosEmbedInterpolation {
+  private PosEmbedInterpolation() {}
+
+  /**
+   * posEmbed [1, extra + g², D] → [1, extra + newGrid², D].
+   *
+   * @throws IllegalArgumentException when the table's token count is not {@code extra} plus a square
+   */
+  public static Tensor resize(Tensor posEmbed, int extraTokens, int newGrid) {
+    if (posEmbed.dim() != 3 || posEmbed.size(0) != 1) {
+      throw new IllegalArgumentException(
+          "pos_embed must be [1, tokens, D], got " + java.util.Arrays.toString(posEmbed.shape()));
+    }
+    long tokens = posEmbed.size(1) - extraTokens;
+    int grid = (int) Math.round(Math.sqrt(tokens));
+    if (tokens < 1 || (long) grid * grid != tokens) {
+      throw new IllegalArgumentException("pos_embed has " + posEmbed.size(1) + " tokens: expected " + extraTokens
+          + " extra tokens plus a square grid");
+    }
+    if (grid == newGrid) {
+      return posEmbed;
+    }
+    long d = posEmbed.size(2);
+    Tensor extra = posEmbed.narrow(1, 0, extraTokens);
+    Tensor patches = posEmbed.narrow(1, extraTokens, tokens).reshape(1, grid, grid, d).permute(0, 3, 1, 2);
+    // the LongPointer must outlive the call: a LongArrayRef over a temporary Java array dangles
+    try (LongPointer size = new LongPointer(newGrid, newGrid)) {
+      Tensor resized = torch.upsample_bicubic2d(patches.contiguous(), new LongArrayRef(size, 2), false);
+      Tensor flat = resized.permute(0, 2, 3, 1).reshape(1, (long) newGrid * newGrid, d);
+      return torch.cat(new org.bytedeco.pytorch.TensorVector(extra, flat), 1);
+    }
+  }
+}

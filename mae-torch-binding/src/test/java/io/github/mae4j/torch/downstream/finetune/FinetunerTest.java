@@ -1,0 +1,100 @@
+package io.github.mae4j.torch.downstream.finetune;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.mae4j.api.MaeConfig;
+import io.github.mae4j.api.recipe.Augmentation;
+import io.github.mae4j.api.recipe.FinetuneRecipe;
+import io.github.mae4j.api.recipe.Normalization;
+import io.github.mae4j.api.recipe.OptimizerSpec;
+import io.github.mae4j.torch.downstream.EpochStats;
+import io.github.mae4j.torch.downstream.LabeledImages;
+import io.github.mae4j.torch.downstream.RunResult;
+import io.github.mae4j.torch.downstream.ToyData;
+import io.github.mae4j.torch.downstream.internal.Tensors;
+import io.github.mae4j.torch.downstream.vit.VitClassifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalDouble;
+import org.junit.jupiter.api.Test;
+
+class FinetunerTest {
+  static FinetuneRecipe toyRecipe() {
+    MaeConfig model = MaeConfig.builder().imageSize(8).patchSize(4).inChannels(1)
+        .encoder(e -> e.embedDim(16).depth(2).numHeads(2)).decoder(d -> d.embedDim(8).depth(1).numHeads(2)).build();
+    return FinetuneRecipe.builder().model(model).normalization(Normalization.identity(1)).numClasses(2)
+        .epochs(6).warmupEpochs(1).effectiveBatchSize(32).batchSizePerStep(16).baseLearningRate(0.1)
+        .layerDecay(0.75).dropPath(0.1).labelSmoothing(0.1).mixup(0.8).cutmix(1.0)
+        .optimizer(OptimizerSpec.adamw(0.9, 0.999, 0.05))
+        .augmentation(Augmentation.builder().randomErasing(0.25).build()).build();
+  }
+
+  @Test
+  void run_separableToy_reachesHighAccuracyWithMixupAndEma() {
+    LabeledImages train = ToyData.halves(512, 1);
+    LabeledImages test = ToyData.halves(200, 2);
+    FinetuneRecipe recipe = toyRecipe();
+    List<EpochStats> seen = new ArrayList<>();
+    try (VitClassifier m = Finetuner.newClassifier(recipe)) {
+      RunResult r = Finetuner.run(m, recipe, train, test, OptionalDouble.empty(), seen::add);
+      assertThat(seen).hasSize(6);
+      assertThat(r.top1()).isGreaterThan(0.95);
+    }
+    try (VitClassifier m = Finetuner.newClassifier(recipe)) {
+      RunResult r = Finetuner.run(m, recipe, train, test, OptionalDouble.of(0.9), e -> {});
+      assertThat(r.top1()).isGreaterThan(0.9);
+    }
+  }
+
+  @Test
+  void run_partialLastBlock_leavesFrozenWeightsUnchanged() {
+    LabeledImages train = ToyData.halves(256, 3);
+    LabeledImages test = ToyData.halves(100, 4);
+    FinetuneRecipe recipe = toyRecipe();
+    try (VitClassifier m = Finetuner.newClassifier(recipe)) {
+      m.freezeAllButLastBlocks(1);
+      float[] frozenBefore = Tensors.toFloatArray(m.namedParameters().get("blocks.0.attn.qkv.weight"));
+      float[] trainedBefore = Tensors.toFloatArray(m.namedParameters().get("blocks.1.attn.qkv.weight"));
+      RunResult r = Finetuner.run(m, recipe, train, test, OptionalDouble.empty(), e -> {});
+      assertThat(Tensors.toFloatArray(m.namedParameters().get("blocks.0.attn.qkv.weight"))).containsExactly(frozenBefore);
+      assertThat(Tensors.toFloatArray(m.namedParameters().get("blocks.1.attn.qkv.weight"))).isNotEqualTo(trainedBefore);
+      assertThat(r.top1()).isGreaterThan(0.8);
+    }
+  }
+
+  @Test
+  void run_withRandAugment_stillLearnsTheToy() {
+    // the toy's values (±1 plus noise) are pixels x·0.5 + 0.5 under this normalization: RandAugment sees [0, 1]
+    FinetuneRecipe recipe = toyRecipe().toBuilder().normalization(Normalization.of(new double[] {0.5},
+            new double[] {0.5}))
+        .augmentation(Augmentation.builder().randAugment("rand-m9-mstd0.5-inc1").randomErasing(0.25).build())
+        .build();
+    try (VitClassifier m = Finetuner.newClassifier(recipe)) {
+      RunResult r = Finetuner.run(m, recipe, ToyData.halves(512, 5), ToyData.halves(100, 6), OptionalDouble.empty(),
+          false, e -> {});
+      assertThat(r.epochs()).hasSize(6);
+      assertThat(r.epochs().get(0).testTop1()).isNaN();
+      assertThat(r.top1()).isGreaterThan(0.8);
+    }
+  }
+
+  @Test
+  void randAugment_levelZeroOps_roundTripsNormalization() {
+    var ra = new io.github.mae4j.torch.downstream.aug.RandAugment(0, 0, 0, new java.util.SplittableRandom(0));
+    var x = Tensors.floats(new float[] {-1f, 0f, 1.5f, 2f}, 1, 1, 2, 2);
+    // no ops: pixels = x·0.5 + 0.5 ∈ [0, 1.5] are clamped to [0, 1], then normalized back
+    float[] out = Tensors.toFloatArray(Finetuner.randAugment(ra, x, new double[] {0.5}, new double[] {0.5}));
+    assertThat(out).containsExactly(-1f, 0f, 1f, 1f);
+  }
+
+  @Test
+  void run_classCountMismatch_throws() {
+    FinetuneRecipe recipe = toyRecipe();
+    try (VitClassifier m = Finetuner.newClassifier(recipe.withNumClasses(3))) {
+      assertThatThrownBy(() -> Finetuner.run(m, recipe, ToyData.halves(64, 1), ToyData.halves(8, 1),
+          OptionalDouble.empty(), e -> {}))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("numClasses (2)");
+    }
+  }
+}
