@@ -47,6 +47,7 @@ public final class Torch {
       } catch (Exception | UnsatisfiedLinkError e) {
         // not fatal: the resource may be named otherwise on another platform; Loader.load reports real failures
       }
+      passiveOpenMpWait();
       Loader.load(torch.class);
       int cores = Runtime.getRuntime().availableProcessors();
       int aten = intSetting("mae4j.threads", "MAE4J_THREADS", 1);
@@ -109,6 +110,31 @@ public final class Torch {
   public static boolean cudaAvailable() {
     load();
     return torch.cuda_is_available();
+  }
+
+  /**
+   * Sets {@code OMP_WAIT_POLICY=PASSIVE} in the process environment (unless the user set it) before libgomp is
+   * loaded: ATen's OpenMP threads then sleep instead of spinning after a parallel region, so they do not steal the
+   * cores from OpenBLAS's pool. Measured on 2 cores: with 2 ATen threads and the default (spinning) policy a tiny
+   * MAE trained at 42 images/s, with the passive policy at 229 (1 ATen thread: 240).
+   */
+  private static void passiveOpenMpWait() {
+    if (System.getenv("OMP_WAIT_POLICY") != null) {
+      return;
+    }
+    Linker linker = Linker.nativeLinker();
+    linker.defaultLookup().find("setenv").ifPresent(addr -> {
+      MethodHandle setenv = linker.downcallHandle(addr, FunctionDescriptor.of(ValueLayout.JAVA_INT,
+          ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+      try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+        int rc = (int) setenv.invokeExact(arena.allocateFrom("OMP_WAIT_POLICY"), arena.allocateFrom("PASSIVE"), 0);
+        if (rc != 0) {
+          System.getLogger(Torch.class.getName()).log(System.Logger.Level.DEBUG, "setenv(OMP_WAIT_POLICY) failed");
+        }
+      } catch (Throwable t) {
+        System.getLogger(Torch.class.getName()).log(System.Logger.Level.DEBUG, "setenv(OMP_WAIT_POLICY) failed", t);
+      }
+    });
   }
 
   private static Optional<MethodHandle> openblasSetThreads() {

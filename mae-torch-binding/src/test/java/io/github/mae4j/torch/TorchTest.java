@@ -24,6 +24,22 @@ class TorchTest {
   }
 
   @Test
+  void load_withoutUserSetting_makesOpenMpWaitPassiveForTheNativeLibraries() throws Throwable {
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("OMP_WAIT_POLICY") == null,
+        "the user's own OMP_WAIT_POLICY is respected");
+    Torch.load();
+    var linker = java.lang.foreign.Linker.nativeLinker();
+    var getenv = linker.downcallHandle(linker.defaultLookup().find("getenv").orElseThrow(),
+        java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.ADDRESS,
+            java.lang.foreign.ValueLayout.ADDRESS));
+    try (var arena = java.lang.foreign.Arena.ofConfined()) {
+      var value = (java.lang.foreign.MemorySegment) getenv.invokeExact(arena.allocateFrom("OMP_WAIT_POLICY"));
+      assertThat(value.address()).isNotZero();
+      assertThat(value.reinterpret(64).getString(0)).isEqualTo("PASSIVE");
+    }
+  }
+
+  @Test
   void setThreads_zero_isRejected() {
     assertThatThrownBy(() -> Torch.setThreads(0, 1))
         .isInstanceOf(IllegalArgumentException.class)
