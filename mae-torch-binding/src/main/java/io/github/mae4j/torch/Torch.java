@@ -21,7 +21,8 @@ import org.bytedeco.pytorch.global.torch;
  *   <li>fp32 GEMM runs in OpenBLAS's own pool, which competes with ATen's OpenMP pool; the default is ~6× slower
  *       for training on two cores. {@link #load()} gives ATen one intra-op thread and OpenBLAS every core unless
  *       {@code mae4j.threads}/{@code mae4j.blasThreads} (or {@code MAE4J_THREADS}/{@code MAE4J_BLAS_THREADS}) say
- *       otherwise; {@link #setThreads(int, int)} changes it later.
+ *       otherwise; {@link #setThreads(int, int)} changes it later. It also sets {@code OMP_WAIT_POLICY=PASSIVE}
+ *       (unless already set) before libtorch loads, so that ATen's OpenMP threads never spin against OpenBLAS's.
  * </ul>
  */
 public final class Torch {
