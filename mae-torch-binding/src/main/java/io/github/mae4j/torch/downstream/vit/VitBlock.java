@@ -1,5 +1,7 @@
 package io.github.mae4j.torch.downstream.vit;
 
+import io.github.mae4j.torch.nn.Attention;
+import io.github.mae4j.torch.nn.Mlp;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.LayerNormImpl;
 import org.bytedeco.pytorch.LayerNormOptions;
@@ -9,13 +11,14 @@ import org.bytedeco.pytorch.Tensor;
 
 /**
  * A pre-norm transformer block with the reference names ({@code norm1}, {@code attn.qkv}, {@code attn.proj},
- * {@code norm2}, {@code mlp.fc1}, {@code mlp.fc2}) and stochastic depth on both residual branches.
+ * {@code norm2}, {@code mlp.fc1}, {@code mlp.fc2}) and stochastic depth on both residual branches; attention and MLP
+ * are the MAE model's own {@link Attention} and {@link Mlp}.
  */
 final class VitBlock extends Module {
   final LayerNormImpl norm1;
-  final VitAttention attn;
+  final Attention attn;
   final LayerNormImpl norm2;
-  final VitMlp mlp;
+  final Mlp mlp;
   private final double dropPath;
   private final Generator generator;
 
@@ -23,9 +26,9 @@ final class VitBlock extends Module {
     this.dropPath = dropPath;
     this.generator = generator;
     norm1 = register_module("norm1", layerNorm(dim, eps));
-    attn = register_module("attn", new VitAttention(dim, heads));
+    attn = register_module("attn", new Attention(dim, heads));
     norm2 = register_module("norm2", layerNorm(dim, eps));
-    mlp = register_module("mlp", new VitMlp(dim, hidden));
+    mlp = register_module("mlp", new Mlp(dim, hidden));
   }
 
   static LayerNormImpl layerNorm(int dim, double eps) {
