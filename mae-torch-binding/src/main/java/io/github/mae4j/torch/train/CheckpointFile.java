@@ -4,36 +4,46 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.mae4j.api.Json;
+import io.github.mae4j.torch.io.pth.PyOrderedDict;
+import io.github.mae4j.torch.io.pth.TorchCheckpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
 
 /**
- * The file form of a {@link TrainingCheckpoint}: a zip archive holding {@code mae4j-checkpoint.json} (positions,
- * recipe, settings, provenance, and the dtype and shape of every model tensor), one {@code model/<name>} entry of
- * raw little-endian values per model tensor, {@code optimizer.archive} (libtorch archive bytes) and
- * {@code generator.state}. The model entries can be read without mae4j (any zip reader plus numpy).
+ * The file form of a {@link TrainingCheckpoint}: a file in PyTorch's own {@code torch.save} zip format, so that
+ * {@code torch.load(f, weights_only=True)} opens it and {@code ckpt['model']} loads strictly into the reference
+ * MAE. Its top-level dict:
+ *
+ * <ul>
+ *   <li>{@code format} = {@code "mae4j-checkpoint"}, {@code version} = 2;
+ *   <li>{@code model}: an {@code OrderedDict} name → tensor with the reference parameter names;
+ *   <li>{@code meta}: a JSON string (positions, running loss, loss scaler, recipe, settings, provenance) — a string,
+ *       because PyTorch 1.13's {@code weights_only} unpickler cannot read Python floats;
+ *   <li>{@code optimizer_libtorch_archive}: libtorch's serialized AdamW state (exp_avg, exp_avg_sq, step) as a uint8
+ *       tensor: the presets give no access to the per-parameter state, so it is kept opaque (PyTorch can read the
+ *       file, but not resume this optimizer);
+ *   <li>{@code generator_state}: the masking generator's state, uint8 (PyTorch's {@code Generator.set_state} form).
+ * </ul>
  */
 public final class CheckpointFile {
-  /** The {@code format} field of the metadata. */
+  /** The {@code format} field. */
   public static final String FORMAT = "mae4j-checkpoint";
   /** The current version of the layout. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
   /** The file name extension of checkpoints. */
   public static final String EXTENSION = ".ckpt";
 
-  private static final String META = "mae4j-checkpoint.json";
-  private static final String OPTIMIZER = "optimizer.archive";
-  private static final String GENERATOR = "generator.state";
-  private static final String MODEL_PREFIX = "model/";
   private static final ObjectMapper MAPPER = Json.mapper();
 
   private CheckpointFile() {}
@@ -41,8 +51,6 @@ public final class CheckpointFile {
   /** Writes {@code c} to {@code out} (not closed). */
   public static void write(TrainingCheckpoint c, OutputStream out) throws IOException {
     ObjectNode meta = MAPPER.createObjectNode();
-    meta.put("format", FORMAT);
-    meta.put("version", VERSION);
     meta.put("epoch", c.epoch());
     meta.put("batch_in_epoch", c.batchInEpoch());
     meta.put("iteration", c.iteration());
@@ -55,22 +63,19 @@ public final class CheckpointFile {
     meta.set("recipe", MAPPER.readTree(c.recipeJson()));
     meta.set("settings", MAPPER.readTree(c.settingsJson()));
     meta.set("provenance", MAPPER.valueToTree(c.provenance()));
-    ObjectNode tensors = meta.putObject("model");
-    for (Map.Entry<String, TensorData> e : c.model().entrySet()) {
-      ObjectNode t = tensors.putObject(e.getKey());
-      t.put("dtype", e.getValue().dtype());
-      t.set("shape", MAPPER.valueToTree(e.getValue().shape()));
+    try (PointerScope scope = new PointerScope()) {
+      Map<String, Tensor> model = new LinkedHashMap<>();
+      c.model().forEach((name, data) -> model.put(name, data.toTensor()));
+      Map<String, Object> tree = new LinkedHashMap<>();
+      tree.put("format", FORMAT);
+      tree.put("version", (long) VERSION);
+      tree.put("model", new PyOrderedDict(model));
+      tree.put("meta", MAPPER.writeValueAsString(meta));
+      tree.put("optimizer_libtorch_archive", blob(c.optimizer()));
+      tree.put("generator_state", blob(c.generator()));
+      TorchCheckpoint.write(Channels.newChannel(out), tree);
+      out.flush();
     }
-    ZipOutputStream zip = new ZipOutputStream(out);
-    zip.setLevel(1);
-    put(zip, META, MAPPER.writeValueAsBytes(meta));
-    for (Map.Entry<String, TensorData> e : c.model().entrySet()) {
-      put(zip, MODEL_PREFIX + e.getKey(), e.getValue().bytes());
-    }
-    put(zip, OPTIMIZER, c.optimizer());
-    put(zip, GENERATOR, c.generator());
-    zip.finish();
-    zip.flush();
   }
 
   /** Writes {@code c} to {@code path} atomically (see {@link AtomicFiles}). */
@@ -81,23 +86,34 @@ public final class CheckpointFile {
   /**
    * Reads a checkpoint.
    *
-   * @throws IOException naming the file when it is missing, not a zip, or not a mae4j checkpoint
+   * @throws IOException naming the file when it is missing, unreadable, or not a mae4j checkpoint
    */
   public static TrainingCheckpoint read(Path path) throws IOException {
     if (!Files.isRegularFile(path)) {
       throw new IOException("no checkpoint file at " + path);
     }
-    try (ZipFile zip = new ZipFile(path.toFile())) {
-      JsonNode meta = MAPPER.readTree(bytes(zip, META, path));
-      if (!FORMAT.equals(meta.path("format").asText()) || meta.path("version").asInt() != VERSION) {
-        throw new IOException(path + " is not a " + FORMAT + " version " + VERSION + " file (format "
-            + meta.path("format").asText("?") + ", version " + meta.path("version").asText("?") + ")");
+    Object tree;
+    try {
+      tree = TorchCheckpoint.read(path);
+    } catch (IOException e) {
+      throw new IOException(path + " is not a readable mae4j checkpoint: " + e.getMessage(), e);
+    }
+    try (PointerScope scope = new PointerScope()) {
+      if (!(tree instanceof Map<?, ?> top) || !FORMAT.equals(top.get("format"))
+          || !(top.get("version") instanceof Long v) || v != VERSION) {
+        String found = tree instanceof Map<?, ?> m ? m.get("format") + " version " + m.get("version") : "no dict";
+        throw new IOException(path + " is not a " + FORMAT + " version " + VERSION + " file (found " + found + ")");
       }
+      if (!(top.get("model") instanceof Map<?, ?> modelTree) || !(top.get("meta") instanceof String metaJson)
+          || !(top.get("optimizer_libtorch_archive") instanceof Tensor opt)
+          || !(top.get("generator_state") instanceof Tensor gen)) {
+        throw new IOException(path + " is not a complete mae4j checkpoint: model, meta, optimizer_libtorch_archive"
+            + " and generator_state are required");
+      }
+      JsonNode meta = MAPPER.readTree(metaJson);
       Map<String, TensorData> model = new LinkedHashMap<>();
-      for (Map.Entry<String, JsonNode> e : meta.get("model").properties()) {
-        long[] shape = MAPPER.treeToValue(e.getValue().get("shape"), long[].class);
-        model.put(e.getKey(), new TensorData(e.getValue().get("dtype").asText(), shape,
-            bytes(zip, MODEL_PREFIX + e.getKey(), path)));
+      for (Map.Entry<?, ?> e : modelTree.entrySet()) {
+        model.put((String) e.getKey(), TensorData.of((Tensor) e.getValue()));
       }
       Map<String, String> provenance = new LinkedHashMap<>();
       meta.path("provenance").properties().forEach(p -> provenance.put(p.getKey(), p.getValue().asText()));
@@ -111,42 +127,40 @@ public final class CheckpointFile {
           meta.get("epoch_loss_count").asLong(),
           last.isNumber() ? last.asDouble() : Double.NaN,
           model,
-          bytes(zip, OPTIMIZER, path),
-          bytes(zip, GENERATOR, path),
+          TensorData.of(opt).bytes(),
+          TensorData.of(gen).bytes(),
           meta.path("loss_scale").asDouble(1),
           meta.path("loss_scale_good_steps").asLong(0),
           MAPPER.writeValueAsString(meta.get("recipe")),
           MAPPER.writeValueAsString(meta.get("settings")),
           provenance);
-    } catch (ZipException e) {
-      throw new IOException(path + " is not a mae4j checkpoint (not a complete zip archive: " + e.getMessage()
-          + ")", e);
+    } finally {
+      TorchCheckpoint.closeTensors(tree);
     }
   }
 
-  /** Whether {@code path} looks like a mae4j checkpoint (a zip with the metadata entry). */
+  /**
+   * Whether {@code path} is a mae4j checkpoint: a {@code torch.save} zip whose pickle names the mae4j format (only
+   * the small pickle is read, no tensor data).
+   */
   public static boolean isCheckpoint(Path path) {
+    if (!Files.isRegularFile(path)) {
+      return false;
+    }
     try (ZipFile zip = new ZipFile(path.toFile())) {
-      return zip.getEntry(META) != null;
+      ZipEntry pkl = zip.stream().filter(e -> e.getName().endsWith("/data.pkl")).findFirst().orElse(null);
+      if (pkl == null) {
+        return false;
+      }
+      try (InputStream in = zip.getInputStream(pkl)) {
+        return new String(in.readNBytes(4096), StandardCharsets.ISO_8859_1).contains(FORMAT);
+      }
     } catch (IOException e) {
       return false;
     }
   }
 
-  private static void put(ZipOutputStream zip, String name, byte[] data) throws IOException {
-    zip.putNextEntry(new ZipEntry(name));
-    zip.write(data);
-    zip.closeEntry();
+  private static Tensor blob(byte[] bytes) {
+    return new TensorData("Byte", new long[] {bytes.length}, bytes).toTensor();
   }
-
-  private static byte[] bytes(ZipFile zip, String name, Path path) throws IOException {
-    ZipEntry e = zip.getEntry(name);
-    if (e == null) {
-      throw new IOException(path + " is not a complete mae4j checkpoint: entry '" + name + "' is missing");
-    }
-    try (InputStream in = zip.getInputStream(e)) {
-      return in.readAllBytes();
-    }
-  }
-
 }

@@ -72,31 +72,12 @@ public final class TorchCheckpoint {
    * @throws IllegalArgumentException for a value that cannot be written (named)
    */
   public static void write(Path file, Map<?, ?> tree) throws IOException {
-    Torch.load();
-    PickleWriter pickler = new PickleWriter();
-    byte[] pickle;
-    try {
-      pickle = pickler.write(tree);
-    } catch (RuntimeException e) {
-      pickler.storages().forEach(Tensor::close);
-      throw e;
-    }
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        ZipArchiveWriter zip = new ZipArchiveWriter(ch);
-        zip.add("archive/data.pkl", pickle);
-        zip.add("archive/byteorder", "little".getBytes(StandardCharsets.US_ASCII));
-        List<Tensor> storages = pickler.storages();
-        for (int i = 0; i < storages.size(); i++) {
-          Tensor t = storages.get(i);
-          long n = t.nbytes();
-          zip.add("archive/data/" + i, n == 0 ? MemorySegment.NULL : MemorySegment.ofAddress(t.data_ptr().address()).reinterpret(n));
-        }
-        zip.add("archive/version", "3\n".getBytes(StandardCharsets.US_ASCII));
-        zip.finish();
+        write(ch, tree);
         ch.force(true);
       }
       try {
@@ -105,8 +86,34 @@ public final class TorchCheckpoint {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
       }
     } finally {
-      pickler.storages().forEach(Tensor::close);
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * Writes {@code tree} in {@code torch.save}'s zip format to {@code out} (not closed; nothing is written when a
+   * value cannot be written). For files, {@link #write(Path, Map)} adds the atomic replace.
+   *
+   * @throws IllegalArgumentException for a value that cannot be written (named)
+   */
+  public static void write(java.nio.channels.WritableByteChannel out, Map<?, ?> tree) throws IOException {
+    Torch.load();
+    PickleWriter pickler = new PickleWriter();
+    try {
+      byte[] pickle = pickler.write(tree);
+      ZipArchiveWriter zip = new ZipArchiveWriter(out);
+      zip.add("archive/data.pkl", pickle);
+      zip.add("archive/byteorder", "little".getBytes(StandardCharsets.US_ASCII));
+      List<Tensor> storages = pickler.storages();
+      for (int i = 0; i < storages.size(); i++) {
+        Tensor t = storages.get(i);
+        long n = t.nbytes();
+        zip.add("archive/data/" + i, n == 0 ? MemorySegment.NULL : MemorySegment.ofAddress(t.data_ptr().address()).reinterpret(n));
+      }
+      zip.add("archive/version", "3\n".getBytes(StandardCharsets.US_ASCII));
+      zip.finish();
+    } finally {
+      pickler.storages().forEach(Tensor::close);
     }
   }
 

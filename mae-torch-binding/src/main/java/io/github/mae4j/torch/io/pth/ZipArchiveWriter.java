@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,11 +22,12 @@ final class ZipArchiveWriter {
 
   private record Written(byte[] name, long crc, long size, long offset) {}
 
-  private final FileChannel out;
+  private final WritableByteChannel out;
+  private long position;
   private final List<Written> written = new ArrayList<>();
 
-  /** Writes to {@code out}, positioned at 0. */
-  ZipArchiveWriter(FileChannel out) {
+  /** Writes to {@code out}, from its start (offsets are counted from the first byte written here). */
+  ZipArchiveWriter(WritableByteChannel out) {
     this.out = out;
   }
 
@@ -38,7 +39,7 @@ final class ZipArchiveWriter {
     for (long off = 0; off < size; off += CHUNK) {
       crc.update(data.asSlice(off, Math.min(CHUNK, size - off)).asByteBuffer());
     }
-    long offset = out.position();
+    long offset = position;
     boolean zip64 = size >= MAX32;
     int zip64Len = zip64 ? 20 : 0;
     int pad = (int) ((ALIGN - (offset + 30 + nameBytes.length + zip64Len) % ALIGN) % ALIGN);
@@ -73,7 +74,7 @@ final class ZipArchiveWriter {
 
   /** Writes the central directory and end records. */
   void finish() throws IOException {
-    long cdStart = out.position();
+    long cdStart = position;
     for (Written w : written) {
       boolean bigSize = w.size() >= MAX32;
       boolean bigOffset = w.offset() >= MAX32;
@@ -95,7 +96,7 @@ final class ZipArchiveWriter {
       }
       writeFully(c.flip());
     }
-    long cdEnd = out.position();
+    long cdEnd = position;
     long cdSize = cdEnd - cdStart;
     int count = written.size();
     if (count >= 0xffff || cdStart >= MAX32 || cdSize >= MAX32) {
@@ -114,7 +115,7 @@ final class ZipArchiveWriter {
 
   private void writeFully(ByteBuffer b) throws IOException {
     while (b.hasRemaining()) {
-      out.write(b);
+      position += out.write(b);
     }
   }
 

@@ -15,6 +15,7 @@ import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -57,6 +58,12 @@ class TorchCheckpointPythonTest {
       MaeCheckpoint.saveEncoder(model, dir.resolve("java_encoder.pth"));
       Map<String, Tensor> sd = model.stateDict();
       sd.forEach((k, v) -> JAVA_MODEL.put(k, Fixtures.doubles(v)));
+      // a trainer checkpoint of the same model: PyTorch must open it too
+      Map<String, io.github.mae4j.torch.train.TensorData> weights = new LinkedHashMap<>();
+      sd.forEach((k, v) -> weights.put(k, io.github.mae4j.torch.train.TensorData.of(v)));
+      io.github.mae4j.torch.train.CheckpointFile.write(new io.github.mae4j.torch.train.TrainingCheckpoint(1, 0, 7, 7,
+          1.25, 3, 0.5, weights, new byte[] {1, 2, 3}, new byte[] {4, 5}, 1.0, 0, "{\"name\":\"tiny\"}",
+          "{\"device\":\"cpu\"}", Map.of("mae4j", "test")), dir.resolve("java_training.ckpt"));
       sd.values().forEach(Tensor::close);
     }
     // an AdamW state built in Java, in PyTorch's layout, for the encoder fixture's parameters
@@ -78,6 +85,7 @@ class TorchCheckpointPythonTest {
     specs.add(dir.resolve("java_optimizer.pth") + "=encoder");
     specs.add(dir.resolve("java_full.pth") + "=full");
     specs.add(dir.resolve("java_encoder.pth") + "=encoder");
+    specs.add(dir.resolve("java_training.ckpt") + "=full");
     results = PythonTorch.checkJavaCheckpoint(specs);
   }
 
@@ -127,6 +135,17 @@ class TorchCheckpointPythonTest {
     } else {
       assertThat(err.isNull()).as(err.toString()).isTrue();
     }
+  }
+
+  @Test
+  void trainerCheckpoint_pytorchOpensItWeightsOnly_andLoadsItsModelStrict() {
+    JsonNode r = results.get(dir.resolve("java_training.ckpt").toString());
+    assertThat(r.get("weights_only_error").isNull()).as(String.valueOf(r.get("weights_only_error"))).isTrue();
+    assertThat(r.get("probe")).as("forward of the reference model after load_state_dict(strict=True)").isNotNull();
+    assertThat(r.get("tree").get("format").get("value").asText()).isEqualTo("mae4j-checkpoint");
+    assertThat(r.get("tree").get("meta").get("value").asText()).containsPattern("\"iteration\"\\s*:\\s*7,");
+    JAVA_MODEL.forEach((name, values) -> assertThat(Fixtures.JSON.convertValue(
+        r.get("tree").get("model/" + name).get("values"), double[].class)).as(name).containsExactly(values));
   }
 
   @ParameterizedTest
