@@ -2,6 +2,7 @@ package io.github.mae4j.api.recipe;
 
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import io.github.mae4j.api.Checks;
 import io.github.mae4j.api.MaeStyle;
 import org.immutables.value.Value;
 
@@ -84,15 +85,15 @@ public abstract class Augmentation {
 
   @Value.Check
   protected void check() {
-    Rules.inOpenClosed("augmentation.cropScaleMin", getCropScaleMin(), 0, 1);
-    Rules.inOpenClosed("augmentation.cropScaleMax", getCropScaleMax(), 0, 1);
+    Checks.inOpenClosed("augmentation.cropScaleMin", getCropScaleMin(), 0, 1);
+    Checks.inOpenClosed("augmentation.cropScaleMax", getCropScaleMax(), 0, 1);
     if (getCropScaleMin() > getCropScaleMax()) {
       throw new IllegalArgumentException(
           "augmentation.cropScaleMin (" + getCropScaleMin() + ") must be <= augmentation.cropScaleMax ("
               + getCropScaleMax() + ")");
     }
-    Rules.positive("augmentation.cropRatioMin", getCropRatioMin());
-    Rules.positive("augmentation.cropRatioMax", getCropRatioMax());
+    Checks.positive("augmentation.cropRatioMin", getCropRatioMin());
+    Checks.positive("augmentation.cropRatioMax", getCropRatioMax());
     if (getCropRatioMin() > getCropRatioMax()) {
       throw new IllegalArgumentException(
           "augmentation.cropRatioMin (" + getCropRatioMin() + ") must be <= augmentation.cropRatioMax ("
@@ -103,8 +104,8 @@ public abstract class Augmentation {
           "augmentation.randAugment (\"" + getRandAugment()
               + "\") must be empty or in timm's notation starting with \"rand-\", e.g. rand-m9-mstd0.5-inc1");
     }
-    Rules.inClosed("augmentation.randomErasing", getRandomErasing(), 0, 1);
-    Rules.inOpenClosed("augmentation.evalCropPct", getEvalCropPct(), 0, 1);
+    Checks.inClosed("augmentation.randomErasing", getRandomErasing(), 0, 1);
+    Checks.inOpenClosed("augmentation.evalCropPct", getEvalCropPct(), 0, 1);
   }
 
   /** The paper's pretraining augmentation: RandomResizedCrop scale (0.2, 1.0), bicubic, horizontal flip. */

@@ -3,6 +3,7 @@ package io.github.mae4j.api.recipe;
 import com.fasterxml.jackson.annotation.JsonTypeName;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import io.github.mae4j.api.Checks;
 import io.github.mae4j.api.MaeConfig;
 import io.github.mae4j.api.MaeStyle;
 import org.immutables.value.Value;
@@ -139,14 +140,14 @@ public abstract non-sealed class FinetuneRecipe extends Recipe {
   @Value.Check
   protected void check() {
     validateCommon();
-    Rules.positive("numClasses", getNumClasses());
-    Rules.inOpenClosed("layerDecay", getLayerDecay(), 0, 1);
-    Rules.inHalfOpen("dropPath", getDropPath(), 0, 1);
-    Rules.inHalfOpen("labelSmoothing", getLabelSmoothing(), 0, 1);
-    Rules.nonNegative("mixup", getMixup());
-    Rules.nonNegative("cutmix", getCutmix());
-    Rules.inClosed("mixupProb", getMixupProb(), 0, 1);
-    Rules.inClosed("mixupSwitchProb", getMixupSwitchProb(), 0, 1);
+    Checks.positive("numClasses", getNumClasses());
+    Checks.inOpenClosed("layerDecay", getLayerDecay(), 0, 1);
+    Checks.inHalfOpen("dropPath", getDropPath(), 0, 1);
+    Checks.inHalfOpen("labelSmoothing", getLabelSmoothing(), 0, 1);
+    Checks.nonNegative("mixup", getMixup());
+    Checks.nonNegative("cutmix", getCutmix());
+    Checks.inClosed("mixupProb", getMixupProb(), 0, 1);
+    Checks.inClosed("mixupSwitchProb", getMixupSwitchProb(), 0, 1);
   }
 
   public static Builder builder() {

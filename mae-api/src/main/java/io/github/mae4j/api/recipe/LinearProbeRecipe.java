@@ -3,6 +3,7 @@ package io.github.mae4j.api.recipe;
 import com.fasterxml.jackson.annotation.JsonTypeName;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import io.github.mae4j.api.Checks;
 import io.github.mae4j.api.MaeConfig;
 import io.github.mae4j.api.MaeStyle;
 import org.immutables.value.Value;
@@ -102,7 +103,7 @@ public abstract non-sealed class LinearProbeRecipe extends Recipe {
   @Value.Check
   protected void check() {
     validateCommon();
-    Rules.positive("numClasses", getNumClasses());
+    Checks.positive("numClasses", getNumClasses());
   }
 
   public static Builder builder() {

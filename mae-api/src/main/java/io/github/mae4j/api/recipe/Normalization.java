@@ -3,6 +3,7 @@ package io.github.mae4j.api.recipe;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import io.github.mae4j.api.Checks;
 import io.github.mae4j.api.MaeStyle;
 import org.immutables.value.Value;
 
@@ -45,7 +46,7 @@ public abstract class Normalization {
       if (!Double.isFinite(mean[c])) {
         throw new IllegalArgumentException("normalization.mean[" + c + "] (" + mean[c] + ") must be finite");
       }
-      Rules.positive("normalization.std[" + c + "]", std[c]);
+      Checks.positive("normalization.std[" + c + "]", std[c]);
     }
   }
 
@@ -61,7 +62,7 @@ public abstract class Normalization {
 
   /** No change: mean 0 and std 1 on each of {@code channels} channels. */
   public static Normalization identity(int channels) {
-    Rules.positive("channels", channels);
+    Checks.positive("channels", channels);
     double[] mean = new double[channels];
     double[] std = new double[channels];
     java.util.Arrays.fill(std, 1.0);

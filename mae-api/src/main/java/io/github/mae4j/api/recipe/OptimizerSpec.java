@@ -2,6 +2,7 @@ package io.github.mae4j.api.recipe;
 
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import io.github.mae4j.api.Checks;
 import io.github.mae4j.api.MaeStyle;
 import org.immutables.value.Value;
 
@@ -68,12 +69,12 @@ public abstract class OptimizerSpec {
 
   @Value.Check
   protected void check() {
-    Rules.inHalfOpen("optimizer.beta1", getBeta1(), 0, 1);
-    Rules.inHalfOpen("optimizer.beta2", getBeta2(), 0, 1);
-    Rules.positive("optimizer.eps", getEps());
-    Rules.inHalfOpen("optimizer.momentum", getMomentum(), 0, 1);
-    Rules.positive("optimizer.trustCoefficient", getTrustCoefficient());
-    Rules.nonNegative("optimizer.weightDecay", getWeightDecay());
+    Checks.inHalfOpen("optimizer.beta1", getBeta1(), 0, 1);
+    Checks.inHalfOpen("optimizer.beta2", getBeta2(), 0, 1);
+    Checks.positive("optimizer.eps", getEps());
+    Checks.inHalfOpen("optimizer.momentum", getMomentum(), 0, 1);
+    Checks.positive("optimizer.trustCoefficient", getTrustCoefficient());
+    Checks.nonNegative("optimizer.weightDecay", getWeightDecay());
   }
 
   /** AdamW with the given betas and weight decay; biases, norms and tokens take no decay. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.github.mae4j.api.Checks;
 import io.github.mae4j.api.MaeConfig;
 import io.github.mae4j.api.schedule.LrSchedule;
 import java.util.regex.Pattern;
@@ -141,7 +142,7 @@ public abstract sealed class Recipe permits PretrainRecipe, FinetuneRecipe, Line
    * when set); a last partial batch is dropped, as the reference does.
    */
   public int updatesPerEpoch(int datasetSize) {
-    Rules.positive("datasetSize", datasetSize);
+    Checks.positive("datasetSize", datasetSize);
     int images = getImagesPerEpoch() > 0 ? Math.min(getImagesPerEpoch(), datasetSize) : datasetSize;
     return images / getEffectiveBatchSize();
   }
@@ -164,18 +165,18 @@ public abstract sealed class Recipe permits PretrainRecipe, FinetuneRecipe, Line
       throw new IllegalArgumentException(
           "name (\"" + getName() + "\") must be kebab-case: lower-case letters and digits joined by '-'");
     }
-    Rules.notBlank("source", getSource());
-    Rules.notBlank("dataset", getDataset());
-    Rules.positive("epochs", getEpochs());
-    Rules.nonNegative("warmupEpochs", getWarmupEpochs());
+    Checks.notBlank("source", getSource());
+    Checks.notBlank("dataset", getDataset());
+    Checks.positive("epochs", getEpochs());
+    Checks.nonNegative("warmupEpochs", getWarmupEpochs());
     if (getWarmupEpochs() >= getEpochs()) {
       throw new IllegalArgumentException(
           "warmupEpochs (" + getWarmupEpochs() + ") must be less than epochs (" + getEpochs() + ")");
     }
-    Rules.positive("baseLearningRate", getBaseLearningRate());
-    Rules.positive("effectiveBatchSize", getEffectiveBatchSize());
-    Rules.positive("batchSizePerStep", getBatchSizePerStep());
-    Rules.positive("devices", getDevices());
+    Checks.positive("baseLearningRate", getBaseLearningRate());
+    Checks.positive("effectiveBatchSize", getEffectiveBatchSize());
+    Checks.positive("batchSizePerStep", getBatchSizePerStep());
+    Checks.positive("devices", getDevices());
     long perUpdatePass = (long) getBatchSizePerStep() * getDevices();
     if (getEffectiveBatchSize() % perUpdatePass != 0) {
       throw new IllegalArgumentException(
@@ -183,13 +184,13 @@ public abstract sealed class Recipe permits PretrainRecipe, FinetuneRecipe, Line
               + getBatchSizePerStep() + " × " + getDevices() + " = " + perUpdatePass
               + ") so that gradient accumulation reaches it exactly");
     }
-    Rules.nonNegative("minLearningRate", getMinLearningRate());
+    Checks.nonNegative("minLearningRate", getMinLearningRate());
     if (getMinLearningRate() > getLearningRate()) {
       throw new IllegalArgumentException(
           "minLearningRate (" + getMinLearningRate() + ") must be <= learningRate (" + getLearningRate()
               + " = baseLearningRate × effectiveBatchSize / 256)");
     }
-    Rules.nonNegative("imagesPerEpoch", getImagesPerEpoch());
+    Checks.nonNegative("imagesPerEpoch", getImagesPerEpoch());
     if (getImagesPerEpoch() > 0 && getImagesPerEpoch() < getEffectiveBatchSize()) {
       throw new IllegalArgumentException(
           "imagesPerEpoch (" + getImagesPerEpoch() + ") must be 0 or at least effectiveBatchSize ("
