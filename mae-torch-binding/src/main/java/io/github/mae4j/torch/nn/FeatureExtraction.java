@@ -27,14 +27,7 @@ final class FeatureExtraction {
    * resized bicubically (align_corners=false) as a D-channel g×g image.
    */
   static Tensor patchPositions(Tensor posEmbed, int g, long h, long w) {
-    long d = posEmbed.size(2);
-    Tensor patchRows = posEmbed.narrow(1, 1, (long) g * g);
-    if (h == g && w == g) {
-      return patchRows;
-    }
-    Tensor grid = patchRows.reshape(1, g, g, d).permute(0, 3, 1, 2);
-    Tensor resized = torch.upsample_bicubic2d(grid, new long[] {h, w}, false);
-    return resized.permute(0, 2, 3, 1).reshape(1, h * w, d);
+    return PosEmbedGrid.resize(posEmbed.narrow(1, 1, (long) g * g), g, h, w);
   }
 
   /** A forward output → predicted and pasted images (see {@link Reconstruction.PixelScale}). */

@@ -1,14 +1,13 @@
 package io.github.mae4j.torch.downstream.vit;
 
-import org.bytedeco.javacpp.LongPointer;
-import org.bytedeco.pytorch.LongArrayRef;
+import io.github.mae4j.torch.nn.PosEmbedGrid;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 /**
  * Resizes a position-embedding table to another patch grid when fine-tuning at a different image size (the
  * reference {@code interpolate_pos_embed}): leading extra tokens are kept, the grid part is resized bicubically
- * (align_corners false).
+ * (align_corners false) by {@link PosEmbedGrid}, the MAE model's own resize.
  */
 public final class PosEmbedInterpolation {
   private PosEmbedInterpolation() {}
@@ -32,14 +31,8 @@ public final class PosEmbedInterpolation {
     if (grid == newGrid) {
       return posEmbed;
     }
-    long d = posEmbed.size(2);
     Tensor extra = posEmbed.narrow(1, 0, extraTokens);
-    Tensor patches = posEmbed.narrow(1, extraTokens, tokens).reshape(1, grid, grid, d).permute(0, 3, 1, 2);
-    // the LongPointer must outlive the call: a LongArrayRef over a temporary Java array dangles
-    try (LongPointer size = new LongPointer(newGrid, newGrid)) {
-      Tensor resized = torch.upsample_bicubic2d(patches.contiguous(), new LongArrayRef(size, 2), false);
-      Tensor flat = resized.permute(0, 2, 3, 1).reshape(1, (long) newGrid * newGrid, d);
-      return torch.cat(new org.bytedeco.pytorch.TensorVector(extra, flat), 1);
-    }
+    Tensor flat = PosEmbedGrid.resize(posEmbed.narrow(1, extraTokens, tokens), grid, newGrid, newGrid);
+    return torch.cat(new org.bytedeco.pytorch.TensorVector(extra, flat), 1);
   }
 }

@@ -1,6 +1,7 @@
 package io.github.mae4j.torch.downstream.vit;
 
 import io.github.mae4j.torch.downstream.internal.Tensors;
+import io.github.mae4j.torch.nn.SinCosPosEmbed;
 import java.util.Map;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.GeneratorOptional;
@@ -28,7 +29,7 @@ final class WeightInit {
           p.normal_(0.0, 0.02, go);
         } else if (name.equals("pos_embed")) {
           int d = model.embedDim();
-          p.copy_(Tensors.floats(SinCos2d.table(d, model.config().getGridSize(), 1),
+          p.copy_(Tensors.floats(SinCosPosEmbed.table(d, model.config().getGridSize(), model.config().getGridSize(), true),
               1, model.config().getNumPatches() + 1, d));
         } else if (name.equals("head.weight")) {
           p.normal_(0.0, HEAD_STD, go);
