@@ -6,13 +6,13 @@ import java.util.SplittableRandom;
  * Derives independent random streams from (seed, epoch, index), so a sample's augmentation never depends on
  * which thread made it or in what order. Uses the SplitMix64 finalizer (Steele, Lea, Flood 2014) to mix.
  */
-final class Seeds {
+public final class Seeds {
   private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
   private Seeds() {}
 
   /** A well-mixed 64-bit value from the given parts; order matters. */
-  static long mix(long... parts) {
+  public static long mix(long... parts) {
     long h = 0x243F6A8885A308D3L;
     for (long p : parts) {
       h = mix64(h + GOLDEN + mix64(p + GOLDEN));

@@ -1,13 +1,8 @@
 package io.github.mae4j.torch.train;
 
 import io.github.mae4j.api.Json;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.Tensor;
 
 /** Captures a trainer's state into a {@link TrainingCheckpoint} and restores one into a trainer. */
 final class Checkpoints {
@@ -15,12 +10,9 @@ final class Checkpoints {
 
   static TrainingCheckpoint capture(Trainer t) {
     TrainerState s = t.state;
-    Map<String, TensorData> model = new LinkedHashMap<>();
+    Map<String, TensorData> model = TensorData.ofAll(t.model.namedTensors());
     byte[] generator;
-    try (PointerScope ignored = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
-      for (Map.Entry<String, Tensor> e : t.model.namedTensors().entrySet()) {
-        model.put(e.getKey(), TensorData.of(e.getValue()));
-      }
+    try (PointerScope ignored = new PointerScope()) {
       generator = TensorData.of(t.generator.get_state()).bytes();
     }
     return new TrainingCheckpoint(s.epoch, s.batchInEpoch, s.iteration, s.optimizerSteps, s.epochLossSum,
@@ -30,26 +22,8 @@ final class Checkpoints {
   }
 
   static void restore(Trainer t, TrainingCheckpoint c) {
-    Map<String, Tensor> live = t.model.namedTensors();
-    if (!live.keySet().equals(c.model().keySet())) {
-      Set<String> missing = new TreeSet<>(live.keySet());
-      missing.removeAll(c.model().keySet());
-      Set<String> unexpected = new TreeSet<>(c.model().keySet());
-      unexpected.removeAll(live.keySet());
-      throw new IllegalArgumentException("checkpoint does not match the model: missing " + missing
-          + ", unexpected " + unexpected);
-    }
-    try (PointerScope ignored = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
-      for (Map.Entry<String, Tensor> e : live.entrySet()) {
-        TensorData d = c.model().get(e.getKey());
-        Tensor target = e.getValue();
-        long[] shape = TensorData.shapeOf(target);
-        if (!java.util.Arrays.equals(shape, d.shape())) {
-          throw new IllegalArgumentException("checkpoint tensor " + e.getKey() + " has shape "
-              + java.util.Arrays.toString(d.shape()) + ", the model expects " + java.util.Arrays.toString(shape));
-        }
-        target.copy_(d.toTensor());
-      }
+    TensorData.copyInto(t.model.namedTensors(), c.model(), "the model");
+    try (PointerScope ignored = new PointerScope()) {
       t.generator.set_state(new TensorData("Byte", new long[] {c.generator().length}, c.generator()).toTensor());
     }
     OptimizerState.load(t.optimizer, c.optimizer());

@@ -1,7 +1,9 @@
 package io.github.mae4j.torch.train;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One line of {@code metrics.jsonl}: either one logged iteration ({@code kind = "iter"}, the loss of that
@@ -14,6 +16,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param lr the learning rate in force at that iteration
  * @param imagesPerSec training throughput over the logging window (iteration lines) or the epoch (epoch lines)
  * @param elapsedSec wall time since the run (or resumed run) started
+ * @param testTop1 top-1 accuracy on the evaluation set after the epoch (downstream runs; absent otherwise)
  */
 public record MetricsRecord(
     @JsonProperty("kind") String kind,
@@ -22,10 +25,17 @@ public record MetricsRecord(
     @JsonProperty("loss") double loss,
     @JsonProperty("lr") double lr,
     @JsonProperty("images_per_sec") double imagesPerSec,
-    @JsonProperty("elapsed_sec") double elapsedSec) {
+    @JsonProperty("elapsed_sec") double elapsedSec,
+    @JsonProperty("test_top1") @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Double testTop1) {
 
   public static final String ITER = "iter";
   public static final String EPOCH = "epoch";
+
+  /** A record without an evaluation accuracy (pretraining). */
+  public MetricsRecord(String kind, int epoch, long iter, double loss, double lr, double imagesPerSec,
+      double elapsedSec) {
+    this(kind, epoch, iter, loss, lr, imagesPerSec, elapsedSec, null);
+  }
 
   public static MetricsRecord iteration(int epoch, long iter, double loss, double lr, double imagesPerSec,
       double elapsedSec) {
@@ -35,6 +45,13 @@ public record MetricsRecord(
   public static MetricsRecord epoch(int epoch, long iter, double loss, double lr, double imagesPerSec,
       double elapsedSec) {
     return new MetricsRecord(EPOCH, epoch, iter, loss, lr, imagesPerSec, elapsedSec);
+  }
+
+  /** An epoch line of a downstream run, with its top-1 accuracy (NaN, when not evaluated, is left out). */
+  public static MetricsRecord epoch(int epoch, long iter, double loss, double lr, double imagesPerSec,
+      double elapsedSec, double testTop1) {
+    return new MetricsRecord(EPOCH, epoch, iter, loss, lr, imagesPerSec, elapsedSec,
+        Double.isNaN(testTop1) ? null : testTop1);
   }
 
   @JsonIgnore

@@ -12,11 +12,11 @@ import org.bytedeco.pytorch.OutputArchive;
  * An optimizer's full state (AdamW: {@code exp_avg}, {@code exp_avg_sq} and {@code step} per parameter, and the
  * group options) as bytes in libtorch's archive format, and back.
  */
-final class OptimizerState {
+public final class OptimizerState {
   private OptimizerState() {}
 
   /** The optimizer's state as the bytes of a libtorch {@link OutputArchive}. */
-  static byte[] save(Optimizer optimizer) {
+  public static byte[] save(Optimizer optimizer) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (OutputArchive archive = new OutputArchive();
         ArchiveWriter writer = new ArchiveWriter() {
@@ -38,13 +38,18 @@ final class OptimizerState {
    * Loads state saved by {@link #save(Optimizer)} into an optimizer built the same way (same parameter groups,
    * same parameter order).
    */
-  static void load(Optimizer optimizer, byte[] state) {
+  public static void load(Optimizer optimizer, byte[] state) {
     if (state.length == 0) {
       throw new IllegalArgumentException("empty optimizer state");
     }
     try (InputArchive archive = new InputArchive(); BytePointer data = new BytePointer(state)) {
       archive.load_from(data, state.length);
       optimizer.load(archive);
+    } catch (RuntimeException e) {
+      // libtorch's message carries a C++ backtrace: keep its first line only
+      String m = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+      throw new IllegalArgumentException("the saved optimizer state does not fit this optimizer (other parameter "
+          + "groups, parameter count or shapes): " + m, e);
     }
   }
 }

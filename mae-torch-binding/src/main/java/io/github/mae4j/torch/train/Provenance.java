@@ -9,10 +9,11 @@ import java.util.Properties;
 import org.jspecify.annotations.Nullable;
 
 /** Who wrote a checkpoint: mae4j, libtorch (JavaCPP presets), JVM and OS versions, and when. */
-final class Provenance {
+public final class Provenance {
   private Provenance() {}
 
-  static Map<String, String> now(String device) {
+  /** The provenance map for a checkpoint written now on {@code device}. */
+  public static Map<String, String> now(String device) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("mae4j", version(Provenance.class.getPackage().getImplementationVersion(),
         "/META-INF/maven/io.github.mae4j/mae-torch-binding/pom.properties"));

@@ -1,6 +1,11 @@
 package io.github.mae4j.torch.train;
 
 import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.MemoryFormatOptional;
@@ -34,6 +39,46 @@ public record TensorData(String dtype, long[] shape, byte[] bytes) {
       }
       return new TensorData(c.scalar_type().toString(), shapeOf(c), bytes);
     }
+  }
+
+  /**
+   * Copies saved values into live tensors of the same names (in place, without autograd). Names and shapes must
+   * match exactly; nothing is copied when they do not.
+   *
+   * @param what the receiver in messages, e.g. {@code "the model"}
+   * @throws IllegalArgumentException naming the missing and unexpected names, or the first tensor whose shape differs
+   */
+  public static void copyInto(Map<String, Tensor> live, Map<String, TensorData> saved, String what) {
+    if (!live.keySet().equals(saved.keySet())) {
+      Set<String> missing = new TreeSet<>(live.keySet());
+      missing.removeAll(saved.keySet());
+      Set<String> unexpected = new TreeSet<>(saved.keySet());
+      unexpected.removeAll(live.keySet());
+      throw new IllegalArgumentException("checkpoint does not match " + what + ": missing " + missing
+          + ", unexpected " + unexpected);
+    }
+    for (Map.Entry<String, Tensor> e : live.entrySet()) {
+      long[] shape = shapeOf(e.getValue());
+      long[] got = saved.get(e.getKey()).shape();
+      if (!Arrays.equals(shape, got)) {
+        throw new IllegalArgumentException("checkpoint tensor " + e.getKey() + " has shape " + Arrays.toString(got)
+            + ", " + what + " expects " + Arrays.toString(shape));
+      }
+    }
+    try (PointerScope ignored = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+      for (Map.Entry<String, Tensor> e : live.entrySet()) {
+        e.getValue().copy_(saved.get(e.getKey()).toTensor());
+      }
+    }
+  }
+
+  /** Copies every tensor of {@code tensors} to the heap, keeping the order. */
+  public static Map<String, TensorData> ofAll(Map<String, Tensor> tensors) {
+    Map<String, TensorData> out = new java.util.LinkedHashMap<>();
+    try (PointerScope ignored = new PointerScope()) {
+      tensors.forEach((k, v) -> out.put(k, of(v)));
+    }
+    return out;
   }
 
   /** The sizes of {@code t}. */
