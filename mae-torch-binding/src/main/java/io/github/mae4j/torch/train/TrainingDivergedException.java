@@ -17,7 +17,15 @@ public final class TrainingDivergedException extends RuntimeException {
   private final String cause;
   private final @Nullable Path lastGoodCheckpoint;
 
-  TrainingDivergedException(String what, long iteration, int epoch, double lr, String cause,
+  /**
+   * @param what what became non-finite, e.g. {@code "loss is NaN"}
+   * @param iteration the global iteration (step) that produced it
+   * @param epoch the epoch it happened in
+   * @param lr the learning rate in force
+   * @param cause a diagnosis
+   * @param lastGoodCheckpoint the newest checkpoint, which the run leaves as it was; null when none was written
+   */
+  public TrainingDivergedException(String what, long iteration, int epoch, double lr, String cause,
       @Nullable Path lastGoodCheckpoint) {
     super("training stopped: " + what + " at iteration " + iteration + " (epoch " + epoch + "), lr "
         + String.format(java.util.Locale.ROOT, "%.4g", lr) + ": " + cause + ". "

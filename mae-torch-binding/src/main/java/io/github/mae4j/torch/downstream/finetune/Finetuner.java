@@ -2,41 +2,40 @@ package io.github.mae4j.torch.downstream.finetune;
 
 import io.github.mae4j.api.recipe.FinetuneRecipe;
 import io.github.mae4j.api.recipe.OptimizerType;
-import io.github.mae4j.api.schedule.LrSchedule;
+import io.github.mae4j.api.recipe.RecipeIo;
 import io.github.mae4j.torch.downstream.EpochStats;
 import io.github.mae4j.torch.downstream.LabeledImages;
 import io.github.mae4j.torch.downstream.RunResult;
 import io.github.mae4j.torch.downstream.aug.RandAugment;
-import io.github.mae4j.torch.downstream.aug.RandomErasing;
+import io.github.mae4j.torch.downstream.checkpoint.DownstreamCheckpoint;
+import io.github.mae4j.torch.downstream.checkpoint.EpochRecorder;
+import io.github.mae4j.torch.downstream.checkpoint.RunDirectory;
 import io.github.mae4j.torch.downstream.internal.Tensors;
 import io.github.mae4j.torch.downstream.eval.Evaluation;
 import io.github.mae4j.torch.downstream.eval.TopKAccuracy;
-import io.github.mae4j.torch.downstream.mix.Mixup;
-import io.github.mae4j.torch.downstream.mix.SoftTargetCrossEntropy;
 import io.github.mae4j.torch.downstream.optim.GroupedAdamW;
 import io.github.mae4j.torch.downstream.optim.LayerDecayGroups;
 import io.github.mae4j.torch.downstream.optim.ModelEma;
+import io.github.mae4j.torch.downstream.optim.ParamGroup;
 import io.github.mae4j.torch.downstream.vit.Pooling;
 import io.github.mae4j.torch.downstream.vit.VitClassifier;
-import java.util.ArrayList;
+import io.github.mae4j.torch.train.TensorData;
+import io.github.mae4j.torch.train.TrainingDivergedException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
-import java.util.SplittableRandom;
 import java.util.function.Consumer;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Generator;
-import org.bytedeco.pytorch.GeneratorOptional;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptions;
-import org.bytedeco.pytorch.global.torch;
 
 /**
  * End-to-end fine-tuning as MAE's {@code main_finetune.py}: AdamW with layer-wise lr decay, warmup + cosine per
  * iteration, drop path (set on the classifier), Mixup/CutMix with label smoothing (soft-target cross-entropy; plain
  * label smoothing when both alphas are 0), random erasing, gradient accumulation to the effective batch, optional EMA
- * of the weights, RandAugment when the recipe names one (applied in pixel space, then normalized again). Partial
+ * of the weights, the recipe's random resized crop and horizontal flip ({@link
+ * io.github.mae4j.torch.downstream.aug.RandomCropFlip}), RandAugment when the recipe names one (applied in pixel
+ * space, then normalized again). Checkpoints and resume: {@link RunDirectory}. Partial
  * fine-tuning (the paper's Figure 9): freeze first with
  * {@link VitClassifier#freezeAllButLastBlocks(int)}; frozen parameters are left out of the optimizer.
  */
@@ -64,6 +63,22 @@ public final class Finetuner {
    */
   public static RunResult run(VitClassifier model, FinetuneRecipe recipe, LabeledImages train, LabeledImages test,
       OptionalDouble emaDecay, boolean evaluateEachEpoch, Consumer<EpochStats> progress) {
+    return run(model, recipe, train, test, emaDecay, evaluateEachEpoch, progress, RunDirectory.none());
+  }
+
+  /**
+   * As {@link #run(VitClassifier, FinetuneRecipe, LabeledImages, LabeledImages, OptionalDouble, boolean,
+   * Consumer)}, keeping a checkpoint and a metrics line per epoch in {@code dir}, or continuing the run kept there
+   * after its last finished epoch. Every epoch draws its randomness (order, crops, flips, RandAugment, mixup,
+   * erasing, drop path) from streams seeded by the recipe seed and the epoch, so a resumed run ends with the
+   * weights an uninterrupted one has. {@code progress} is called after the epoch's checkpoint is written.
+   *
+   * @throws IllegalArgumentException when the checkpoint to resume belongs to another recipe, EMA setting or model
+   * @throws TrainingDivergedException when the loss becomes NaN or infinite (the last checkpoint is left as it was)
+   * @throws java.io.UncheckedIOException when a checkpoint cannot be read or written
+   */
+  public static RunResult run(VitClassifier model, FinetuneRecipe recipe, LabeledImages train, LabeledImages test,
+      OptionalDouble emaDecay, boolean evaluateEachEpoch, Consumer<EpochStats> progress, RunDirectory dir) {
     if (recipe.getOptimizer().getType() != OptimizerType.ADAMW) {
       throw new IllegalArgumentException("fine-tuning uses AdamW, the recipe names " + recipe.getOptimizer().getType());
     }
@@ -80,80 +95,47 @@ public final class Finetuner {
       throw new IllegalArgumentException("the training set (" + n + ") holds fewer than one effective batch ("
           + (long) batch * accum + ")");
     }
-    long updatesPerEpoch = steps / accum;
-    LrSchedule schedule = recipe.lrSchedule();
-    SplittableRandom random = new SplittableRandom(recipe.getSeed());
-    Generator g = torch.createCPUGenerator(recipe.getSeed() + 1);
-    boolean mixing = recipe.getMixup() > 0 || recipe.getCutmix() > 0;
-    Mixup mixup = new Mixup(recipe.getMixup(), recipe.getCutmix(), recipe.getMixupProb(),
-        recipe.getMixupSwitchProb(), recipe.getLabelSmoothing(), recipe.getNumClasses(), random);
-    RandomErasing erasing = new RandomErasing(recipe.getAugmentation().getRandomErasing(), random, g);
-    String randAugSpec = recipe.getAugmentation().getRandAugment();
-    RandAugment randAug = randAugSpec.isEmpty() ? null : RandAugment.parse(randAugSpec, random);
-    double[] mean = recipe.getNormalization().getMean();
-    double[] std = recipe.getNormalization().getStd();
-    List<EpochStats> stats = new ArrayList<>();
+    long stepsPerEpoch = steps / accum * accum;
     Map<String, Tensor> params = model.namedParameters();
-    try (GroupedAdamW opt = new GroupedAdamW(
-            LayerDecayGroups.groups(model, recipe.getOptimizer().getWeightDecay(), recipe.getLayerDecay()),
-            recipe.getOptimizer().getBeta1(), recipe.getOptimizer().getBeta2());
-        ModelEma ema = emaDecay.isPresent() ? new ModelEma(params, emaDecay.getAsDouble()) : null) {
-      for (int epoch = 0; epoch < recipe.getEpochs(); epoch++) {
+    List<ParamGroup> groups =
+        LayerDecayGroups.groups(model, recipe.getOptimizer().getWeightDecay(), recipe.getLayerDecay());
+    List<String> trainable = groups.stream().flatMap(g -> g.names().stream()).toList();
+    Map<String, String> identity = Map.of("ema_decay",
+        emaDecay.isPresent() ? Double.toString(emaDecay.getAsDouble()) : "none");
+    try (GroupedAdamW opt = new GroupedAdamW(groups, recipe.getOptimizer().getBeta1(),
+            recipe.getOptimizer().getBeta2());
+        ModelEma ema = emaDecay.isPresent() ? new ModelEma(params, emaDecay.getAsDouble()) : null;
+        EpochRecorder rec = EpochRecorder.open(dir, DownstreamCheckpoint.FINETUNE, RecipeIo.toJson(recipe),
+            identity, trainable, stepsPerEpoch, stepsPerEpoch * batch)) {
+      Map<String, Tensor> emaLive = ema == null ? Map.of() : prefixed("ema.", ema.shadow());
+      rec.resumed().ifPresent(c -> {
+        TensorData.copyInto(params, c.model(), "the classifier");
+        TensorData.copyInto(emaLive, c.extra(), "the EMA weights");
+        opt.loadState(c.optimizer());
+      });
+      FinetuneEpoch epochs = new FinetuneEpoch(model, recipe, train, opt, ema, params, stepsPerEpoch);
+      for (int epoch = rec.firstEpoch(); epoch < recipe.getEpochs(); epoch++) {
         long t0 = System.nanoTime();
-        model.train(true);
-        double lossSum = 0;
-        double lr = 0;
-        Tensor perm = torch.randperm(n, new GeneratorOptional(g), new TensorOptions(torch.ScalarType.Long));
-        opt.zeroGrad();
-        for (long s = 0; s < updatesPerEpoch * accum; s++) {
-          try (PointerScope scope = new PointerScope()) {
-            if (s % accum == 0) {
-              lr = schedule.at(epoch + (double) (s / accum) / updatesPerEpoch);
-              opt.setLearningRate(lr);
-            }
-            Tensor idx = perm.narrow(0, s * batch, batch);
-            Tensor images = train.images().index_select(0, idx);
-            if (randAug != null) {
-              images = randAugment(randAug, images, mean, std);
-            }
-            images = erasing.apply(images);
-            Tensor labels = train.labels().index_select(0, idx);
-            Tensor loss;
-            if (mixing) {
-              Mixup.Mixed m = mixup.apply(images, labels);
-              loss = SoftTargetCrossEntropy.loss(model.forward(m.images()), m.targets());
-            } else {
-              loss = SoftTargetCrossEntropy.labelSmoothing(model.forward(images), labels, recipe.getLabelSmoothing());
-            }
-            float value = loss.item_float();
-            if (!Float.isFinite(value)) {
-              throw new IllegalStateException("fine-tuning loss is " + value + " at epoch " + (epoch + 1)
-                  + ", step " + s + "; stopping");
-            }
-            lossSum += value;
-            loss.div(new Scalar((double) accum)).backward();
-            if ((s + 1) % accum == 0) {
-              opt.step();
-              opt.zeroGrad();
-              if (ema != null) {
-                ema.update(params);
-              }
-            }
-          }
-        }
-        perm.close();
+        double[] lossAndLr = epochs.train(epoch, rec.lastCheckpoint().orElse(null));
         double seconds = (System.nanoTime() - t0) / 1e9;
         double top1 = ema == null && evaluateEachEpoch ? Evaluation.classify(model, test, 512).top1() : Double.NaN;
-        EpochStats e = new EpochStats(epoch + 1, lossSum / (updatesPerEpoch * accum), lr, seconds, top1);
-        stats.add(e);
+        EpochStats e = new EpochStats(epoch + 1, lossAndLr[0], lossAndLr[1], seconds, top1);
+        rec.epochDone(e, () -> new EpochRecorder.Snapshot(TensorData.ofAll(params), opt.saveState(),
+            TensorData.ofAll(emaLive)));
         progress.accept(e);
       }
       if (ema != null) {
         ema.copyTo(params);
       }
+      TopKAccuracy fin = Evaluation.classify(model, test, 512);
+      return new RunResult(rec.stats(), fin.top1(), fin.accuracy(1), (System.nanoTime() - start) / 1e9);
     }
-    TopKAccuracy fin = Evaluation.classify(model, test, 512);
-    return new RunResult(stats, fin.top1(), fin.accuracy(1), (System.nanoTime() - start) / 1e9);
+  }
+
+  private static Map<String, Tensor> prefixed(String prefix, Map<String, Tensor> m) {
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    m.forEach((k, v) -> out.put(prefix + k, v));
+    return out;
   }
 
   /** normalized batch [N, C, H, W] → RandAugment applied per image in pixel space [0, 1], normalized again. */

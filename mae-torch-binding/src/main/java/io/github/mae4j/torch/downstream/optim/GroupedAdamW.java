@@ -1,5 +1,6 @@
 package io.github.mae4j.torch.downstream.optim;
 
+import io.github.mae4j.torch.train.OptimizerState;
 import java.util.List;
 import org.bytedeco.pytorch.AdamW;
 import org.bytedeco.pytorch.AdamWOptions;
@@ -50,6 +51,20 @@ public final class GroupedAdamW implements AutoCloseable {
   /** The learning rate in force for group i. */
   public double learningRate(int group) {
     return adamw.param_groups().get(group).options().get_lr();
+  }
+
+  /** The optimizer's state (moments, step counts, group options) as bytes in libtorch's archive format. */
+  public byte[] saveState() {
+    return OptimizerState.save(adamw);
+  }
+
+  /**
+   * Restores state written by {@link #saveState()} for the same parameter groups.
+   *
+   * @throws IllegalArgumentException when it does not fit these groups
+   */
+  public void loadState(byte[] state) {
+    OptimizerState.load(adamw, state);
   }
 
   public void zeroGrad() {

@@ -62,6 +62,12 @@ public final class Lars implements AutoCloseable {
     this.lr = lr;
   }
 
+  /** The momentum buffers μ, one per parameter in the constructor's order (owned by this optimizer). */
+  public List<Tensor> momentumBuffers() {
+    checkOpen();
+    return java.util.Collections.unmodifiableList(momentumBuffers);
+  }
+
   /** Zeroes every gradient that exists. */
   public void zeroGrad() {
     checkOpen();

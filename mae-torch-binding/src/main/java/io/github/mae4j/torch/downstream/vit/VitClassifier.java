@@ -107,6 +107,15 @@ public final class VitClassifier extends Module implements AutoCloseable {
     return config.getEncoder().getEmbedDim();
   }
 
+  /**
+   * Restarts the drop-path random stream at {@code seed}: a trainer seeds it per epoch so that a resumed epoch
+   * draws what the uninterrupted one drew.
+   */
+  public void reseedDropPath(long seed) {
+    checkOpen();
+    generator.set_current_seed(seed);
+  }
+
   Generator generator() {
     return generator;
   }

@@ -27,7 +27,9 @@ class FinetunerTest {
         .epochs(6).warmupEpochs(1).effectiveBatchSize(32).batchSizePerStep(16).baseLearningRate(0.1)
         .layerDecay(0.75).dropPath(0.1).labelSmoothing(0.1).mixup(0.8).cutmix(1.0)
         .optimizer(OptimizerSpec.adamw(0.9, 0.999, 0.05))
-        .augmentation(Augmentation.builder().randomErasing(0.25).build()).build();
+        // the toy's classes are left vs right: no flip; no crop, to keep the toy's signal in every image
+        .augmentation(Augmentation.builder().randomResizedCrop(false).horizontalFlip(false).randomErasing(0.25)
+            .build()).build();
   }
 
   @Test
@@ -68,7 +70,8 @@ class FinetunerTest {
     // the toy's values (±1 plus noise) are pixels x·0.5 + 0.5 under this normalization: RandAugment sees [0, 1]
     FinetuneRecipe recipe = toyRecipe().toBuilder().normalization(Normalization.of(new double[] {0.5},
             new double[] {0.5}))
-        .augmentation(Augmentation.builder().randAugment("rand-m9-mstd0.5-inc1").randomErasing(0.25).build())
+        .augmentation(Augmentation.builder().randomResizedCrop(false).horizontalFlip(false)
+            .randAugment("rand-m9-mstd0.5-inc1").randomErasing(0.25).build())
         .build();
     try (VitClassifier m = Finetuner.newClassifier(recipe)) {
       RunResult r = Finetuner.run(m, recipe, ToyData.halves(512, 5), ToyData.halves(100, 6), OptionalDouble.empty(),

@@ -1,0 +1,89 @@
+package io.github.mae4j.torch.downstream.aug;
+
+import io.github.mae4j.api.recipe.Augmentation;
+import io.github.mae4j.api.recipe.Interpolation;
+import io.github.mae4j.torch.data.Bicubic;
+import io.github.mae4j.torch.data.RandomResizedCrop;
+import io.github.mae4j.torch.downstream.internal.Tensors;
+import java.util.random.RandomGenerator;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * A recipe's random resized crop and horizontal flip applied to an in-memory batch, per image: the crop box is
+ * drawn as {@link RandomResizedCrop#box} draws it (scale and aspect-ratio ranges of the {@link Augmentation}) and
+ * resampled to {@code size × size} with the recipe's interpolation (BICUBIC: {@link Bicubic#pil()}, BILINEAR and
+ * NEAREST: libtorch's upsampling, {@code align_corners = false}); a box that already is the whole image at the
+ * output size is copied unchanged. Then the image is mirrored left-right with probability ½ (a draw is made for
+ * every image, flip or not). Resampling is linear, so it may run on normalized values.
+ *
+ * <p>images [N, C, H, W] → [N, C, size, size]
+ */
+public final class RandomCropFlip {
+  private final RandomResizedCrop crop;
+  private final boolean cropping;
+  private final boolean flipping;
+  private final Interpolation interpolation;
+  private final int size;
+
+  /** The crop and flip of {@code aug} with output side {@code size}. */
+  public RandomCropFlip(Augmentation aug, int size) {
+    this.crop = new RandomResizedCrop(size, aug.getCropScaleMin(), aug.getCropScaleMax(), aug.getCropRatioMin(),
+        aug.getCropRatioMax(), Bicubic.pil());
+    this.cropping = aug.isRandomResizedCrop();
+    this.flipping = aug.isHorizontalFlip();
+    this.interpolation = aug.getInterpolation();
+    this.size = size;
+  }
+
+  /** Whether this changes anything: a crop, a flip, or neither. */
+  public boolean isIdentity() {
+    return !cropping && !flipping;
+  }
+
+  /**
+   * images [N, C, H, W] → [N, C, size, size], drawing from {@code rng} image by image.
+   *
+   * @throws IllegalArgumentException when the images are not 4-D
+   */
+  public Tensor apply(Tensor images, RandomGenerator rng) {
+    if (images.dim() != 4) {
+      throw new IllegalArgumentException("images must be [N, C, H, W], got " + Tensors.shape(images));
+    }
+    long n = images.size(0);
+    long c = images.size(1);
+    int h = (int) images.size(2);
+    int w = (int) images.size(3);
+    Tensor out = torch.empty(new long[] {n, c, size, size}, Tensors.f32(),
+        new org.bytedeco.pytorch.MemoryFormatOptional());
+    for (long i = 0; i < n; i++) {
+      try (PointerScope scope = new PointerScope()) {
+        Tensor img = images.select(0, i);
+        RandomResizedCrop.Box b = cropping ? crop.box(h, w, rng) : new RandomResizedCrop.Box(0, 0, h, w);
+        Tensor resized = resize(img, b, (int) c, h, w);
+        boolean flip = flipping && rng.nextDouble() < 0.5;
+        out.select(0, i).copy_(flip ? torch.flip(resized, -1) : resized);
+      }
+    }
+    return out;
+  }
+
+  /** image [C, H, W], box → [C, size, size]. */
+  private Tensor resize(Tensor img, RandomResizedCrop.Box b, int c, int h, int w) {
+    Tensor box = img.narrow(1, b.top(), b.height()).narrow(2, b.left(), b.width());
+    if (b.height() == size && b.width() == size) {
+      return box;
+    }
+    long[] out = {size, size};
+    return switch (interpolation) {
+      case NEAREST -> torch.upsample_nearest2d(box.unsqueeze(0), out).squeeze(0);
+      case BILINEAR -> torch.upsample_bilinear2d(box.unsqueeze(0), out, false).squeeze(0);
+      case BICUBIC -> {
+        float[] px = Tensors.toFloatArray(img.contiguous());
+        float[] r = Bicubic.pil().resize(px, c, h, w, b.top(), b.left(), b.height(), b.width(), size, size);
+        yield Tensors.floats(r, c, size, size);
+      }
+    };
+  }
+}
