@@ -2,14 +2,22 @@ package io.github.mae4j.torch.downstream.linprobe;
 
 import io.github.mae4j.api.recipe.LinearProbeRecipe;
 import io.github.mae4j.api.recipe.OptimizerType;
+import io.github.mae4j.api.recipe.RecipeIo;
 import io.github.mae4j.api.schedule.LrSchedule;
 import io.github.mae4j.torch.Torch;
+import io.github.mae4j.torch.data.Seeds;
 import io.github.mae4j.torch.downstream.EpochStats;
 import io.github.mae4j.torch.downstream.RunResult;
+import io.github.mae4j.torch.downstream.checkpoint.DownstreamCheckpoint;
+import io.github.mae4j.torch.downstream.checkpoint.EpochRecorder;
+import io.github.mae4j.torch.downstream.checkpoint.RunDirectory;
 import io.github.mae4j.torch.downstream.eval.TopKAccuracy;
 import io.github.mae4j.torch.downstream.optim.Lars;
-import java.util.ArrayList;
+import io.github.mae4j.torch.train.TensorData;
+import io.github.mae4j.torch.train.TrainingDivergedException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.BatchNorm1dImpl;
@@ -19,6 +27,7 @@ import org.bytedeco.pytorch.GeneratorOptional;
 import org.bytedeco.pytorch.LinearImpl;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.StringTensorDict;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
@@ -64,10 +73,25 @@ public final class LinearProbe extends Module implements AutoCloseable {
 
   /**
    * Trains the probe on frozen features with LARS and the recipe's warmup + cosine schedule (peak
-   * {@code blr × effectiveBatch / 256}, batches of the effective size), evaluating top-1 after every epoch. trainFeatures [N, D], trainLabels [N], testFeatures [M, D], testLabels [M].
+   * {@code blr × effectiveBatch / 256}, batches of the effective size), evaluating top-1 after every epoch.
+   * trainFeatures [N, D], trainLabels [N], testFeatures [M, D], testLabels [M].
    */
   public RunResult train(LinearProbeRecipe recipe, Tensor trainFeatures, Tensor trainLabels, Tensor testFeatures,
       Tensor testLabels, Consumer<EpochStats> progress) {
+    return train(recipe, trainFeatures, trainLabels, testFeatures, testLabels, progress, RunDirectory.none());
+  }
+
+  /**
+   * As {@link #train(LinearProbeRecipe, Tensor, Tensor, Tensor, Tensor, Consumer)}, keeping a checkpoint (the
+   * probe's tensors, the LARS momentum buffers by name) and a metrics line per epoch in {@code dir}, or continuing
+   * the run kept there. Each epoch's order comes from a generator seeded by the recipe seed and the epoch, so a
+   * resumed run ends with the weights an uninterrupted one has.
+   *
+   * @throws IllegalArgumentException when the checkpoint to resume belongs to another recipe or probe shape
+   * @throws TrainingDivergedException when the loss becomes NaN or infinite (the last checkpoint is left as it was)
+   */
+  public RunResult train(LinearProbeRecipe recipe, Tensor trainFeatures, Tensor trainLabels, Tensor testFeatures,
+      Tensor testLabels, Consumer<EpochStats> progress, RunDirectory dir) {
     if (recipe.getOptimizer().getType() != OptimizerType.LARS) {
       throw new IllegalArgumentException("linear probing uses LARS, the recipe names " + recipe.getOptimizer().getType());
     }
@@ -77,38 +101,73 @@ public final class LinearProbe extends Module implements AutoCloseable {
     int batch = (int) Math.min(recipe.getEffectiveBatchSize(), n);
     long steps = Math.max(1, n / batch); // drop_last, as the reference loader
     LrSchedule schedule = recipe.lrSchedule();
-    List<Tensor> params = List.of(linear.weight(), linear.bias());
-    Generator g = torch.createCPUGenerator(recipe.getSeed());
-    List<EpochStats> stats = new ArrayList<>();
+    Map<String, Tensor> trained = new LinkedHashMap<>();
+    String prefix = "head." + (bn == null ? "0" : "1") + ".";
+    trained.put(prefix + "weight", linear.weight());
+    trained.put(prefix + "bias", linear.bias());
+    List<Tensor> params = List.copyOf(trained.values());
     try (Lars lars = new Lars(params, schedule.at(0), recipe.getOptimizer().getWeightDecay(),
-        recipe.getOptimizer().getMomentum(), recipe.getOptimizer().getTrustCoefficient())) {
-      for (int epoch = 0; epoch < recipe.getEpochs(); epoch++) {
+            recipe.getOptimizer().getMomentum(), recipe.getOptimizer().getTrustCoefficient());
+        EpochRecorder rec = EpochRecorder.open(dir, DownstreamCheckpoint.LINPROBE, RecipeIo.toJson(recipe),
+            Map.of(), List.copyOf(trained.keySet()), steps, steps * batch)) {
+      Map<String, Tensor> momentum = new LinkedHashMap<>();
+      int i = 0;
+      for (String name : trained.keySet()) {
+        momentum.put("momentum." + name, lars.momentumBuffers().get(i++));
+      }
+      rec.resumed().ifPresent(c -> {
+        TensorData.copyInto(namedTensors(), c.model(), "the linear probe");
+        TensorData.copyInto(momentum, c.extra(), "the LARS momentum");
+      });
+      for (int epoch = rec.firstEpoch(); epoch < recipe.getEpochs(); epoch++) {
         long t0 = System.nanoTime();
         double lossSum = 0;
         train(true);
-        Tensor perm = torch.randperm(n, new GeneratorOptional(g), new TensorOptions(torch.ScalarType.Long));
-        for (long s = 0; s < steps; s++) {
-          try (PointerScope scope = new PointerScope()) {
-            lars.setLearningRate(schedule.at(epoch + (double) s / steps));
-            Tensor idx = perm.narrow(0, s * batch, batch);
-            Tensor logits = forward(trainFeatures.index_select(0, idx));
-            Tensor loss = torch.cross_entropy(logits, trainLabels.index_select(0, idx));
-            lars.zeroGrad();
-            loss.backward();
-            lars.step();
-            lossSum += loss.item_float();
+        try (Generator g = torch.createCPUGenerator(Seeds.mix(recipe.getSeed(), epoch));
+            Tensor perm = torch.randperm(n, new GeneratorOptional(g), new TensorOptions(torch.ScalarType.Long))) {
+          for (long s = 0; s < steps; s++) {
+            try (PointerScope scope = new PointerScope()) {
+              lars.setLearningRate(schedule.at(epoch + (double) s / steps));
+              Tensor idx = perm.narrow(0, s * batch, batch);
+              Tensor logits = forward(trainFeatures.index_select(0, idx));
+              Tensor loss = torch.cross_entropy(logits, trainLabels.index_select(0, idx));
+              float value = loss.item_float();
+              if (!Float.isFinite(value)) {
+                throw new TrainingDivergedException("linear-probe loss is " + value, epoch * steps + s, epoch + 1,
+                    lars.learningRate(), "step " + s + " of epoch " + (epoch + 1)
+                        + " (check the features, or lower the learning rate)", rec.lastCheckpoint().orElse(null));
+              }
+              lars.zeroGrad();
+              loss.backward();
+              lars.step();
+              lossSum += value;
+            }
           }
         }
-        perm.close();
         double seconds = (System.nanoTime() - t0) / 1e9;
         TopKAccuracy acc = evaluate(testFeatures, testLabels, 4096);
         EpochStats e = new EpochStats(epoch + 1, lossSum / steps, lars.learningRate(), seconds, acc.top1());
-        stats.add(e);
+        rec.epochDone(e, () -> new EpochRecorder.Snapshot(TensorData.ofAll(namedTensors()), new byte[0],
+            TensorData.ofAll(momentum)));
         progress.accept(e);
       }
+      TopKAccuracy fin = evaluate(testFeatures, testLabels, 4096);
+      return new RunResult(rec.stats(), fin.top1(), fin.accuracy(1), (System.nanoTime() - start) / 1e9);
     }
-    TopKAccuracy fin = evaluate(testFeatures, testLabels, 4096);
-    return new RunResult(stats, fin.top1(), fin.accuracy(1), (System.nanoTime() - start) / 1e9);
+  }
+
+  /** The probe's parameters and buffers (BatchNorm running statistics) by name: {@code head.0.running_mean}, ... */
+  public Map<String, Tensor> namedTensors() {
+    if (closed) {
+      throw new IllegalStateException("LinearProbe is closed");
+    }
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    for (StringTensorDict dict : new StringTensorDict[] {named_parameters(true), named_buffers(true)}) {
+      for (long i = 0; i < dict.size(); i++) {
+        out.put(dict.get(i).key().getString(), new Tensor(dict.get(i).value()));
+      }
+    }
+    return out;
   }
 
   /** Top-1 and top-5 on features [M, D] / labels [M], in evaluation mode. */

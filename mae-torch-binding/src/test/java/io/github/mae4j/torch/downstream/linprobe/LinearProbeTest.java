@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class LinearProbeTest {
   /** Three Gaussian blobs in 8-D with a large common offset (BatchNorm removes it). */
-  private static Tensor[] blobs(int n, long seed) {
+  static Tensor[] blobs(int n, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
     float[] x = new float[n * 8];
     long[] y = new long[n];
