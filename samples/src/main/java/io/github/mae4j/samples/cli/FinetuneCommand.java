@@ -1,14 +1,20 @@
 package io.github.mae4j.samples.cli;
 
 import io.github.mae4j.api.recipe.FinetuneRecipe;
+import io.github.mae4j.api.recipe.RecipeIo;
 import io.github.mae4j.recipes.Recipes;
 import io.github.mae4j.torch.data.FashionMnist;
 import io.github.mae4j.torch.downstream.LabeledImages;
 import io.github.mae4j.torch.downstream.RunResult;
+import io.github.mae4j.torch.downstream.checkpoint.DownstreamCheckpoint;
+import io.github.mae4j.torch.downstream.checkpoint.RunDirectory;
 import io.github.mae4j.torch.downstream.finetune.Finetuner;
 import io.github.mae4j.torch.downstream.vit.EncoderLoadReport;
 import io.github.mae4j.torch.downstream.vit.VitClassifier;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
@@ -22,7 +28,8 @@ import picocli.CommandLine.Option;
 @Command(name = "finetune", mixinStandardHelpOptions = true,
     description = {"Fine-tune a ViT classifier built from the encoder on Fashion-MNIST (recipe",
         "fashion-mnist-finetune: AdamW, layer decay, drop path, mixup/cutmix, label smoothing, random erasing).",
-        "Example: mae finetune --checkpoint runs/fmnist --epochs 10"})
+        "--output DIR keeps a checkpoint and metrics.jsonl after every epoch; --resume DIR continues such a run.",
+        "Example: mae finetune --checkpoint runs/fmnist --epochs 10 --output runs/ft"})
 final class FinetuneCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -38,30 +45,65 @@ final class FinetuneCommand implements Callable<Integer> {
   @Option(names = "--ema", paramLabel = "DECAY", description = "Keep an EMA of the weights and evaluate it.")
   @Nullable Double ema;
 
+  @Mixin RunDirOptions run = new RunDirOptions();
+
   @Override
   public Integer call() throws Exception {
-    FinetuneRecipe recipe = Recipes.fashionMnistFinetune();
-    if (epochs != null) {
-      recipe = recipe.withEpochs(epochs);
+    Map<String, @Nullable Object> others = new LinkedHashMap<>();
+    others.put("--epochs", epochs);
+    others.put("--last-blocks", lastBlocks);
+    others.put("--ema", ema);
+    others.put("--checkpoint", options.checkpoint);
+    others.put("--train-limit", options.trainLimit == 0 ? null : options.trainLimit);
+    others.put("--test-limit", options.testLimit == 0 ? null : options.testLimit);
+    Optional<DownstreamCheckpoint> resumed = run.resumed(DownstreamCheckpoint.FINETUNE, others);
+    FinetuneRecipe recipe;
+    @Nullable EncoderWeights w = null;
+    if (resumed.isPresent()) {
+      Map<String, String> s = resumed.get().settings();
+      recipe = RecipeIo.fromJson(resumed.get().recipeJson(), FinetuneRecipe.class);
+      options.trainLimit = RunDirOptions.intSetting(s, "train_limit", 0);
+      options.testLimit = RunDirOptions.intSetting(s, "test_limit", 0);
+      lastBlocks = s.containsKey("last_blocks") ? RunDirOptions.intSetting(s, "last_blocks", 0) : null;
+      ema = s.containsKey("ema") ? Double.valueOf(s.get("ema")) : null;
+    } else {
+      recipe = Recipes.fashionMnistFinetune();
+      if (epochs != null) {
+        // warmup stays below the epochs, as 'mae pretrain --epochs' keeps it
+        recipe = recipe.toBuilder().epochs(epochs)
+            .warmupEpochs(Math.min(recipe.getWarmupEpochs(), Math.max(0, epochs - 1))).build();
+      }
+      w = EncoderWeights.load(options.checkpoint, recipe.getModel());
+      recipe = recipe.withModel(w.model());
     }
-    EncoderWeights w = EncoderWeights.load(options.checkpoint, recipe.getModel());
-    recipe = recipe.withModel(w.model());
-    LabeledImages train = options.data(FashionMnist.Split.TRAIN, w.model());
-    LabeledImages test = options.data(FashionMnist.Split.TEST, w.model());
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("train_limit", Integer.toString(options.trainLimit));
+    settings.put("test_limit", Integer.toString(options.testLimit));
+    if (lastBlocks != null) {
+      settings.put("last_blocks", lastBlocks.toString());
+    }
+    if (ema != null) {
+      settings.put("ema", ema.toString());
+    }
+    settings.put("encoder", w == null ? "" : w.description());
+    RunDirectory dir = run.directory(settings);
+    LabeledImages train = options.data(FashionMnist.Split.TRAIN, recipe.getModel());
+    LabeledImages test = options.data(FashionMnist.Split.TEST, recipe.getModel());
     int total = recipe.getEpochs();
     try (VitClassifier m = Finetuner.newClassifier(recipe)) {
-      if (w.weights() != null) {
+      if (w != null && w.weights() != null) {
         EncoderLoadReport r = m.loadEncoder(w.weights());
         DownstreamOptions.log("loaded " + r.loaded().size() + " encoder tensors from " + w.description());
-      } else {
+      } else if (w != null) {
         DownstreamOptions.log("encoder: random initialization");
       }
       if (lastBlocks != null) {
         m.freezeAllButLastBlocks(lastBlocks);
       }
       RunResult r = Finetuner.run(m, recipe, train, test, ema == null ? OptionalDouble.empty() : OptionalDouble.of(ema),
-          e -> DownstreamOptions.log(String.format(Locale.ROOT, "epoch %d/%d loss %.4f lr %.3g (%.0f s) test top-1 %.2f %%",
-              e.epoch(), total, e.trainLoss(), e.learningRate(), e.seconds(), 100 * e.testTop1())));
+          true, e -> DownstreamOptions.log(String.format(Locale.ROOT,
+              "epoch %d/%d loss %.4f lr %.3g (%.0f s) test top-1 %.2f %%",
+              e.epoch(), total, e.trainLoss(), e.learningRate(), e.seconds(), 100 * e.testTop1())), dir);
       spec.commandLine().getOut().println(options.json
           ? String.format(Locale.ROOT, "{\"top1\": %.4f, \"top5\": %.4f, \"epochs\": %d, \"seconds\": %.1f}",
               r.top1(), r.top5(), r.epochs().size(), r.seconds())

@@ -1,14 +1,21 @@
 package io.github.mae4j.samples.cli;
 
 import io.github.mae4j.api.recipe.LinearProbeRecipe;
+import io.github.mae4j.api.recipe.RecipeIo;
 import io.github.mae4j.recipes.Recipes;
 import io.github.mae4j.torch.data.FashionMnist;
 import io.github.mae4j.torch.downstream.LabeledImages;
 import io.github.mae4j.torch.downstream.RunResult;
+import io.github.mae4j.torch.downstream.checkpoint.DownstreamCheckpoint;
+import io.github.mae4j.torch.downstream.checkpoint.RunDirectory;
 import io.github.mae4j.torch.downstream.linprobe.LinearProbe;
 import io.github.mae4j.torch.downstream.vit.Pooling;
 import io.github.mae4j.torch.downstream.vit.VitClassifier;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.bytedeco.pytorch.Tensor;
 import org.jspecify.annotations.Nullable;
@@ -21,7 +28,8 @@ import picocli.CommandLine.Option;
 /** {@code mae linprobe}: a BatchNorm + linear head trained with LARS on frozen features. */
 @Command(name = "linprobe", mixinStandardHelpOptions = true,
     description = {"Linear probing on Fashion-MNIST: frozen encoder, BatchNorm without affine + linear head,",
-        "LARS, warmup + cosine (recipe fashion-mnist-linprobe). Example: mae linprobe --checkpoint runs/fmnist"})
+        "LARS, warmup + cosine (recipe fashion-mnist-linprobe). --output DIR keeps a checkpoint and metrics.jsonl",
+        "after every epoch; --resume DIR continues such a run. Example: mae linprobe --checkpoint runs/fmnist"})
 final class LinprobeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -33,12 +41,42 @@ final class LinprobeCommand implements Callable<Integer> {
   @Option(names = "--cls-token", description = "Probe the cls token (after the final norm) instead of mean pooling.")
   boolean clsToken;
 
+  @Mixin RunDirOptions run = new RunDirOptions();
+
   @Override
   public Integer call() throws Exception {
-    LinearProbeRecipe recipe = Recipes.fashionMnistLinearProbe();
-    if (epochs != null) {
-      recipe = recipe.withEpochs(epochs);
+    Map<String, @Nullable Object> others = new LinkedHashMap<>();
+    others.put("--epochs", epochs);
+    others.put("--cls-token", clsToken);
+    others.put("--checkpoint", options.checkpoint);
+    others.put("--train-limit", options.trainLimit == 0 ? null : options.trainLimit);
+    others.put("--test-limit", options.testLimit == 0 ? null : options.testLimit);
+    Optional<DownstreamCheckpoint> resumed = run.resumed(DownstreamCheckpoint.LINPROBE, others);
+    LinearProbeRecipe recipe;
+    if (resumed.isPresent()) {
+      Map<String, String> s = resumed.get().settings();
+      recipe = RecipeIo.fromJson(resumed.get().recipeJson(), LinearProbeRecipe.class);
+      options.trainLimit = RunDirOptions.intSetting(s, "train_limit", 0);
+      options.testLimit = RunDirOptions.intSetting(s, "test_limit", 0);
+      clsToken = Boolean.parseBoolean(s.get("cls_token"));
+      // the probe's checkpoint does not hold the frozen encoder: it is read again from where the run read it
+      String encoder = s.getOrDefault("encoder_checkpoint", "");
+      options.checkpoint = encoder.isEmpty() ? null : Path.of(encoder);
+    } else {
+      recipe = Recipes.fashionMnistLinearProbe();
+      if (epochs != null) {
+        // warmup stays below the epochs, as 'mae pretrain --epochs' keeps it
+        recipe = recipe.toBuilder().epochs(epochs)
+            .warmupEpochs(Math.min(recipe.getWarmupEpochs(), Math.max(0, epochs - 1))).build();
+      }
     }
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("train_limit", Integer.toString(options.trainLimit));
+    settings.put("test_limit", Integer.toString(options.testLimit));
+    settings.put("cls_token", Boolean.toString(clsToken));
+    settings.put("encoder_checkpoint",
+        options.checkpoint == null ? "" : options.checkpoint.toAbsolutePath().normalize().toString());
+    RunDirectory dir = run.directory(settings);
     EncoderWeights w = EncoderWeights.load(options.checkpoint, recipe.getModel());
     LabeledImages train = options.data(FashionMnist.Split.TRAIN, w.model());
     LabeledImages test = options.data(FashionMnist.Split.TEST, w.model());
@@ -50,7 +88,7 @@ final class LinprobeCommand implements Callable<Integer> {
       try (LinearProbe probe = new LinearProbe(m.embedDim(), 10, recipe.isHeadBatchNorm(), recipe.getSeed())) {
         RunResult r = probe.train(recipe, trainF, train.labels(), testF, test.labels(),
             e -> DownstreamOptions.log(String.format(Locale.ROOT, "epoch %d/%d loss %.4f lr %.3g test top-1 %.2f %%",
-                e.epoch(), total, e.trainLoss(), e.learningRate(), 100 * e.testTop1())));
+                e.epoch(), total, e.trainLoss(), e.learningRate(), 100 * e.testTop1())), dir);
         spec.commandLine().getOut().println(options.json
             ? String.format(Locale.ROOT, "{\"top1\": %.4f, \"top5\": %.4f, \"epochs\": %d, \"seconds\": %.1f}",
                 r.top1(), r.top5(), r.epochs().size(), r.seconds())
