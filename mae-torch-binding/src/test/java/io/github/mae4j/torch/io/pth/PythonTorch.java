@@ -11,12 +11,12 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** A Python interpreter that imports torch (MAE4J_PYTHON, python3, /usr/bin/python3), for live checks. */
-final class PythonTorch {
+public final class PythonTorch {
   private static Optional<String> found;
 
   private PythonTorch() {}
 
-  static synchronized Optional<String> interpreter() {
+  public static synchronized Optional<String> interpreter() {
     if (found == null) {
       List<String> candidates = new ArrayList<>();
       String env = System.getenv("MAE4J_PYTHON");
