@@ -75,6 +75,14 @@ class DownstreamResumeCommandsTest {
   }
 
   @Test
+  void help_finetuneAndLinprobe_listOutputAndResume() {
+    for (String verb : new String[] {"finetune", "linprobe"}) {
+      assertThat(run(verb, "--help")).isEqualTo(0);
+      assertThat(out.toString()).contains("--output=DIR", "--resume=DIR");
+    }
+  }
+
+  @Test
   void resume_missingOrCorruptDirectory_exitsNonZeroWithOneLine() throws Exception {
     assertThat(run("finetune", "--resume", dir.resolve("nope").toString())).isEqualTo(1);
     assertOneErrorLine("no run directory", "nope");

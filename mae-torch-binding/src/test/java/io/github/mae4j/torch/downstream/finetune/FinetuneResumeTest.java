@@ -125,6 +125,21 @@ class FinetuneResumeTest {
   }
 
   @Test
+  void run_checkpointWithGarbageOptimizerState_throwsIllegalArgumentNotANativeError() throws IOException {
+    FinetuneRecipe recipe = recipe().toBuilder().epochs(1).warmupEpochs(0).build();
+    LabeledImages train = ToyData.halves(32, 2);
+    run(recipe, train, RunDirectory.create(dir, Map.of()), e -> {}, 1);
+    Path f = dir.resolve("checkpoint-last.ckpt");
+    DownstreamCheckpoint c = io.github.mae4j.torch.downstream.checkpoint.DownstreamCheckpointFile.read(f);
+    io.github.mae4j.torch.downstream.checkpoint.DownstreamCheckpointFile.write(new DownstreamCheckpoint(c.kind(),
+        c.epochsDone(), c.recipeJson(), c.identity(), c.settings(), c.stats(), c.trainable(), c.model(),
+        new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, c.extra(), c.provenance()), f);
+    assertThatThrownBy(() -> run(recipe, train, RunDirectory.resume(dir), e -> {}, 1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("optimizer state")
+        .satisfies(e -> assertThat(e.getMessage().lines().count()).isEqualTo(1));
+  }
+
+  @Test
   void resume_corruptOrMissingCheckpoint_throwsIoExceptionNamingTheFile() throws IOException {
     assertThatThrownBy(() -> RunDirectory.resume(dir.resolve("nope")))
         .isInstanceOf(IOException.class).hasMessageContaining("nope");
