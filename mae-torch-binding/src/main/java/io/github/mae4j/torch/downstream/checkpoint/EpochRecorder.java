@@ -153,8 +153,13 @@ public final class EpochRecorder implements AutoCloseable {
       throw new IllegalArgumentException(where + " was written with " + c.identity() + ", this run has " + identity);
     }
     if (!trainable.equals(c.trainable())) {
+      TreeSet<String> onlyThere = new TreeSet<>(c.trainable());
+      onlyThere.removeAll(trainable);
+      TreeSet<String> onlyHere = new TreeSet<>(trainable);
+      onlyHere.removeAll(c.trainable());
       throw new IllegalArgumentException(where + " trained " + c.trainable().size() + " parameters, this run trains "
-          + trainable.size() + " (another model shape, or other frozen blocks)");
+          + trainable.size() + " (another model shape, or other frozen blocks): only in the checkpoint " + onlyThere
+          + ", only in this run " + onlyHere);
     }
     return c;
   }
