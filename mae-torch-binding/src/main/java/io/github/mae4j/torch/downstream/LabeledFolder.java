@@ -1,13 +1,10 @@
 package io.github.mae4j.torch.downstream;
 
 import io.github.mae4j.torch.data.ImageFolderDataset;
-import io.github.mae4j.torch.data.Sample;
 import io.github.mae4j.torch.data.Transform;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.SplittableRandom;
-import org.bytedeco.pytorch.Tensor;
 
 /**
  * A folder of images read into memory for the downstream tasks, labelled as torchvision's {@code ImageFolder}
@@ -46,32 +43,8 @@ public record LabeledFolder(Path root, List<String> classes, LabeledImages data)
       throw new IllegalArgumentException("image folder " + root + " has no class sub-folders holding images; "
           + "labelled data must be laid out as " + root.resolve("<class>/<image>.png"));
     }
-    int n = limit > 0 ? Math.min(limit, ds.size()) : ds.size();
-    float[] pixels = null;
-    long[] labels = new long[n];
-    int[] shape = null;
-    SplittableRandom unused = new SplittableRandom(0);
-    for (int i = 0; i < n; i++) {
-      int index = (int) ((long) i * ds.size() / n);
-      Sample s;
-      try {
-        s = transform.apply(ds.read(index), unused);
-      } catch (IOException e) {
-        throw new IllegalArgumentException("unreadable image " + ds.describe(index) + ": " + e.getMessage(), e);
-      }
-      if (shape == null) {
-        shape = new int[] {s.channels(), s.height(), s.width()};
-        pixels = new float[Math.multiplyExact(n, s.chw().length)];
-      } else if (s.channels() != shape[0] || s.height() != shape[1] || s.width() != shape[2]) {
-        throw new IllegalArgumentException("image " + ds.describe(index) + " came out of the transform as ["
-            + s.channels() + ", " + s.height() + ", " + s.width() + "], the first as [" + shape[0] + ", "
-            + shape[1] + ", " + shape[2] + "]: the transform must give every image the same shape");
-      }
-      System.arraycopy(s.chw(), 0, pixels, i * s.chw().length, s.chw().length);
-      labels[i] = s.label();
-    }
-    return new LabeledFolder(root, ds.classes(), new LabeledImages(
-        Tensor.create(pixels, n, shape[0], shape[1], shape[2]), Tensor.create(labels, n)));
+    int[] indices = DatasetImages.evenlySpaced(ds.size(), limit);
+    return new LabeledFolder(root, ds.classes(), DatasetImages.read(ds, indices, transform));
   }
 
   /**

@@ -1,7 +1,9 @@
 package io.github.mae4j.torch.train;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One line of {@code metrics.jsonl}: either one logged iteration ({@code kind = "iter"}, the loss of that
@@ -14,6 +16,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param lr the learning rate in force at that iteration
  * @param imagesPerSec training throughput over the logging window (iteration lines) or the epoch (epoch lines)
  * @param elapsedSec wall time since the run (or resumed run) started
+ * @param knnTop1 k-NN top-1 accuracy in [0, 1] measured after this epoch ({@link KnnMonitoring}); absent (null,
+ *     and left out of the JSON line) when not measured
  */
 public record MetricsRecord(
     @JsonProperty("kind") String kind,
@@ -22,10 +26,22 @@ public record MetricsRecord(
     @JsonProperty("loss") double loss,
     @JsonProperty("lr") double lr,
     @JsonProperty("images_per_sec") double imagesPerSec,
-    @JsonProperty("elapsed_sec") double elapsedSec) {
+    @JsonProperty("elapsed_sec") double elapsedSec,
+    @JsonProperty("knn_top1") @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Double knnTop1) {
 
   public static final String ITER = "iter";
   public static final String EPOCH = "epoch";
+
+  /** A line without a k-NN measurement. */
+  public MetricsRecord(String kind, int epoch, long iter, double loss, double lr, double imagesPerSec,
+      double elapsedSec) {
+    this(kind, epoch, iter, loss, lr, imagesPerSec, elapsedSec, null);
+  }
+
+  /** This line with a k-NN top-1 accuracy. */
+  public MetricsRecord withKnnTop1(double value) {
+    return new MetricsRecord(kind, epoch, iter, loss, lr, imagesPerSec, elapsedSec, value);
+  }
 
   public static MetricsRecord iteration(int epoch, long iter, double loss, double lr, double imagesPerSec,
       double elapsedSec) {
