@@ -71,7 +71,8 @@ final class PretrainCommand implements Callable<Integer> {
     System.err.printf("mae pretrain: %s on %s (%s, %s), %d epochs, batch %d, lr %.3g -> %s%n", r.getName(), source,
         settings.device(), settings.precision().name().toLowerCase(java.util.Locale.ROOT), r.getEpochs(),
         r.getEffectiveBatchSize(), r.getLearningRate(), dir);
-    PretrainRun.Result result = PretrainRun.start(r, settings, options.workers, ProgressReporter.forStderr(10));
+    PretrainRun.Result result = PretrainRun.start(r, settings, options.workers, ProgressReporter.forStderr(10),
+        options.knn());
     Report.print(result);
     return 0;
   }
