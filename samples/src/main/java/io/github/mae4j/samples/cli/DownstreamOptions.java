@@ -56,8 +56,15 @@ final class DownstreamOptions {
     System.err.println(s);
   }
 
-  /** {@link #data(FashionMnist.Split, MaeConfig, Recipe)} with the Fashion-MNIST linear-probe recipe's evaluation. */
+  /**
+   * {@link #data(FashionMnist.Split, MaeConfig, Recipe)} with the Fashion-MNIST linear-probe recipe's evaluation,
+   * for verbs whose head still has Fashion-MNIST's 10 classes: a folder with more classes is rejected.
+   */
   LabeledImages data(FashionMnist.Split split, MaeConfig model) throws IOException {
+    if (usesFolders() && numClasses() > FashionMnist.CLASSES.size()) {
+      throw new IllegalArgumentException("this verb's classifier has " + FashionMnist.CLASSES.size()
+          + " outputs, the folders have " + numClasses() + " classes");
+    }
     return data(split, model, Recipes.fashionMnistLinearProbe());
   }
 

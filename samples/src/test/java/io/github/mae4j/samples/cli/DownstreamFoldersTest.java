@@ -66,6 +66,32 @@ class DownstreamFoldersTest {
   }
 
   @Test
+  void linprobeAndFinetune_labelledFolders_trainAndReportAccuracy() throws Exception {
+    // fine-tuning needs one effective batch (128 images) of training data
+    Path train = folder("train", 64, "dark", "light");
+    Path val = folder("val", 3, "dark", "light");
+    for (String verb : new String[] {"linprobe", "finetune"}) {
+      out.getBuffer().setLength(0);
+      assertThat(run(verb, "--train-dir", train.toString(), "--val-dir", val.toString(), "--epochs", "2", "--json"))
+          .as(verb + ": " + err).isEqualTo(0);
+      JsonNode j = new ObjectMapper().readTree(out.toString());
+      assertThat(j.get("top1").asDouble()).as(verb).isBetween(0.0, 1.0);
+      assertThat(j.get("epochs").asInt()).as(verb).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void linprobe_moreClassesThanItsHead_exits2() throws Exception {
+    String[] classes = new String[11];
+    for (int i = 0; i < classes.length; i++) {
+      classes[i] = "c" + (char) ('a' + i);
+    }
+    Path train = folder("train", 1, classes);
+    assertThat(run("linprobe", "--train-dir", train.toString(), "--val-dir", train.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("10 outputs", "11 classes");
+  }
+
+  @Test
   void knn_foldersWithDifferentClasses_exits2NamingBoth() throws Exception {
     Path train = folder("train", 1, "dark", "light");
     Path val = folder("val", 1, "dark", "medium", "light");
