@@ -6,28 +6,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The downstream verbs on labelled image folders (--train-dir / --val-dir). */
 class DownstreamFoldersTest {
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
+  private final CliHarness cli = new CliHarness();
 
   @TempDir Path dir;
 
   private int run(String... args) {
-    CommandLine cl = MaeCommand.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return cl.execute(args);
+    return cli.run(args);
   }
 
   /** {@code n} noisy PNGs per class: "dark" around grey 30, "light" around grey 220; sizes vary. */
@@ -57,8 +50,8 @@ class DownstreamFoldersTest {
     Path train = folder("train", 4, "dark", "light");
     Path val = folder("val", 3, "dark", "light");
     assertThat(run("knn", "--train-dir", train.toString(), "--val-dir", val.toString(), "--k", "3", "--json"))
-        .as(err.toString()).isEqualTo(0);
-    JsonNode j = new ObjectMapper().readTree(out.toString());
+        .as(cli.err()).isEqualTo(0);
+    JsonNode j = new ObjectMapper().readTree(cli.out());
     assertThat(j.get("train").asInt()).isEqualTo(8);
     assertThat(j.get("test").asInt()).isEqualTo(6);
     // even a random encoder's features tell a dark image from a light one
@@ -71,10 +64,10 @@ class DownstreamFoldersTest {
     Path train = folder("train", 64, "dark", "light");
     Path val = folder("val", 3, "dark", "light");
     for (String verb : new String[] {"linprobe", "finetune"}) {
-      out.getBuffer().setLength(0);
+      cli.out.getBuffer().setLength(0);
       assertThat(run(verb, "--train-dir", train.toString(), "--val-dir", val.toString(), "--epochs", "2", "--json"))
-          .as(verb + ": " + err).isEqualTo(0);
-      JsonNode j = new ObjectMapper().readTree(out.toString());
+          .as(verb + ": " + cli.err()).isEqualTo(0);
+      JsonNode j = new ObjectMapper().readTree(cli.out());
       assertThat(j.get("top1").asDouble()).as(verb).isBetween(0.0, 1.0);
       assertThat(j.get("epochs").asInt()).as(verb).isEqualTo(2);
     }
@@ -88,7 +81,7 @@ class DownstreamFoldersTest {
     }
     Path train = folder("train", 1, classes);
     assertThat(run("linprobe", "--train-dir", train.toString(), "--val-dir", train.toString())).isEqualTo(2);
-    assertThat(err.toString()).contains("10 outputs", "11 classes");
+    assertThat(cli.err()).contains("10 outputs", "11 classes");
   }
 
   @Test
@@ -96,14 +89,14 @@ class DownstreamFoldersTest {
     Path train = folder("train", 1, "dark", "light");
     Path val = folder("val", 1, "dark", "medium", "light");
     assertThat(run("knn", "--train-dir", train.toString(), "--val-dir", val.toString())).isEqualTo(2);
-    assertThat(err.toString()).contains("2 classes [dark, light]", "3 classes [dark, light, medium]");
+    assertThat(cli.err()).contains("2 classes [dark, light]", "3 classes [dark, light, medium]");
   }
 
   @Test
   void knn_onlyTrainDir_exits2AskingForBoth() throws Exception {
     Path train = folder("train", 1, "dark", "light");
     assertThat(run("knn", "--train-dir", train.toString())).isEqualTo(2);
-    assertThat(err.toString()).contains("give both --train-dir and --val-dir");
+    assertThat(cli.err()).contains("give both --train-dir and --val-dir");
   }
 
   @Test
@@ -111,7 +104,7 @@ class DownstreamFoldersTest {
     Path train = folder("train", 1, "dark", "light");
     Path val = Files.createDirectories(dir.resolve("val/dark"));
     assertThat(run("knn", "--train-dir", train.toString(), "--val-dir", val.getParent().toString())).isEqualTo(2);
-    assertThat(err.toString()).contains("no JPEG/PNG images", val.getParent().toString());
+    assertThat(cli.err()).contains("no JPEG/PNG images", val.getParent().toString());
   }
 
   @Test
@@ -119,6 +112,6 @@ class DownstreamFoldersTest {
     Path train = folder("train", 1, "dark");
     assertThat(run("features", "--train-dir", train.toString(), "--val-dir", train.toString(), "--out",
         dir.resolve("f.npy").toString())).isEqualTo(2);
-    assertThat(err.toString()).contains("--images DIR");
+    assertThat(cli.err()).contains("--images DIR");
   }
 }

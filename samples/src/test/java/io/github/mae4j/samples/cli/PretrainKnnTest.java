@@ -9,26 +9,20 @@ import io.github.mae4j.api.recipe.PretrainRecipe;
 import io.github.mae4j.api.recipe.RecipeIo;
 import io.github.mae4j.torch.train.MetricsLog;
 import io.github.mae4j.torch.train.MetricsRecord;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code mae pretrain --knn-every}: k-NN accuracy recorded between epochs. */
 class PretrainKnnTest {
-  private final StringWriter err = new StringWriter();
+  private final CliHarness cli = new CliHarness();
 
   @TempDir Path dir;
 
   private int run(String... args) {
-    CommandLine cl = MaeCommand.commandLine();
-    cl.setOut(new PrintWriter(new StringWriter(), true));
-    cl.setErr(new PrintWriter(err, true));
-    return cl.execute(args);
+    return cli.run(args);
   }
 
   @Test
@@ -43,7 +37,7 @@ class PretrainKnnTest {
     Files.writeString(recipe, RecipeIo.toJson(tiny));
     Path runDir = dir.resolve("run");
     assertThat(run("pretrain", recipe.toString(), "--out", runDir.toString(), "--workers", "1", "--knn-every", "1",
-        "--knn-bank", "36", "--knn-queries", "12", "--knn-k", "5")).as(err.toString()).isEqualTo(0);
+        "--knn-bank", "36", "--knn-queries", "12", "--knn-k", "5")).as(cli.err()).isEqualTo(0);
     List<MetricsRecord> epochs = MetricsLog.read(runDir.resolve("metrics.jsonl")).stream()
         .filter(MetricsRecord::isEpoch).toList();
     assertThat(epochs).hasSize(2);
@@ -53,6 +47,6 @@ class PretrainKnnTest {
   @Test
   void pretrain_negativeKnnEvery_exits2() {
     assertThat(run("pretrain", "quickstart", "--out", dir.toString(), "--knn-every", "-1")).isEqualTo(2);
-    assertThat(err.toString()).contains("--knn-every must be >= 0");
+    assertThat(cli.err()).contains("--knn-every must be >= 0");
   }
 }
