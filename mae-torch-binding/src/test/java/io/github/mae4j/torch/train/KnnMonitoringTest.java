@@ -152,7 +152,7 @@ class KnnMonitoringTest {
   @Test
   void open_folderWithoutClasses_saysItNeedsLabels() throws Exception {
     Path flat = Files.createDirectories(dir.resolve("flat"));
-    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    var img = new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB);
     javax.imageio.ImageIO.write(img, "png", flat.resolve("a.png").toFile());
     javax.imageio.ImageIO.write(img, "png", flat.resolve("b.png").toFile());
     assertThatThrownBy(() -> KnnMonitoring.every(1).open(recipe(), flat.toString(), 0))

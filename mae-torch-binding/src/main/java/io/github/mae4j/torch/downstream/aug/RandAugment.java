@@ -100,7 +100,8 @@ public final class RandAugment {
 
   /**
    * One op at {@code level} ∈ [0, 1] (1 = strongest): rotate ±30°, shear ±0.3, translate ±45 % of the side,
-   * contrast/brightness/sharpness factor 1 ± 0.9·level, equalize ignores the level, solarize threshold 1 − level, posterize to 4 − ⌊4·level⌋ bits (≥ 1).
+   * contrast/brightness/sharpness factor 1 ± 0.9·level, equalize ignores the level, solarize threshold
+   * 1 − level, posterize to 4 − ⌊4·level⌋ bits (≥ 1).
    * image [C, H, W] in [0, 1] → [C, H, W].
    */
   public static Tensor applyOp(Op op, Tensor image, double level, boolean negate) {
