@@ -17,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param imagesPerSec training throughput over the logging window (iteration lines) or the epoch (epoch lines)
  * @param elapsedSec wall time since the run (or resumed run) started
  * @param testTop1 top-1 accuracy on the evaluation set after the epoch (downstream runs; absent otherwise)
+ * @param knnTop1 k-NN top-1 accuracy in [0, 1] measured after this epoch ({@link KnnMonitoring}); absent (null,
+ *     and left out of the JSON line) when not measured
  */
 public record MetricsRecord(
     @JsonProperty("kind") String kind,
@@ -26,15 +28,21 @@ public record MetricsRecord(
     @JsonProperty("lr") double lr,
     @JsonProperty("images_per_sec") double imagesPerSec,
     @JsonProperty("elapsed_sec") double elapsedSec,
-    @JsonProperty("test_top1") @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Double testTop1) {
+    @JsonProperty("test_top1") @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Double testTop1,
+    @JsonProperty("knn_top1") @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Double knnTop1) {
 
   public static final String ITER = "iter";
   public static final String EPOCH = "epoch";
 
-  /** A record without an evaluation accuracy (pretraining). */
+  /** A line without accuracies. */
   public MetricsRecord(String kind, int epoch, long iter, double loss, double lr, double imagesPerSec,
       double elapsedSec) {
-    this(kind, epoch, iter, loss, lr, imagesPerSec, elapsedSec, null);
+    this(kind, epoch, iter, loss, lr, imagesPerSec, elapsedSec, null, null);
+  }
+
+  /** This line with a k-NN top-1 accuracy. */
+  public MetricsRecord withKnnTop1(double value) {
+    return new MetricsRecord(kind, epoch, iter, loss, lr, imagesPerSec, elapsedSec, testTop1, value);
   }
 
   public static MetricsRecord iteration(int epoch, long iter, double loss, double lr, double imagesPerSec,
@@ -51,7 +59,7 @@ public record MetricsRecord(
   public static MetricsRecord epoch(int epoch, long iter, double loss, double lr, double imagesPerSec,
       double elapsedSec, double testTop1) {
     return new MetricsRecord(EPOCH, epoch, iter, loss, lr, imagesPerSec, elapsedSec,
-        Double.isNaN(testTop1) ? null : testTop1);
+        Double.isNaN(testTop1) ? null : testTop1, null);
   }
 
   @JsonIgnore

@@ -4,6 +4,7 @@ import io.github.mae4j.api.Json;
 import io.github.mae4j.api.recipe.PretrainRecipe;
 import io.github.mae4j.api.recipe.RecipeIo;
 import io.github.mae4j.torch.MaeDevice;
+import io.github.mae4j.torch.downstream.knn.KnnMonitor;
 import io.github.mae4j.torch.nn.MaskedAutoencoder;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,6 +23,8 @@ public final class PretrainRun {
   /** Held-out images shown in {@code reconstruction.png}. */
   public static final int GRID_IMAGES = 8;
 
+  private static final int KNN_BATCH = 256;
+
   /**
    * What a run left behind.
    *
@@ -36,9 +39,15 @@ public final class PretrainRun {
   /** Trains {@code recipe} from scratch with {@code settings} (data source, device, output directory, ...). */
   public static Result start(PretrainRecipe recipe, TrainerSettings settings, int workers, ProgressReporter progress)
       throws IOException {
+    return start(recipe, settings, workers, progress, null);
+  }
+
+  /** The same, measuring k-NN accuracy between epochs when {@code knn} is given. */
+  public static Result start(PretrainRecipe recipe, TrainerSettings settings, int workers, ProgressReporter progress,
+      @Nullable KnnMonitoring knn) throws IOException {
     java.nio.file.Files.createDirectories(settings.outDir());
     RecipeIo.write(recipe, settings.outDir().resolve("recipe.json"));
-    return run(recipe, settings, workers, progress, null);
+    return run(recipe, settings, workers, progress, null, knn);
   }
 
   /**
@@ -47,6 +56,12 @@ public final class PretrainRun {
    */
   public static Result resume(Path checkpointOrRunDir, UnaryOperator<TrainerSettings> overrides, int workers,
       ProgressReporter progress) throws IOException {
+    return resume(checkpointOrRunDir, overrides, workers, progress, null);
+  }
+
+  /** The same, measuring k-NN accuracy between epochs when {@code knn} is given (it is not recorded in checkpoints). */
+  public static Result resume(Path checkpointOrRunDir, UnaryOperator<TrainerSettings> overrides, int workers,
+      ProgressReporter progress, @Nullable KnnMonitoring knn) throws IOException {
     Path file = CheckpointStore.resolve(checkpointOrRunDir);
     TrainingCheckpoint c = CheckpointFile.read(file);
     PretrainRecipe recipe = RecipeIo.fromJson(c.recipeJson(), PretrainRecipe.class);
@@ -54,11 +69,11 @@ public final class PretrainRun {
         .withOutDir(file.toAbsolutePath().getParent()).withMaxIterations(0);
     progress.message("resuming " + recipe.getName() + " from " + file + " at epoch " + c.epoch() + ", iteration "
         + c.iteration());
-    return run(recipe, overrides.apply(recorded), workers, progress, c);
+    return run(recipe, overrides.apply(recorded), workers, progress, c, knn);
   }
 
   private static Result run(PretrainRecipe recipe, TrainerSettings settings, int workers,
-      ProgressReporter progress, @Nullable TrainingCheckpoint from) throws IOException {
+      ProgressReporter progress, @Nullable TrainingCheckpoint from, @Nullable KnnMonitoring knn) throws IOException {
     TrainingPlan plan = TrainingPlan.of(recipe);
     MaeDevice device = MaeDevice.parse(settings.device());
     List<Path> written = new ArrayList<>();
@@ -69,6 +84,12 @@ public final class PretrainRun {
         Trainer trainer = new Trainer(plan, model, data, settings, progress)) {
       if (from != null) {
         trainer.resume(from);
+      }
+      if (knn != null) {
+        KnnMonitor monitor = knn.open(recipe, settings.data(), plan.seed());
+        progress.message("k-NN monitoring every " + knn.everyEpochs() + " epoch(s): " + monitor.bankSize()
+            + " labelled bank images, " + monitor.querySize() + " queries, k " + knn.k() + ", T " + knn.temperature());
+        trainer.monitorKnn(knn, () -> monitor.evaluate(mae, KNN_BATCH).top1());
       }
       summary = trainer.run();
       written.addAll(summary.written());

@@ -11,9 +11,18 @@ import java.util.Locale;
  */
 public interface ProgressReporter {
 
-  /** Where a run stands after one iteration. */
+  /**
+   * Where a run stands after one iteration; {@code knnTop1} is the last k-NN top-1 accuracy measured between
+   * epochs, NaN when none was.
+   */
   record Snapshot(int epoch, int epochs, long iter, long totalIters, double loss, double lr,
-      double imagesPerSec, double elapsedSec, double etaSec) {}
+      double imagesPerSec, double elapsedSec, double etaSec, double knnTop1) {
+    /** A snapshot without a k-NN measurement. */
+    public Snapshot(int epoch, int epochs, long iter, long totalIters, double loss, double lr, double imagesPerSec,
+        double elapsedSec, double etaSec) {
+      this(epoch, epochs, iter, totalIters, loss, lr, imagesPerSec, elapsedSec, etaSec, Double.NaN);
+    }
+  }
 
   /** Called after each iteration. */
   void update(Snapshot s);
@@ -80,7 +89,8 @@ public interface ProgressReporter {
   static String status(Snapshot s) {
     return String.format(Locale.ROOT, "epoch %d/%d  iter %d/%d  loss %.4f  lr %.2e  %.1f img/s  elapsed %s  eta %s",
         s.epoch() + 1, s.epochs(), s.iter() + 1, s.totalIters(), s.loss(), s.lr(), s.imagesPerSec(),
-        duration(s.elapsedSec()), duration(s.etaSec()));
+        duration(s.elapsedSec()), duration(s.etaSec()))
+        + (Double.isNaN(s.knnTop1()) ? "" : String.format(Locale.ROOT, "  knn %.1f%%", 100 * s.knnTop1()));
   }
 
   /** Plain lines, rate-limited. */

@@ -53,6 +53,8 @@ public final class Trainer implements AutoCloseable {
   final CheckpointStore store;
   final TrainerState state = new TrainerState();
   private IterationListener listener = (i, e, l, lr) -> {};
+  @Nullable KnnMonitoring knnSchedule;
+  @Nullable KnnProbe knnProbe;
   private boolean closed;
 
   public Trainer(TrainingPlan plan, PretrainModel model, TrainingData data, TrainerSettings settings,
@@ -103,6 +105,24 @@ public final class Trainer implements AutoCloseable {
     this.scaler = settings.precision() == Precision.FP16
         ? new LossScaler(LossScaler.INITIAL_SCALE, 0, 2000) : null;
     this.store = new CheckpointStore(settings.outDir());
+  }
+
+  /** Measures k-NN top-1 accuracy in [0, 1] between epochs (see {@link #monitorKnn}). */
+  @FunctionalInterface
+  public interface KnnProbe {
+    double top1();
+  }
+
+  /**
+   * Measures k-NN accuracy after every {@code schedule.everyEpochs()} epochs and after the last: {@code probe} runs
+   * between epochs, outside the iteration scopes; its result goes to the epoch's metrics line ({@code knn_top1}), a
+   * progress message and the following progress lines. The probe must leave the model's training flag, its weights
+   * and every random generator as it found them (so a monitored run has the losses of an unmonitored one).
+   */
+  public Trainer monitorKnn(KnnMonitoring schedule, KnnProbe probe) {
+    this.knnSchedule = schedule;
+    this.knnProbe = probe;
+    return this;
   }
 
   /** Registers a listener that sees every iteration. */

@@ -23,6 +23,7 @@ final class TrainingLoop {
   private long epochNanos = startNanos;
   private long epochImages;
   private long imagesSeen;
+  private double knnTop1 = Double.NaN;
   private final List<Path> written = new ArrayList<>();
 
   TrainingLoop(Trainer t) {
@@ -120,15 +121,24 @@ final class TrainingLoop {
     long doneHere = s.iteration + 1 - startIteration;
     double eta = elapsed / doneHere * (stopAt - s.iteration - 1);
     t.progress.update(new ProgressReporter.Snapshot(s.epoch, t.plan.epochs(), s.iteration, stopAt, loss, s.lr,
-        imagesSeen / Math.max(elapsed, 1e-9), elapsed, eta));
+        imagesSeen / Math.max(elapsed, 1e-9), elapsed, eta, knnTop1));
     s.iteration++;
     s.batchInEpoch++;
   }
 
   private void endEpoch(MetricsLog metrics) throws IOException {
     long now = System.nanoTime();
-    metrics.append(MetricsRecord.epoch(s.epoch, s.iteration - 1, s.epochLossSum / Math.max(1, s.epochLossCount),
-        s.lr, epochImages / Math.max(seconds(now - epochNanos), 1e-9), seconds(now - startNanos)));
+    MetricsRecord line = MetricsRecord.epoch(s.epoch, s.iteration - 1, s.epochLossSum / Math.max(1, s.epochLossCount),
+        s.lr, epochImages / Math.max(seconds(now - epochNanos), 1e-9), seconds(now - startNanos));
+    if (t.knnProbe != null && t.knnSchedule != null && t.knnSchedule.dueAfter(s.epoch + 1, t.plan.epochs())) {
+      // between epochs, outside any iteration scope: the probe scopes its own batches
+      long t0 = System.nanoTime();
+      knnTop1 = t.knnProbe.top1();
+      line = line.withKnnTop1(knnTop1);
+      t.progress.message(String.format(java.util.Locale.ROOT, "epoch %d/%d: k-NN top-1 %.2f %% (%.1f s)",
+          s.epoch + 1, t.plan.epochs(), 100 * knnTop1, seconds(System.nanoTime() - t0)));
+    }
+    metrics.append(line);
     s.epoch++;
     s.batchInEpoch = 0;
     s.epochLossSum = 0;

@@ -62,8 +62,7 @@ final class FinetuneCommand implements Callable<Integer> {
     if (resumed.isPresent()) {
       Map<String, String> s = resumed.get().settings();
       recipe = RecipeIo.fromJson(resumed.get().recipeJson(), FinetuneRecipe.class);
-      options.trainLimit = RunDirOptions.intSetting(s, "train_limit", 0);
-      options.testLimit = RunDirOptions.intSetting(s, "test_limit", 0);
+      options.restoreDataSettings(s);
       lastBlocks = s.containsKey("last_blocks") ? RunDirOptions.intSetting(s, "last_blocks", 0) : null;
       ema = s.containsKey("ema") ? Double.valueOf(s.get("ema")) : null;
     } else {
@@ -74,11 +73,12 @@ final class FinetuneCommand implements Callable<Integer> {
             .warmupEpochs(Math.min(recipe.getWarmupEpochs(), Math.max(0, epochs - 1))).build();
       }
       w = EncoderWeights.load(options.checkpoint, recipe.getModel());
-      recipe = recipe.withModel(w.model());
+      // the encoder's geometry, the data's classes, statistics for the encoder's channels
+      recipe = recipe.toBuilder().model(w.model()).numClasses(options.numClasses())
+          .normalization(DownstreamOptions.normalizationFor(recipe, w.model())).build();
     }
     Map<String, String> settings = new LinkedHashMap<>();
-    settings.put("train_limit", Integer.toString(options.trainLimit));
-    settings.put("test_limit", Integer.toString(options.testLimit));
+    options.saveDataSettings(settings);
     if (lastBlocks != null) {
       settings.put("last_blocks", lastBlocks.toString());
     }
@@ -87,8 +87,8 @@ final class FinetuneCommand implements Callable<Integer> {
     }
     settings.put("encoder", w == null ? "" : w.description());
     RunDirectory dir = run.directory(settings);
-    LabeledImages train = options.data(FashionMnist.Split.TRAIN, recipe.getModel());
-    LabeledImages test = options.data(FashionMnist.Split.TEST, recipe.getModel());
+    LabeledImages train = options.data(FashionMnist.Split.TRAIN, recipe.getModel(), recipe);
+    LabeledImages test = options.data(FashionMnist.Split.TEST, recipe.getModel(), recipe);
     int total = recipe.getEpochs();
     try (VitClassifier m = Finetuner.newClassifier(recipe)) {
       if (w != null && w.weights() != null) {

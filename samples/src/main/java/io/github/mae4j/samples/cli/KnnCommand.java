@@ -19,8 +19,9 @@ import picocli.CommandLine.Option;
 
 /** {@code mae knn}: weighted k-NN accuracy of frozen encoder features. */
 @Command(name = "knn", mixinStandardHelpOptions = true,
-    description = {"k-NN accuracy of frozen encoder features on Fashion-MNIST (cosine similarity,",
-        "votes weighted by exp(sim/T)). Example: mae knn --checkpoint runs/fmnist --k 20"})
+    description = {"k-NN accuracy of frozen encoder features (cosine similarity, votes weighted by exp(sim/T))",
+        "on Fashion-MNIST, or on labelled folders given by --train-dir (the bank) and --val-dir (the queries).",
+        "Example: mae knn --checkpoint runs/fmnist --k 20"})
 final class KnnCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -36,13 +37,14 @@ final class KnnCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     LinearProbeRecipe recipe = Recipes.fashionMnistLinearProbe();
     EncoderWeights w = EncoderWeights.load(options.checkpoint, recipe.getModel());
-    LabeledImages train = options.data(FashionMnist.Split.TRAIN, w.model());
-    LabeledImages test = options.data(FashionMnist.Split.TEST, w.model());
+    LabeledImages train = options.data(FashionMnist.Split.TRAIN, w.model(), recipe);
+    LabeledImages test = options.data(FashionMnist.Split.TEST, w.model(), recipe);
+    int classes = options.numClasses();
     long t0 = System.nanoTime();
-    try (VitClassifier m = DownstreamOptions.frozenEncoder(w, 10, Pooling.AVERAGE)) {
+    try (VitClassifier m = DownstreamOptions.frozenEncoder(w, classes, Pooling.AVERAGE)) {
       Tensor trainF = DownstreamOptions.features(m, train);
       Tensor testF = DownstreamOptions.features(m, test);
-      try (KnnClassifier knn = new KnnClassifier(trainF, train.labels(), 10, k, temperature)) {
+      try (KnnClassifier knn = new KnnClassifier(trainF, train.labels(), classes, k, temperature)) {
         TopKAccuracy acc = knn.evaluate(testF, test.labels(), 256);
         double s = (System.nanoTime() - t0) / 1e9;
         spec.commandLine().getOut().println(options.json

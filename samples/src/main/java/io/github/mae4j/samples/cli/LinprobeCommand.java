@@ -56,8 +56,7 @@ final class LinprobeCommand implements Callable<Integer> {
     if (resumed.isPresent()) {
       Map<String, String> s = resumed.get().settings();
       recipe = RecipeIo.fromJson(resumed.get().recipeJson(), LinearProbeRecipe.class);
-      options.trainLimit = RunDirOptions.intSetting(s, "train_limit", 0);
-      options.testLimit = RunDirOptions.intSetting(s, "test_limit", 0);
+      options.restoreDataSettings(s);
       clsToken = Boolean.parseBoolean(s.get("cls_token"));
       // the probe's checkpoint does not hold the frozen encoder: it is read again from where the run read it
       String encoder = s.getOrDefault("encoder_checkpoint", "");
@@ -69,23 +68,23 @@ final class LinprobeCommand implements Callable<Integer> {
         recipe = recipe.toBuilder().epochs(epochs)
             .warmupEpochs(Math.min(recipe.getWarmupEpochs(), Math.max(0, epochs - 1))).build();
       }
+      recipe = recipe.withNumClasses(options.numClasses());
     }
     Map<String, String> settings = new LinkedHashMap<>();
-    settings.put("train_limit", Integer.toString(options.trainLimit));
-    settings.put("test_limit", Integer.toString(options.testLimit));
+    options.saveDataSettings(settings);
     settings.put("cls_token", Boolean.toString(clsToken));
     settings.put("encoder_checkpoint",
         options.checkpoint == null ? "" : options.checkpoint.toAbsolutePath().normalize().toString());
     RunDirectory dir = run.directory(settings);
     EncoderWeights w = EncoderWeights.load(options.checkpoint, recipe.getModel());
-    LabeledImages train = options.data(FashionMnist.Split.TRAIN, w.model());
-    LabeledImages test = options.data(FashionMnist.Split.TEST, w.model());
+    LabeledImages train = options.data(FashionMnist.Split.TRAIN, w.model(), recipe);
+    LabeledImages test = options.data(FashionMnist.Split.TEST, w.model(), recipe);
     int total = recipe.getEpochs();
     Pooling pooling = clsToken ? Pooling.CLS_TOKEN : Pooling.AVERAGE;
-    try (VitClassifier m = DownstreamOptions.frozenEncoder(w, 10, pooling)) {
+    try (VitClassifier m = DownstreamOptions.frozenEncoder(w, options.numClasses(), pooling)) {
       Tensor trainF = DownstreamOptions.features(m, train);
       Tensor testF = DownstreamOptions.features(m, test);
-      try (LinearProbe probe = new LinearProbe(m.embedDim(), 10, recipe.isHeadBatchNorm(), recipe.getSeed())) {
+      try (LinearProbe probe = new LinearProbe(m.embedDim(), options.numClasses(), recipe.isHeadBatchNorm(), recipe.getSeed())) {
         RunResult r = probe.train(recipe, trainF, train.labels(), testF, test.labels(),
             e -> DownstreamOptions.log(String.format(Locale.ROOT, "epoch %d/%d loss %.4f lr %.3g test top-1 %.2f %%",
                 e.epoch(), total, e.trainLoss(), e.learningRate(), 100 * e.testTop1())), dir);

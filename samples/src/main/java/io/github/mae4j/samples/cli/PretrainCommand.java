@@ -1,6 +1,7 @@
 package io.github.mae4j.samples.cli;
 
 import io.github.mae4j.api.recipe.PretrainRecipe;
+import io.github.mae4j.torch.train.KnnMonitoring;
 import io.github.mae4j.torch.train.PretrainRun;
 import io.github.mae4j.torch.train.ProgressReporter;
 import io.github.mae4j.torch.train.TrainerSettings;
@@ -68,10 +69,12 @@ final class PretrainCommand implements Callable<Integer> {
     Path dir = out != null ? out : Path.of("runs", r.getName() + "-"
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     TrainerSettings settings = options.apply(TrainerSettings.defaults(dir).withData(source));
+    KnnMonitoring knn = options.knn();
     System.err.printf("mae pretrain: %s on %s (%s, %s), %d epochs, batch %d, lr %.3g -> %s%n", r.getName(), source,
         settings.device(), settings.precision().name().toLowerCase(java.util.Locale.ROOT), r.getEpochs(),
         r.getEffectiveBatchSize(), r.getLearningRate(), dir);
-    PretrainRun.Result result = PretrainRun.start(r, settings, options.workers, ProgressReporter.forStderr(10));
+    PretrainRun.Result result = PretrainRun.start(r, settings, options.workers, ProgressReporter.forStderr(10),
+        knn);
     Report.print(result);
     return 0;
   }

@@ -23,7 +23,7 @@ final class ResumeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PretrainRun.Result result = PretrainRun.resume(checkpoint, options::apply, options.workers,
-        ProgressReporter.forStderr(10));
+        ProgressReporter.forStderr(10), options.knn());
     Report.print(result);
     return 0;
   }

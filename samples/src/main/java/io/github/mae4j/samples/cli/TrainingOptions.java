@@ -1,5 +1,6 @@
 package io.github.mae4j.samples.cli;
 
+import io.github.mae4j.torch.train.KnnMonitoring;
 import io.github.mae4j.torch.train.Precision;
 import io.github.mae4j.torch.train.TrainerSettings;
 import org.jspecify.annotations.Nullable;
@@ -27,6 +28,29 @@ final class TrainingOptions {
 
   @Option(names = "--workers", paramLabel = "N", description = "Data loading threads (default 2).")
   int workers = 2;
+
+  @Option(names = "--knn-every", paramLabel = "EPOCHS",
+      description = "Measure k-NN top-1 accuracy of the encoder every EPOCHS epochs and after the last (default 0: "
+          + "off): labelled bank/queries from Fashion-MNIST train/test, synthetic shapes, or a folder's classes. "
+          + "Shown in the progress line, recorded as knn_top1 in metrics.jsonl.")
+  int knnEvery;
+
+  @Option(names = "--knn-bank", paramLabel = "N", description = "k-NN bank images (default 2000).")
+  int knnBank = 2000;
+
+  @Option(names = "--knn-queries", paramLabel = "N", description = "k-NN query images (default 500).")
+  int knnQueries = 500;
+
+  @Option(names = "--knn-k", paramLabel = "K", description = "k-NN neighbours (default 20, temperature 0.07).")
+  int knnK = 20;
+
+  /** The k-NN monitoring asked for, or null when {@code --knn-every} is 0. */
+  @Nullable KnnMonitoring knn() {
+    if (knnEvery < 0) {
+      throw new IllegalArgumentException("--knn-every must be >= 0, got " + knnEvery);
+    }
+    return knnEvery == 0 ? null : new KnnMonitoring(knnEvery, knnBank, knnQueries, knnK, 0.07);
+  }
 
   /** {@code base} with the options that were given. */
   TrainerSettings apply(TrainerSettings base) {

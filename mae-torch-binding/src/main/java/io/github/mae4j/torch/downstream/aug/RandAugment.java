@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
-import org.bytedeco.pytorch.ScalarOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -13,12 +12,12 @@ import org.bytedeco.pytorch.global.torch;
  * RandAugment (Cubuk et al. 2020) in timm's {@code rand-mM-nN-mstdS} form with the increasing-severity ops, on
  * un-normalized images in [0, 1]: each image gets {@code n} ops drawn uniformly, each applied with probability 0.5 at
  * magnitude {@code m/10} (optionally jittered by N(0, mstd²)). Geometric ops fill with 0 (timm fills with grey).
- * Equalize and sharpness are not implemented.
+ * Equalize and sharpness follow PIL ({@link PilEnhance}). timm's invert, solarize-add and colour ops are not here.
  */
 public final class RandAugment {
   /** The operations. */
-  public enum Op { IDENTITY, AUTO_CONTRAST, SOLARIZE, POSTERIZE, CONTRAST, BRIGHTNESS, ROTATE, SHEAR_X, SHEAR_Y,
-    TRANSLATE_X, TRANSLATE_Y }
+  public enum Op { IDENTITY, AUTO_CONTRAST, EQUALIZE, SOLARIZE, POSTERIZE, CONTRAST, BRIGHTNESS, SHARPNESS, ROTATE,
+    SHEAR_X, SHEAR_Y, TRANSLATE_X, TRANSLATE_Y }
 
   private final int numOps;
   private final double magnitude;
@@ -101,7 +100,8 @@ public final class RandAugment {
 
   /**
    * One op at {@code level} ∈ [0, 1] (1 = strongest): rotate ±30°, shear ±0.3, translate ±45 % of the side,
-   * contrast/brightness factor 1 ± 0.9·level, solarize threshold 1 − level, posterize to 4 − ⌊4·level⌋ bits (≥ 1).
+   * contrast/brightness/sharpness factor 1 ± 0.9·level, equalize ignores the level, solarize threshold
+   * 1 − level, posterize to 4 − ⌊4·level⌋ bits (≥ 1).
    * image [C, H, W] in [0, 1] → [C, H, W].
    */
   public static Tensor applyOp(Op op, Tensor image, double level, boolean negate) {
@@ -131,6 +131,8 @@ public final class RandAugment {
           yield clamp01(image.sub(mean).mul(new Scalar(f)).add(mean));
         }
         case BRIGHTNESS -> clamp01(image.mul(new Scalar(1 + sign * 0.9 * level)));
+        case EQUALIZE -> PilEnhance.equalize(image);
+        case SHARPNESS -> PilEnhance.sharpness(image, 1 + sign * 0.9 * level);
         case ROTATE -> {
           double a = Math.toRadians(sign * 30 * level);
           yield affine(image, Math.cos(a), -Math.sin(a), 0, Math.sin(a), Math.cos(a), 0);
@@ -144,7 +146,7 @@ public final class RandAugment {
   }
 
   private static Tensor clamp01(Tensor x) {
-    return torch.clamp(x, new ScalarOptional(new Scalar(0.0)), new ScalarOptional(new Scalar(1.0)));
+    return PilEnhance.clamp01(x);
   }
 
   /** Samples the image at {@code θ·(x, y, 1)} in normalized coordinates (bilinear, zeros outside). */

@@ -11,7 +11,8 @@ import org.bytedeco.pytorch.Tensor;
 /**
  * k-NN accuracy of a masked autoencoder's encoder while it trains: the mean patch token (after the encoder's final
  * norm, no masking) of a labelled bank and of query images, then {@link KnnClassifier}. Call it between epochs
- * (outside the step scopes); the model's training flag is restored.
+ * (outside the step scopes); the model's training flag is restored and no random generator is drawn from. The bank
+ * and queries stay on the CPU; on a CUDA model each batch is moved to the device and its features back.
  */
 public final class KnnMonitor {
   private final LabeledImages bank;
@@ -26,6 +27,16 @@ public final class KnnMonitor {
     this.numClasses = numClasses;
     this.k = k;
     this.temperature = temperature;
+  }
+
+  /** Number of labelled bank images. */
+  public long bankSize() {
+    return bank.size();
+  }
+
+  /** Number of query images. */
+  public long querySize() {
+    return queries.size();
   }
 
   /** Top-1 (index 0) and top-5 (index 1) k-NN accuracy of the queries against the bank. */
@@ -51,7 +62,11 @@ public final class KnnMonitor {
       for (long s = 0; s < n; s += batch) {
         try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
           long len = Math.min(batch, n - s);
-          out.narrow(0, s, len).copy_(mae.features(images.narrow(0, s, len)).meanPatch());
+          Tensor x = images.narrow(0, s, len);
+          if (mae.device().isCuda()) {
+            x = x.to(mae.device().toTorch(), org.bytedeco.pytorch.global.torch.ScalarType.Float);
+          }
+          out.narrow(0, s, len).copy_(mae.features(x).meanPatch());
         }
       }
     } finally {

@@ -1,0 +1,62 @@
+package io.github.mae4j.torch.downstream;
+
+import io.github.mae4j.torch.data.ImageDataset;
+import io.github.mae4j.torch.data.Sample;
+import io.github.mae4j.torch.data.Transform;
+import java.io.IOException;
+import java.util.SplittableRandom;
+import org.bytedeco.pytorch.Tensor;
+
+/** Reads chosen images of an {@link ImageDataset} through a deterministic transform into {@link LabeledImages}. */
+public final class DatasetImages {
+  private DatasetImages() {}
+
+  /** {@code n} indices evenly spaced over {@code [0, size)} (all of them when {@code n <= 0} or {@code n >= size}). */
+  public static int[] evenlySpaced(int size, int n) {
+    int m = n > 0 ? Math.min(n, size) : size;
+    int[] out = new int[m];
+    for (int i = 0; i < m; i++) {
+      out[i] = (int) ((long) i * size / m);
+    }
+    return out;
+  }
+
+  /**
+   * The images at {@code indices}, transformed, with their labels (-1 where the dataset has none):
+   * images [n, C, H, W], labels [n].
+   *
+   * @param transform deterministic (resize + centre crop + normalize); must give every image the same shape
+   * @throws IllegalArgumentException when an image cannot be decoded (its description and the reason are named), when
+   *     the transform's outputs differ in shape, or when {@code indices} is empty
+   */
+  public static LabeledImages read(ImageDataset ds, int[] indices, Transform transform) {
+    int n = indices.length;
+    if (n == 0) {
+      throw new IllegalArgumentException("no images to read");
+    }
+    float[] pixels = null;
+    long[] labels = new long[n];
+    int[] shape = null;
+    SplittableRandom unused = new SplittableRandom(0);
+    for (int i = 0; i < n; i++) {
+      int index = indices[i];
+      Sample s;
+      try {
+        s = transform.apply(ds.read(index), unused);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("unreadable image " + ds.describe(index) + ": " + e.getMessage(), e);
+      }
+      if (shape == null) {
+        shape = new int[] {s.channels(), s.height(), s.width()};
+        pixels = new float[Math.multiplyExact(n, s.chw().length)];
+      } else if (s.channels() != shape[0] || s.height() != shape[1] || s.width() != shape[2]) {
+        throw new IllegalArgumentException("image " + ds.describe(index) + " came out of the transform as ["
+            + s.channels() + ", " + s.height() + ", " + s.width() + "], the first as [" + shape[0] + ", "
+            + shape[1] + ", " + shape[2] + "]: the transform must give every image the same shape");
+      }
+      System.arraycopy(s.chw(), 0, pixels, i * s.chw().length, s.chw().length);
+      labels[i] = s.label();
+    }
+    return new LabeledImages(Tensor.create(pixels, n, shape[0], shape[1], shape[2]), Tensor.create(labels, n));
+  }
+}

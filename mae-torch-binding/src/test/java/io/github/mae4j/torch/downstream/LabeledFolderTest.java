@@ -1,0 +1,109 @@
+package io.github.mae4j.torch.downstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.github.mae4j.torch.Torch;
+import io.github.mae4j.torch.data.EvalTransform;
+import io.github.mae4j.torch.downstream.internal.Tensors;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LabeledFolderTest {
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void load() {
+    Torch.load();
+  }
+
+  /** A w×h RGB PNG filled with one grey level. */
+  static void png(Path file, int w, int h, int grey) throws IOException {
+    Files.createDirectories(file.getParent());
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = img.createGraphics();
+    g.setColor(new Color(grey, grey, grey));
+    g.fillRect(0, 0, w, h);
+    g.dispose();
+    ImageIO.write(img, "png", file.toFile());
+  }
+
+  /** b_cat: 3 images of grey 200; a_dog: 2 images of grey 40; sizes differ. */
+  private Path twoClasses() throws IOException {
+    Path root = dir.resolve("train");
+    png(root.resolve("b_cat/1.png"), 40, 30, 200);
+    png(root.resolve("b_cat/2.png"), 30, 50, 200);
+    png(root.resolve("b_cat/sub/3.png"), 20, 20, 200);
+    png(root.resolve("a_dog/x.png"), 17, 23, 40);
+    png(root.resolve("a_dog/y.png"), 64, 64, 40);
+    return root;
+  }
+
+  @Test
+  void read_classSubFolders_labelsBySortedNameAndOneShape() throws IOException {
+    LabeledFolder f = LabeledFolder.read(twoClasses(), 1, EvalTransform.resizeCenterCrop(16, 16), 0, true);
+    assertThat(f.classes()).containsExactly("a_dog", "b_cat");
+    assertThat(f.numClasses()).isEqualTo(2);
+    assertThat(f.data().images().shape()).containsExactly(5, 1, 16, 16);
+    assertThat(Tensors.toLongArray(f.data().labels())).containsExactly(0, 0, 1, 1, 1);
+    float[] px = Tensors.toFloatArray(f.data().images());
+    // a flat grey stays flat through resize + crop: first image (dog) 40/255, last (cat) 200/255
+    assertThat(px[0]).isCloseTo(40 / 255f, within(1e-4f));
+    assertThat(px[px.length - 1]).isCloseTo(200 / 255f, within(1e-4f));
+  }
+
+  @Test
+  void read_rgbModel_convertsGreyImagesToThreeChannels() throws IOException {
+    LabeledFolder f = LabeledFolder.read(twoClasses(), 3, EvalTransform.resizeCenterCrop(8, 8), 0, true);
+    assertThat(f.data().images().shape()).containsExactly(5, 3, 8, 8);
+  }
+
+  @Test
+  void read_limit_takesImagesEvenlySpacedSoEveryClassStays() throws IOException {
+    LabeledFolder f = LabeledFolder.read(twoClasses(), 1, EvalTransform.resizeCenterCrop(8, 8), 3, true);
+    // indices 0, 5/3 → 1, 10/3 → 3
+    assertThat(Tensors.toLongArray(f.data().labels())).containsExactly(0, 0, 1);
+  }
+
+  @Test
+  void read_corruptImage_namesTheFile() throws IOException {
+    Path root = twoClasses();
+    Files.write(root.resolve("a_dog/broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
+    assertThatThrownBy(() -> LabeledFolder.read(root, 1, EvalTransform.resizeCenterCrop(8, 8), 0, true))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unreadable image").hasMessageContaining("broken.png");
+  }
+
+  @Test
+  void read_emptyOrUnlabelledFolder_saysWhatIsMissing() throws IOException {
+    Path empty = Files.createDirectories(dir.resolve("empty/a_dog"));
+    assertThatThrownBy(() -> LabeledFolder.read(empty.getParent(), 1, EvalTransform.resizeCenterCrop(8, 8), 0, true))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no JPEG/PNG images");
+    Path flat = dir.resolve("flat");
+    png(flat.resolve("a.png"), 8, 8, 0);
+    assertThatThrownBy(() -> LabeledFolder.read(flat, 1, EvalTransform.resizeCenterCrop(8, 8), 0, true))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no class sub-folders");
+    LabeledFolder unlabelled = LabeledFolder.read(flat, 1, EvalTransform.resizeCenterCrop(8, 8), 0, false);
+    assertThat(Tensors.toLongArray(unlabelled.data().labels())).containsExactly(-1);
+    assertThat(unlabelled.numClasses()).isZero();
+  }
+
+  @Test
+  void requireSameClasses_differentFolders_namesBothLists() {
+    assertThatThrownBy(() -> LabeledFolder.requireSameClasses(List.of("a", "b"), Path.of("tr"), List.of("a", "c", "d"),
+        Path.of("va")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("2 classes [a, b]").hasMessageContaining("3 classes [a, c, d]");
+    LabeledFolder.requireSameClasses(List.of("a"), Path.of("tr"), List.of("a"), Path.of("va"));
+  }
+}

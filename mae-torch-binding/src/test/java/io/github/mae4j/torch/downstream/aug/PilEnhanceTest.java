@@ -1,0 +1,183 @@
+package io.github.mae4j.torch.downstream.aug;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.mae4j.torch.Torch;
+import io.github.mae4j.torch.downstream.aug.RandAugment.Op;
+import io.github.mae4j.torch.downstream.internal.Tensors;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.bytedeco.pytorch.Tensor;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PilEnhanceTest {
+  @BeforeAll
+  static void load() {
+    Torch.load();
+  }
+
+  /** A [1, 32, 32] image whose first {@code counts[0]} pixels hold level {@code levels[0]}, and so on. */
+  private static Tensor levels(int[] levels, int[] counts) {
+    float[] v = new float[32 * 32];
+    int at = 0;
+    for (int k = 0; k < levels.length; k++) {
+      for (int i = 0; i < counts[k]; i++) {
+        v[at++] = levels[k] / 255f;
+      }
+    }
+    return Tensors.floats(v, 1, 32, 32);
+  }
+
+  @Test
+  void equalize_twoGreyLevels_mapToTheExtremes() {
+    float[] out = Tensors.toFloatArray(PilEnhance.equalize(levels(new int[] {51, 204}, new int[] {512, 512})));
+    // PIL: step = (1024 − 512) // 255 = 2, n starts at step // 2 = 1;
+    // level 51 → 1 // 2 = 0; level 204 → (1 + 512) // 2 = 256, clipped to 255.
+    assertThat(out[0]).isEqualTo(0f);
+    assertThat(out[1023]).isEqualTo(1f);
+    assertThat(Tensors.toFloatArray(RandAugment.applyOp(Op.EQUALIZE,
+        levels(new int[] {51, 204}, new int[] {512, 512}), 0.3, true))).containsExactly(out);
+  }
+
+  @Test
+  void equalize_threeLevels_middleFollowsTheCumulativeCount() {
+    float[] out = Tensors.toFloatArray(PilEnhance.equalize(
+        levels(new int[] {0, 100, 200}, new int[] {300, 300, 424})));
+    // step = (1024 − 424) // 255 = 2; 0 → 1 // 2 = 0; 100 → (1 + 300) // 2 = 150; 200 → (1 + 600) // 2 → 255
+    assertThat(out[0]).isEqualTo(0f);
+    assertThat(out[300]).isCloseTo(150 / 255f, within(1e-7f));
+    assertThat(out[1023]).isEqualTo(1f);
+  }
+
+  @Test
+  void equalize_tooFewPixelsForAStep_isIdentity() {
+    // 4 pixels: step = (4 − 1) // 255 = 0 → PIL keeps the image
+    Tensor img = Tensors.floats(new float[] {0.2f, 0.4f, 0.4f, 0.8f}, 1, 2, 2);
+    assertThat(Tensors.toFloatArray(PilEnhance.equalize(img))).containsExactly(Tensors.toFloatArray(img));
+  }
+
+  @Test
+  void sharpness_factorOne_isIdentity() {
+    Tensor img = Tensors.rand(org.bytedeco.pytorch.global.torch.createCPUGenerator(3), 3, 7, 6);
+    assertThat(Tensors.toFloatArray(PilEnhance.sharpness(img, 1.0)))
+        .containsExactly(Tensors.toFloatArray(img), within(1e-6f));
+  }
+
+  @Test
+  void sharpness_factorZero_isSmoothedInteriorWithBorderKept() {
+    int h = 5;
+    int w = 6;
+    float[] v = new float[h * w];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = ((i * 37) % 11) / 10f;
+    }
+    float[] out = Tensors.toFloatArray(PilEnhance.sharpness(Tensors.floats(v, 1, h, w), 0.0));
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        float expected;
+        if (y == 0 || x == 0 || y == h - 1 || x == w - 1) {
+          expected = v[y * w + x];
+        } else {
+          float s = 4 * v[y * w + x]; // centre weight 5 = 1 + 4
+          for (int dy = -1; dy <= 1; dy++) {
+            for (int dx = -1; dx <= 1; dx++) {
+              s += v[(y + dy) * w + x + dx];
+            }
+          }
+          expected = s / 13f;
+        }
+        assertThat(out[y * w + x]).as("pixel (%d, %d)", y, x).isCloseTo(expected, within(1e-6f));
+      }
+    }
+  }
+
+  @Test
+  void sharpness_factorTwo_pushesAwayFromTheSmoothedValueAndClamps() {
+    // a single bright pixel in the middle of a dark 3×3: smoothed centre = 5·0.5/13
+    Tensor img = Tensors.floats(new float[] {0, 0, 0, 0, 0.5f, 0, 0, 0, 0}, 1, 3, 3);
+    float smooth = 2.5f / 13f;
+    float[] out = Tensors.toFloatArray(PilEnhance.sharpness(img, 2.0));
+    assertThat(out[4]).isCloseTo(smooth + 2 * (0.5f - smooth), within(1e-6f));
+    assertThat(out[0]).isEqualTo(0f);
+    assertThat(Tensors.toFloatArray(PilEnhance.sharpness(Tensors.floats(new float[] {0.9f, 0.1f}, 1, 1, 2), 0)))
+        .containsExactly(0.9f, 0.1f);
+  }
+
+  @Test
+  void equalize_notOneImage_saysWhatCame() {
+    assertThatThrownBy(() -> PilEnhance.equalize(Tensors.zeros(2, 1, 4, 4)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[2, 1, 4, 4]");
+  }
+
+  @Test
+  void equalizeAndSharpness_randomRgbImage_agreeWithPil(@TempDir Path dir) throws Exception {
+    String python = System.getenv().getOrDefault("MAE4J_PYTHON", "/usr/bin/python3");
+    assumeTrue(runs(python, "import PIL"), "no PIL in " + python);
+    int h = 20;
+    int w = 23;
+    SplittableRandom r = new SplittableRandom(9);
+    byte[] hwc = new byte[h * w * 3];
+    float[] chw = new float[3 * h * w];
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        for (int c = 0; c < 3; c++) {
+          int level = c == 0 ? r.nextInt(256) : (int) Math.min(255, Math.abs(r.nextGaussian()) * 60);
+          hwc[(y * w + x) * 3 + c] = (byte) level;
+          chw[(c * h + y) * w + x] = level / 255f;
+        }
+      }
+    }
+    Path in = dir.resolve("in.raw");
+    Files.write(in, hwc);
+    String script = "import sys\nfrom PIL import Image, ImageOps, ImageEnhance\n"
+        + "im = Image.frombytes('RGB', (" + w + ", " + h + "), open(sys.argv[1], 'rb').read())\n"
+        + "open(sys.argv[2] + '/eq.raw', 'wb').write(ImageOps.equalize(im).tobytes())\n"
+        + "open(sys.argv[2] + '/sh03.raw', 'wb').write(ImageEnhance.Sharpness(im).enhance(0.3).tobytes())\n"
+        + "open(sys.argv[2] + '/sh17.raw', 'wb').write(ImageEnhance.Sharpness(im).enhance(1.7).tobytes())\n";
+    assertThat(runs(python, script, in.toString(), dir.toString())).isTrue();
+    Tensor image = Tensors.floats(chw, 3, h, w);
+    assertMatches(PilEnhance.equalize(image), Files.readAllBytes(dir.resolve("eq.raw")), h, w, 0.5f / 255);
+    // PIL rounds the smoothed image and the blend to 8 bits
+    assertMatches(PilEnhance.sharpness(image, 0.3), Files.readAllBytes(dir.resolve("sh03.raw")), h, w, 1.5f / 255);
+    assertMatches(PilEnhance.sharpness(image, 1.7), Files.readAllBytes(dir.resolve("sh17.raw")), h, w, 2.5f / 255);
+  }
+
+  private static void assertMatches(Tensor ours, byte[] pil, int h, int w, float tolerance) {
+    float[] o = Tensors.toFloatArray(ours);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        for (int c = 0; c < 3; c++) {
+          float expected = (pil[(y * w + x) * 3 + c] & 0xff) / 255f;
+          assertThat(o[(c * h + y) * w + x]).as("channel %d pixel (%d, %d)", c, y, x)
+              .isCloseTo(expected, within(tolerance));
+        }
+      }
+    }
+  }
+
+  private static boolean runs(String... command) throws InterruptedException {
+    String[] cmd = new String[command.length + 1];
+    cmd[0] = command[0];
+    cmd[1] = "-c";
+    System.arraycopy(command, 1, cmd, 2, command.length - 1);
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes());
+      boolean ok = p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+      if (!ok && command.length > 2) {
+        System.err.println(out);
+      }
+      return ok;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}

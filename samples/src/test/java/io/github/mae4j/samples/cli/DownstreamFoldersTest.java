@@ -1,0 +1,131 @@
+package io.github.mae4j.samples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The downstream verbs on labelled image folders (--train-dir / --val-dir). */
+class DownstreamFoldersTest {
+  private final CliHarness cli = new CliHarness();
+
+  @TempDir Path dir;
+
+  private int run(String... args) {
+    return cli.run(args);
+  }
+
+  /** {@code n} noisy PNGs per class: "dark" around grey 30, "light" around grey 220; sizes vary. */
+  private Path folder(String name, int n, String... classes) throws IOException {
+    SplittableRandom r = new SplittableRandom(name.hashCode());
+    Path root = dir.resolve(name);
+    for (String c : classes) {
+      Files.createDirectories(root.resolve(c));
+      int base = c.equals("dark") ? 30 : 220;
+      for (int i = 0; i < n; i++) {
+        int w = 28 + r.nextInt(12);
+        BufferedImage img = new BufferedImage(w, 32, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < 32; y++) {
+          for (int x = 0; x < w; x++) {
+            int v = Math.max(0, Math.min(255, base + r.nextInt(-25, 26)));
+            img.getRaster().setSample(x, y, 0, v);
+          }
+        }
+        ImageIO.write(img, "png", root.resolve(c + "/" + i + ".png").toFile());
+      }
+    }
+    return root;
+  }
+
+  @Test
+  void knn_labelledFolders_readsBothAndSeparatesTwoObviousClasses() throws Exception {
+    Path train = folder("train", 4, "dark", "light");
+    Path val = folder("val", 3, "dark", "light");
+    assertThat(run("knn", "--train-dir", train.toString(), "--val-dir", val.toString(), "--k", "3", "--json"))
+        .as(cli.err()).isEqualTo(0);
+    JsonNode j = new ObjectMapper().readTree(cli.out());
+    assertThat(j.get("train").asInt()).isEqualTo(8);
+    assertThat(j.get("test").asInt()).isEqualTo(6);
+    // even a random encoder's features tell a dark image from a light one
+    assertThat(j.get("top1").asDouble()).isEqualTo(1.0);
+  }
+
+  @Test
+  void linprobeAndFinetune_labelledFolders_trainAndReportAccuracy() throws Exception {
+    // fine-tuning needs one effective batch (128 images) of training data
+    Path train = folder("train", 64, "dark", "light");
+    Path val = folder("val", 3, "dark", "light");
+    for (String verb : new String[] {"linprobe", "finetune"}) {
+      cli.out.getBuffer().setLength(0);
+      assertThat(run(verb, "--train-dir", train.toString(), "--val-dir", val.toString(), "--epochs", "2", "--json"))
+          .as(verb + ": " + cli.err()).isEqualTo(0);
+      JsonNode j = new ObjectMapper().readTree(cli.out());
+      assertThat(j.get("top1").asDouble()).as(verb).isBetween(0.0, 1.0);
+      assertThat(j.get("epochs").asInt()).as(verb).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void linprobeAndFinetune_elevenClassFolders_headFitsTheFoldersAndResumeReadsThemAgain() throws Exception {
+    String[] classes = new String[11];
+    for (int i = 0; i < classes.length; i++) {
+      classes[i] = "c" + (char) ('a' + i);
+    }
+    // 132 images: one effective fine-tuning batch (128)
+    Path train = folder("train", 12, classes);
+    Path val = folder("val", 1, classes);
+    for (String verb : new String[] {"linprobe", "finetune"}) {
+      Path out = dir.resolve(verb + "-run");
+      cli.out.getBuffer().setLength(0);
+      assertThat(run(verb, "--train-dir", train.toString(), "--val-dir", val.toString(), "--epochs", "2",
+          "--output", out.toString(), "--json")).as(verb + ": " + cli.err()).isEqualTo(0);
+      JsonNode first = new ObjectMapper().readTree(cli.out());
+      assertThat(first.get("epochs").asInt()).as(verb).isEqualTo(2);
+      // a head of Fashion-MNIST's 10 classes would not load the checkpoint's 11-class head
+      cli.out.getBuffer().setLength(0);
+      assertThat(run(verb, "--resume", out.toString(), "--json")).as(verb + " resume: " + cli.err()).isEqualTo(0);
+      JsonNode resumed = new ObjectMapper().readTree(cli.out());
+      assertThat(resumed.get("top1").asDouble()).as(verb).isEqualTo(first.get("top1").asDouble());
+      assertThat(resumed.get("top5").asDouble()).as(verb).isEqualTo(first.get("top5").asDouble());
+    }
+  }
+
+  @Test
+  void knn_foldersWithDifferentClasses_exits2NamingBoth() throws Exception {
+    Path train = folder("train", 1, "dark", "light");
+    Path val = folder("val", 1, "dark", "medium", "light");
+    assertThat(run("knn", "--train-dir", train.toString(), "--val-dir", val.toString())).isEqualTo(2);
+    assertThat(cli.err()).contains("2 classes [dark, light]", "3 classes [dark, light, medium]");
+  }
+
+  @Test
+  void knn_onlyTrainDir_exits2AskingForBoth() throws Exception {
+    Path train = folder("train", 1, "dark", "light");
+    assertThat(run("knn", "--train-dir", train.toString())).isEqualTo(2);
+    assertThat(cli.err()).contains("give both --train-dir and --val-dir");
+  }
+
+  @Test
+  void knn_emptyValFolder_exits2NamingIt() throws Exception {
+    Path train = folder("train", 1, "dark", "light");
+    Path val = Files.createDirectories(dir.resolve("val/dark"));
+    assertThat(run("knn", "--train-dir", train.toString(), "--val-dir", val.getParent().toString())).isEqualTo(2);
+    assertThat(cli.err()).contains("no JPEG/PNG images", val.getParent().toString());
+  }
+
+  @Test
+  void features_trainDir_exits2PointingToImages() throws Exception {
+    Path train = folder("train", 1, "dark");
+    assertThat(run("features", "--train-dir", train.toString(), "--val-dir", train.toString(), "--out",
+        dir.resolve("f.npy").toString())).isEqualTo(2);
+    assertThat(cli.err()).contains("--images DIR");
+  }
+}

@@ -1,0 +1,52 @@
+package io.github.mae4j.samples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.mae4j.api.MaeConfig;
+import io.github.mae4j.api.recipe.Augmentation;
+import io.github.mae4j.api.recipe.Normalization;
+import io.github.mae4j.api.recipe.PretrainRecipe;
+import io.github.mae4j.api.recipe.RecipeIo;
+import io.github.mae4j.torch.train.MetricsLog;
+import io.github.mae4j.torch.train.MetricsRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code mae pretrain --knn-every}: k-NN accuracy recorded between epochs. */
+class PretrainKnnTest {
+  private final CliHarness cli = new CliHarness();
+
+  @TempDir Path dir;
+
+  private int run(String... args) {
+    return cli.run(args);
+  }
+
+  @Test
+  void pretrain_knnEveryOne_recordsAccuracyInEveryEpochLine() throws Exception {
+    PretrainRecipe tiny = PretrainRecipe.builder().name("cli-knn").dataset("synthetic")
+        .model(MaeConfig.builder().imageSize(16).patchSize(4)
+            .encoder(e -> e.embedDim(16).depth(1).numHeads(2)).decoder(d -> d.embedDim(16).depth(1).numHeads(2))
+            .build())
+        .epochs(2).warmupEpochs(1).imagesPerEpoch(32).effectiveBatchSize(16).batchSizePerStep(16)
+        .baseLearningRate(1e-2).augmentation(Augmentation.none()).normalization(Normalization.imagenet()).build();
+    Path recipe = dir.resolve("tiny.json");
+    Files.writeString(recipe, RecipeIo.toJson(tiny));
+    Path runDir = dir.resolve("run");
+    assertThat(run("pretrain", recipe.toString(), "--out", runDir.toString(), "--workers", "1", "--knn-every", "1",
+        "--knn-bank", "36", "--knn-queries", "12", "--knn-k", "5")).as(cli.err()).isEqualTo(0);
+    List<MetricsRecord> epochs = MetricsLog.read(runDir.resolve("metrics.jsonl")).stream()
+        .filter(MetricsRecord::isEpoch).toList();
+    assertThat(epochs).hasSize(2);
+    assertThat(epochs).allSatisfy(r -> assertThat(r.knnTop1()).isNotNull().isBetween(0.0, 1.0));
+  }
+
+  @Test
+  void pretrain_negativeKnnEvery_exits2() {
+    assertThat(run("pretrain", "quickstart", "--out", dir.toString(), "--knn-every", "-1")).isEqualTo(2);
+    assertThat(cli.err()).contains("--knn-every must be >= 0");
+  }
+}
