@@ -23,12 +23,16 @@ import org.bytedeco.pytorch.global.torch;
  *       {@code mae4j.threads}/{@code mae4j.blasThreads} (or {@code MAE4J_THREADS}/{@code MAE4J_BLAS_THREADS}) say
  *       otherwise; {@link #setThreads(int, int)} changes it later. It also sets {@code OMP_WAIT_POLICY=PASSIVE}
  *       (unless already set) before libtorch loads, so that ATen's OpenMP threads never spin against OpenBLAS's.
+ *       ATen stays at one thread by default even so: kernels that run inside ATen's parallel regions (CPU flash
+ *       attention) then call OpenBLAS from several threads at once, and a ViT-B/16 step whose encoder takes mask
+ *       tokens took 27–41 s with 2 ATen threads instead of 7 s with one (2 cores, 2026-11-23).
  * </ul>
  */
 public final class Torch {
   private static volatile boolean loaded;
   private static int atenThreads;
   private static int blasThreads;
+  private static boolean atenChosenByUser;
 
   private Torch() {}
 
@@ -51,6 +55,7 @@ public final class Torch {
       passiveOpenMpWait();
       Loader.load(torch.class);
       int cores = Runtime.getRuntime().availableProcessors();
+      atenChosenByUser = System.getProperty("mae4j.threads") != null || System.getenv("MAE4J_THREADS") != null;
       int aten = intSetting("mae4j.threads", "MAE4J_THREADS", 1);
       int blas = intSetting("mae4j.blasThreads", "MAE4J_BLAS_THREADS", cores);
       loaded = true;
@@ -79,6 +84,22 @@ public final class Torch {
     });
     atenThreads = aten;
     blasThreads = blas;
+  }
+
+  /**
+   * Gives ATen as many threads as OpenBLAS has, for bf16 work on the CPU, unless the user chose ATen's count
+   * ({@code mae4j.threads}/{@code MAE4J_THREADS}); returns the count in force before, to restore with
+   * {@link #setThreads(int, int)}. bf16 matmuls and attention run in oneDNN on ATen's OpenMP pool, not in OpenBLAS,
+   * so the default single ATen thread would leave them one core (ViT-B/16 bf16 step on 2 cores: 5.5 s with one
+   * thread, 3.1 s with two), and the nested OpenBLAS calls that make 2 ATen threads slow in fp32 do not occur.
+   */
+  public static synchronized int atenThreadsForBf16() {
+    load();
+    int before = atenThreads;
+    if (!atenChosenByUser && blasThreads > atenThreads) {
+      setThreads(blasThreads, blasThreads);
+    }
+    return before;
   }
 
   /** ATen intra-op threads in force. */

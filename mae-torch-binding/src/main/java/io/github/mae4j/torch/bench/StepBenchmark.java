@@ -74,6 +74,7 @@ public final class StepBenchmark {
 
   static void run(String label, MaeConfig config, int batch, int steps, int warmup, boolean bf16,
       double ceiling) {
+    int atenBefore = bf16 ? Torch.atenThreadsForBf16() : Torch.atenThreads();
     try (MaskedAutoencoder model = MaskedAutoencoder.create(config, 0)) {
       AdamW opt = optimizer(model.parameterGroups());
       Generator masks = torch.createCPUGenerator(1);
@@ -115,6 +116,10 @@ public final class StepBenchmark {
           "%-34s batch %d: %.3f s/step, %.2f images/s, %.1f GFLOP/s achieved (%.0f%% of fp32 matmul ceiling),"
               + " %.0f GFLOP/step, loss %.4f%n",
           label, batch, perStep, batch / perStep, gflop / perStep, 100 * gflop / perStep / ceiling, gflop, loss);
+      System.out.printf(Locale.ROOT, "%-34s threads: aten=%d openblas=%d%n", "", Torch.atenThreads(),
+          Torch.blasThreads());
+    } finally {
+      Torch.setThreads(atenBefore, Torch.blasThreads());
     }
   }
 

@@ -56,6 +56,7 @@ public final class Trainer implements AutoCloseable {
   @Nullable KnnMonitoring knnSchedule;
   @Nullable KnnProbe knnProbe;
   private boolean closed;
+  private final int atenThreadsBefore;
 
   public Trainer(TrainingPlan plan, PretrainModel model, TrainingData data, TrainerSettings settings,
       ProgressReporter progress) {
@@ -105,6 +106,9 @@ public final class Trainer implements AutoCloseable {
     this.scaler = settings.precision() == Precision.FP16
         ? new LossScaler(LossScaler.INITIAL_SCALE, 0, 2000) : null;
     this.store = new CheckpointStore(settings.outDir());
+    // bf16 kernels on the CPU run in ATen's pool: give it the cores for this run, restored by close()
+    this.atenThreadsBefore = settings.precision() == Precision.BF16 && !device.is_cuda()
+        ? Torch.atenThreadsForBf16() : -1;
   }
 
   /** Measures k-NN top-1 accuracy in [0, 1] between epochs (see {@link #monitorKnn}). */
@@ -266,6 +270,9 @@ public final class Trainer implements AutoCloseable {
       closed = true;
       optimizer.close();
       generator.close();
+      if (atenThreadsBefore > 0 && Torch.atenThreads() != atenThreadsBefore) {
+        Torch.setThreads(atenThreadsBefore, Torch.blasThreads());
+      }
     }
   }
 }

@@ -45,6 +45,31 @@ class MixedPrecisionTest {
     assertThat(bf16).isNotEqualTo(fp32); // bf16 matmuls round differently
   }
 
+  @Test
+  void trainer_bf16OnCpu_givesAtenTheBlasThreadsForTheRunAndRestoresThem() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("MAE4J_THREADS") == null
+        && System.getProperty("mae4j.threads") == null, "the user's thread count is respected");
+    Torch.load();
+    int aten = Torch.atenThreads();
+    int blas = Torch.blasThreads();
+    try {
+      Torch.setThreads(1, 2);
+      List<Integer> during = new ArrayList<>();
+      try (ToyModel m = new ToyModel(DIM, 1);
+          Trainer t = new Trainer(plan(), m, new RandomData(8, 5, SIDE, 3),
+              settings(dir.resolve("t")).withPrecision(Precision.BF16).withMaxIterations(2),
+              ProgressReporter.silent())) {
+        t.onIteration((i, e, l, lr) -> during.add(torch.get_num_threads()));
+        t.run();
+      }
+      assertThat(during).containsExactly(2, 2);
+      assertThat(Torch.atenThreads()).isEqualTo(1);
+      assertThat(torch.get_num_threads()).isEqualTo(1);
+    } finally {
+      Torch.setThreads(aten, blas);
+    }
+  }
+
   // (JavaCPP's ScalarType values are compared by name: instances from native calls are not the enum constants)
   @Test
   void autocast_bf16Region_matmulIsBf16InsideAndFloatAfter() {
