@@ -11,6 +11,7 @@ import io.github.mae4j.torch.downstream.checkpoint.RunDirectory;
 import io.github.mae4j.torch.downstream.finetune.Finetuner;
 import io.github.mae4j.torch.downstream.vit.EncoderLoadReport;
 import io.github.mae4j.torch.downstream.vit.VitClassifier;
+import io.github.mae4j.torch.train.ProgressReporter;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -103,7 +104,8 @@ final class FinetuneCommand implements Callable<Integer> {
       RunResult r = Finetuner.run(m, recipe, train, test, ema == null ? OptionalDouble.empty() : OptionalDouble.of(ema),
           true, e -> DownstreamOptions.log(String.format(Locale.ROOT,
               "epoch %d/%d loss %.4f lr %.3g (%.0f s) test top-1 %.2f %%",
-              e.epoch(), total, e.trainLoss(), e.learningRate(), e.seconds(), 100 * e.testTop1())), dir);
+              e.epoch(), total, e.trainLoss(), e.learningRate(), e.seconds(), 100 * e.testTop1())), dir,
+          ProgressReporter.forStderr(10));
       spec.commandLine().getOut().println(options.json
           ? String.format(Locale.ROOT, "{\"top1\": %.4f, \"top5\": %.4f, \"epochs\": %d, \"seconds\": %.1f}",
               r.top1(), r.top5(), r.epochs().size(), r.seconds())

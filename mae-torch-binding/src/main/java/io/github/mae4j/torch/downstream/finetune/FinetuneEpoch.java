@@ -23,6 +23,7 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
+import io.github.mae4j.torch.train.ProgressReporter;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -43,9 +44,12 @@ final class FinetuneEpoch {
   private final int accum;
   private final LrSchedule schedule;
   private final RandomCropFlip cropFlip;
+  private final ProgressReporter reporter;
+  private final long startNanos = System.nanoTime();
+  private long stepsDone;
 
   FinetuneEpoch(VitClassifier model, FinetuneRecipe recipe, LabeledImages train, GroupedAdamW opt,
-      @Nullable ModelEma ema, Map<String, Tensor> params, long steps) {
+      @Nullable ModelEma ema, Map<String, Tensor> params, long steps, ProgressReporter reporter) {
     this.model = model;
     this.recipe = recipe;
     this.train = train;
@@ -57,6 +61,7 @@ final class FinetuneEpoch {
     this.accum = Math.max(1, recipe.getAccumulationSteps());
     this.schedule = recipe.lrSchedule();
     this.cropFlip = new RandomCropFlip(recipe.getAugmentation(), recipe.getModel().getImageSize());
+    this.reporter = reporter;
   }
 
   /**
@@ -121,9 +126,21 @@ final class FinetuneEpoch {
               ema.update(params);
             }
           }
+          report(epoch, s, value, lr);
         }
       }
     }
     return new double[] {lossSum / steps, lr};
+  }
+
+  /** Where the run stands after step {@code s} of {@code epoch}; rates and ETA from the steps run in this process. */
+  private void report(int epoch, long s, double loss, double lr) {
+    stepsDone++;
+    double elapsed = (System.nanoTime() - startNanos) / 1e9;
+    long iter = epoch * steps + s;
+    long total = recipe.getEpochs() * steps;
+    double perStep = elapsed / stepsDone;
+    reporter.update(new ProgressReporter.Snapshot(epoch, recipe.getEpochs(), iter, total, loss, lr,
+        batch / perStep, elapsed, perStep * (total - iter - 1)));
   }
 }

@@ -19,6 +19,7 @@ import io.github.mae4j.torch.downstream.optim.ModelEma;
 import io.github.mae4j.torch.downstream.optim.ParamGroup;
 import io.github.mae4j.torch.downstream.vit.Pooling;
 import io.github.mae4j.torch.downstream.vit.VitClassifier;
+import io.github.mae4j.torch.train.ProgressReporter;
 import io.github.mae4j.torch.train.TensorData;
 import io.github.mae4j.torch.train.TrainingDivergedException;
 import java.util.LinkedHashMap;
@@ -79,6 +80,17 @@ public final class Finetuner {
    */
   public static RunResult run(VitClassifier model, FinetuneRecipe recipe, LabeledImages train, LabeledImages test,
       OptionalDouble emaDecay, boolean evaluateEachEpoch, Consumer<EpochStats> progress, RunDirectory dir) {
+    return run(model, recipe, train, test, emaDecay, evaluateEachEpoch, progress, dir, ProgressReporter.silent());
+  }
+
+  /**
+   * As {@link #run(VitClassifier, FinetuneRecipe, LabeledImages, LabeledImages, OptionalDouble, boolean, Consumer,
+   * RunDirectory)}, showing every training step on {@code stepProgress} (epoch, step, loss, lr, images/s, elapsed, ETA;
+   * e.g. {@link ProgressReporter#forStderr(double)}, the display {@code mae pretrain} uses).
+   */
+  public static RunResult run(VitClassifier model, FinetuneRecipe recipe, LabeledImages train, LabeledImages test,
+      OptionalDouble emaDecay, boolean evaluateEachEpoch, Consumer<EpochStats> progress, RunDirectory dir,
+      ProgressReporter stepProgress) {
     if (recipe.getOptimizer().getType() != OptimizerType.ADAMW) {
       throw new IllegalArgumentException("fine-tuning uses AdamW, the recipe names " + recipe.getOptimizer().getType());
     }
@@ -113,7 +125,7 @@ public final class Finetuner {
         TensorData.copyInto(emaLive, c.extra(), "the EMA weights");
         opt.loadState(c.optimizer());
       });
-      FinetuneEpoch epochs = new FinetuneEpoch(model, recipe, train, opt, ema, params, stepsPerEpoch);
+      FinetuneEpoch epochs = new FinetuneEpoch(model, recipe, train, opt, ema, params, stepsPerEpoch, stepProgress);
       for (int epoch = rec.firstEpoch(); epoch < recipe.getEpochs(); epoch++) {
         long t0 = System.nanoTime();
         double[] lossAndLr = epochs.train(epoch, rec.lastCheckpoint().orElse(null));
@@ -124,6 +136,7 @@ public final class Finetuner {
             TensorData.ofAll(emaLive)));
         progress.accept(e);
       }
+      stepProgress.finish();
       if (ema != null) {
         ema.copyTo(params);
       }

@@ -1,6 +1,7 @@
 package io.github.mae4j.torch.downstream.finetune;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.mae4j.api.MaeConfig;
@@ -17,6 +18,7 @@ import io.github.mae4j.torch.downstream.vit.VitClassifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
+import io.github.mae4j.torch.train.ProgressReporter;
 import org.junit.jupiter.api.Test;
 
 class FinetunerTest {
@@ -47,6 +49,52 @@ class FinetunerTest {
       RunResult r = Finetuner.run(m, recipe, train, test, OptionalDouble.of(0.9), e -> {});
       assertThat(r.top1()).isGreaterThan(0.9);
     }
+  }
+
+  @Test
+  void run_withStepProgress_reportsEveryStepWithItsLossLrAndAnEtaThatReachesZero() {
+    FinetuneRecipe recipe = toyRecipe().toBuilder().epochs(2).build();
+    List<ProgressReporter.Snapshot> steps = new ArrayList<>();
+    List<EpochStats> epochs = new ArrayList<>();
+    boolean[] finished = {false};
+    ProgressReporter recorder = new ProgressReporter() {
+      @Override
+      public void update(Snapshot s) {
+        steps.add(s);
+      }
+
+      @Override
+      public void message(String text) {}
+
+      @Override
+      public void finish() {
+        finished[0] = true;
+      }
+    };
+    try (VitClassifier m = Finetuner.newClassifier(recipe)) {
+      Finetuner.run(m, recipe, ToyData.halves(64, 7), ToyData.halves(16, 8), OptionalDouble.empty(), false,
+          epochs::add, io.github.mae4j.torch.downstream.checkpoint.RunDirectory.none(), recorder);
+    }
+    // 64 images in batches of 16: 4 steps an epoch (2 optimizer updates of 32), 8 in all
+    assertThat(steps).extracting(ProgressReporter.Snapshot::iter).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L);
+    assertThat(steps).extracting(ProgressReporter.Snapshot::epoch).containsExactly(0, 0, 0, 0, 1, 1, 1, 1);
+    assertThat(steps).allSatisfy(s -> {
+      assertThat(s.totalIters()).isEqualTo(8);
+      assertThat(s.epochs()).isEqualTo(2);
+      assertThat(s.loss()).isFinite().isPositive();
+      assertThat(s.imagesPerSec()).isPositive();
+    });
+    // the epoch's mean loss is the mean of its steps' losses; its lr is the last step's
+    for (int e = 0; e < 2; e++) {
+      double mean = steps.subList(4 * e, 4 * e + 4).stream().mapToDouble(ProgressReporter.Snapshot::loss).average()
+          .orElseThrow();
+      assertThat(epochs.get(e).trainLoss()).isCloseTo(mean, within(1e-6));
+      assertThat(epochs.get(e).learningRate()).isEqualTo(steps.get(4 * e + 3).lr());
+    }
+    assertThat(steps.get(0).lr()).isZero(); // warmup starts at 0
+    assertThat(steps.get(7).etaSec()).isZero();
+    assertThat(steps.get(0).etaSec()).isPositive();
+    assertThat(finished[0]).isTrue();
   }
 
   @Test
