@@ -89,21 +89,8 @@ public final class CheckpointFile {
    * @throws IOException naming the file when it is missing, unreadable, or not a mae4j checkpoint
    */
   public static TrainingCheckpoint read(Path path) throws IOException {
-    if (!Files.isRegularFile(path)) {
-      throw new IOException("no checkpoint file at " + path);
-    }
-    Object tree;
-    try {
-      tree = TorchCheckpoint.read(path);
-    } catch (IOException e) {
-      throw new IOException(path + " is not a readable mae4j checkpoint: " + e.getMessage(), e);
-    }
+    Map<?, ?> top = readVersioned(path, FORMAT, VERSION);
     try (PointerScope scope = new PointerScope()) {
-      if (!(tree instanceof Map<?, ?> top) || !FORMAT.equals(top.get("format"))
-          || !(top.get("version") instanceof Long v) || v != VERSION) {
-        String found = tree instanceof Map<?, ?> m ? m.get("format") + " version " + m.get("version") : "no dict";
-        throw new IOException(path + " is not a " + FORMAT + " version " + VERSION + " file (found " + found + ")");
-      }
       if (!(top.get("model") instanceof Map<?, ?> modelTree) || !(top.get("meta") instanceof String metaJson)
           || !(top.get("optimizer_libtorch_archive") instanceof Tensor opt)
           || !(top.get("generator_state") instanceof Tensor gen)) {
@@ -135,8 +122,34 @@ public final class CheckpointFile {
           MAPPER.writeValueAsString(meta.get("settings")),
           provenance);
     } finally {
-      TorchCheckpoint.closeTensors(tree);
+      TorchCheckpoint.closeTensors(top);
     }
+  }
+
+  /**
+   * Reads a {@code torch.save} file whose top level is a dict with {@code "format": format} and
+   * {@code "version": version}, as mae4j's checkpoints are; the caller frees its tensors with
+   * {@link TorchCheckpoint#closeTensors(Object)}.
+   *
+   * @throws IOException naming the file when it is missing, unreadable, or of another format or version
+   */
+  public static Map<?, ?> readVersioned(Path path, String format, long version) throws IOException {
+    if (!Files.isRegularFile(path)) {
+      throw new IOException("no checkpoint file at " + path);
+    }
+    Object tree;
+    try {
+      tree = TorchCheckpoint.read(path);
+    } catch (IOException | RuntimeException e) {
+      throw new IOException(path + " is not a readable mae4j checkpoint: " + e.getMessage(), e);
+    }
+    if (tree instanceof Map<?, ?> top && format.equals(top.get("format")) && top.get("version") instanceof Long v
+        && v == version) {
+      return top;
+    }
+    TorchCheckpoint.closeTensors(tree);
+    String found = tree instanceof Map<?, ?> m ? m.get("format") + " version " + m.get("version") : "no dict";
+    throw new IOException(path + " is not a " + format + " version " + version + " file (found " + found + ")");
   }
 
   /**

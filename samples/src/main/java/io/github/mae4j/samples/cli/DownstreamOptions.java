@@ -57,6 +57,18 @@ final class DownstreamOptions {
     System.err.println(s);
   }
 
+  /**
+   * Adds the encoder and data options given on the command line to {@code given} (absent ones as null): a resumed
+   * run takes them from its checkpoint, so {@code --resume} refuses them.
+   */
+  void putGiven(Map<String, @Nullable Object> given) {
+    given.put("--checkpoint", checkpoint);
+    given.put("--train-limit", trainLimit == 0 ? null : trainLimit);
+    given.put("--test-limit", testLimit == 0 ? null : testLimit);
+    given.put("--train-dir", trainDir);
+    given.put("--val-dir", valDir);
+  }
+
   /** Records where the labelled data came from, so that {@code --resume} reads the same data. */
   void saveDataSettings(Map<String, String> settings) {
     settings.put("train_limit", Integer.toString(trainLimit));

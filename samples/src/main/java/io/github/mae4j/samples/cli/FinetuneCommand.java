@@ -54,9 +54,7 @@ final class FinetuneCommand implements Callable<Integer> {
     others.put("--epochs", epochs);
     others.put("--last-blocks", lastBlocks);
     others.put("--ema", ema);
-    others.put("--checkpoint", options.checkpoint);
-    others.put("--train-limit", options.trainLimit == 0 ? null : options.trainLimit);
-    others.put("--test-limit", options.testLimit == 0 ? null : options.testLimit);
+    options.putGiven(others);
     Optional<DownstreamCheckpoint> resumed = run.resumed(DownstreamCheckpoint.FINETUNE, others);
     FinetuneRecipe recipe;
     @Nullable EncoderWeights w = null;

@@ -48,9 +48,7 @@ final class LinprobeCommand implements Callable<Integer> {
     Map<String, @Nullable Object> others = new LinkedHashMap<>();
     others.put("--epochs", epochs);
     others.put("--cls-token", clsToken);
-    others.put("--checkpoint", options.checkpoint);
-    others.put("--train-limit", options.trainLimit == 0 ? null : options.trainLimit);
-    others.put("--test-limit", options.testLimit == 0 ? null : options.testLimit);
+    options.putGiven(others);
     Optional<DownstreamCheckpoint> resumed = run.resumed(DownstreamCheckpoint.LINPROBE, others);
     LinearProbeRecipe recipe;
     if (resumed.isPresent()) {

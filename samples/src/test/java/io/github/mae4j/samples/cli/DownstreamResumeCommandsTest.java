@@ -58,6 +58,9 @@ class DownstreamResumeCommandsTest {
     assertOneErrorLine("already holds a checkpoint");
     assertThat(run("finetune", "--resume", ft.toString(), "--epochs", "3")).isEqualTo(2);
     assertOneErrorLine("drop --epochs");
+    // the data come from the checkpoint too
+    assertThat(run("finetune", "--resume", ft.toString(), "--train-dir", ft.toString())).isEqualTo(2);
+    assertOneErrorLine("drop --train-dir");
   }
 
   @Test

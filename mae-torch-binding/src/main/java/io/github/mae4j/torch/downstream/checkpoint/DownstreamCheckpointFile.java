@@ -9,6 +9,7 @@ import io.github.mae4j.torch.downstream.EpochStats;
 import io.github.mae4j.torch.io.pth.PyOrderedDict;
 import io.github.mae4j.torch.io.pth.TorchCheckpoint;
 import io.github.mae4j.torch.train.AtomicFiles;
+import io.github.mae4j.torch.train.CheckpointFile;
 import io.github.mae4j.torch.train.TensorData;
 import java.io.IOException;
 import java.nio.channels.Channels;
@@ -82,21 +83,8 @@ public final class DownstreamCheckpointFile {
    * @throws IOException naming the file when it is missing, unreadable, truncated or not a downstream checkpoint
    */
   public static DownstreamCheckpoint read(Path path) throws IOException {
-    if (!Files.isRegularFile(path)) {
-      throw new IOException("no checkpoint file at " + path);
-    }
-    Object tree;
-    try {
-      tree = TorchCheckpoint.read(path);
-    } catch (IOException | RuntimeException e) {
-      throw new IOException(path + " is not a readable mae4j checkpoint: " + e.getMessage(), e);
-    }
+    Map<?, ?> top = CheckpointFile.readVersioned(path, FORMAT, VERSION);
     try (PointerScope scope = new PointerScope()) {
-      if (!(tree instanceof Map<?, ?> top) || !FORMAT.equals(top.get("format"))
-          || !(top.get("version") instanceof Long v) || v != VERSION) {
-        String found = tree instanceof Map<?, ?> m ? m.get("format") + " version " + m.get("version") : "no dict";
-        throw new IOException(path + " is not a " + FORMAT + " version " + VERSION + " file (found " + found + ")");
-      }
       if (!(top.get("kind") instanceof String kind) || !(top.get("model") instanceof Map<?, ?> model)
           || !(top.get("extra") instanceof Map<?, ?> extra) || !(top.get("meta") instanceof String metaJson)) {
         throw new IOException(path + " is not a complete " + FORMAT + ": kind, model, extra and meta are required");
@@ -120,7 +108,7 @@ public final class DownstreamCheckpointFile {
           strings(meta.path("identity")), strings(meta.path("settings")), stats, trainable, heap(model),
           optimizer, heap(extra), strings(meta.path("provenance")));
     } finally {
-      TorchCheckpoint.closeTensors(tree);
+      TorchCheckpoint.closeTensors(top);
     }
   }
 
