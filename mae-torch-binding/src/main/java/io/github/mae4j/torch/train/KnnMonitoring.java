@@ -40,6 +40,32 @@ public record KnnMonitoring(int everyEpochs, int bankSize, int querySize, int k,
     }
   }
 
+  /** The file of a run directory that records the run's monitoring, so that a resumed run keeps it. */
+  public static final String FILE = "knn-monitoring.json";
+
+  /** Records this monitoring in {@code runDir} (atomically), for {@link #recorded(Path)}. */
+  public void record(Path runDir) throws IOException {
+    byte[] json = io.github.mae4j.api.Json.write(this).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    AtomicFiles.write(runDir.resolve(FILE), out -> out.write(json));
+  }
+
+  /**
+   * The monitoring recorded in {@code runDir}, if any.
+   *
+   * @throws IOException naming the file when it cannot be read or does not hold a valid monitoring
+   */
+  public static java.util.Optional<KnnMonitoring> recorded(Path runDir) throws IOException {
+    Path file = runDir.resolve(FILE);
+    if (!Files.isRegularFile(file)) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return java.util.Optional.of(io.github.mae4j.api.Json.read(Files.readString(file), KnnMonitoring.class));
+    } catch (RuntimeException e) {
+      throw new IOException(file + " does not hold a k-NN monitoring: " + e.getMessage(), e);
+    }
+  }
+
   /** Every {@code everyEpochs} epochs with a bank of 2,000 images, 500 queries, k = 20, T = 0.07. */
   public static KnnMonitoring every(int everyEpochs) {
     return new KnnMonitoring(everyEpochs, 2000, 500, 20, 0.07);

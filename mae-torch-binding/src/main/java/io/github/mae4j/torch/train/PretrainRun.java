@@ -47,6 +47,9 @@ public final class PretrainRun {
       @Nullable KnnMonitoring knn) throws IOException {
     java.nio.file.Files.createDirectories(settings.outDir());
     RecipeIo.write(recipe, settings.outDir().resolve("recipe.json"));
+    if (knn != null) {
+      knn.record(settings.outDir());
+    }
     return run(recipe, settings, workers, progress, null, knn);
   }
 
@@ -59,10 +62,19 @@ public final class PretrainRun {
     return resume(checkpointOrRunDir, overrides, workers, progress, null);
   }
 
-  /** The same, measuring k-NN accuracy between epochs when {@code knn} is given (it is not recorded in checkpoints). */
+  /**
+   * The same, with k-NN monitoring between epochs: {@code knn} when given (it replaces and is recorded as the run's
+   * monitoring), otherwise the monitoring the run recorded when it started ({@link KnnMonitoring#recorded}), if any.
+   */
   public static Result resume(Path checkpointOrRunDir, UnaryOperator<TrainerSettings> overrides, int workers,
       ProgressReporter progress, @Nullable KnnMonitoring knn) throws IOException {
     Path file = CheckpointStore.resolve(checkpointOrRunDir);
+    Path runDir = file.toAbsolutePath().getParent();
+    if (knn != null) {
+      knn.record(runDir);
+    } else {
+      knn = KnnMonitoring.recorded(runDir).orElse(null);
+    }
     TrainingCheckpoint c = CheckpointFile.read(file);
     PretrainRecipe recipe = RecipeIo.fromJson(c.recipeJson(), PretrainRecipe.class);
     TrainerSettings recorded = Json.read(c.settingsJson(), TrainerSettings.class)

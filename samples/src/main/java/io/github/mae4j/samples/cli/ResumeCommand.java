@@ -1,7 +1,10 @@
 package io.github.mae4j.samples.cli;
 
+import io.github.mae4j.torch.train.CheckpointStore;
+import io.github.mae4j.torch.train.KnnMonitoring;
 import io.github.mae4j.torch.train.PretrainRun;
 import io.github.mae4j.torch.train.ProgressReporter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -11,7 +14,8 @@ import picocli.CommandLine.Parameters;
 /** {@code mae resume}: continues a stopped or killed run from its newest checkpoint. */
 @Command(name = "resume", mixinStandardHelpOptions = true,
     description = {"Continue a pretraining run from a checkpoint, with the recipe, data and settings it recorded.",
-        "The resumed run reproduces the losses an uninterrupted run would have had.",
+        "The resumed run reproduces the losses an uninterrupted run would have had; k-NN monitoring",
+        "continues as recorded (--knn-every N replaces it, --knn-every 0 stops it).",
         "Example: mae resume runs/quickstart-20261123-150000"})
 final class ResumeCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "CHECKPOINT",
@@ -22,6 +26,10 @@ final class ResumeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (options.knnSwitchedOff()) {
+      Files.deleteIfExists(CheckpointStore.resolve(checkpoint).toAbsolutePath().getParent()
+          .resolve(KnnMonitoring.FILE));
+    }
     PretrainRun.Result result = PretrainRun.resume(checkpoint, options::apply, options.workers,
         ProgressReporter.forStderr(10), options.knn());
     Report.print(result);

@@ -33,7 +33,7 @@ final class TrainingOptions {
       description = "Measure k-NN top-1 accuracy of the encoder every EPOCHS epochs and after the last (default 0: "
           + "off): labelled bank/queries from Fashion-MNIST train/test, synthetic shapes, or a folder's classes. "
           + "Shown in the progress line, recorded as knn_top1 in metrics.jsonl.")
-  int knnEvery;
+  @Nullable Integer knnEvery;
 
   @Option(names = "--knn-bank", paramLabel = "N", description = "k-NN bank images (default 2000).")
   int knnBank = 2000;
@@ -46,10 +46,16 @@ final class TrainingOptions {
 
   /** The k-NN monitoring asked for, or null when {@code --knn-every} is 0. */
   @Nullable KnnMonitoring knn() {
-    if (knnEvery < 0) {
+    if (knnEvery != null && knnEvery < 0) {
       throw new IllegalArgumentException("--knn-every must be >= 0, got " + knnEvery);
     }
-    return knnEvery == 0 ? null : new KnnMonitoring(knnEvery, knnBank, knnQueries, knnK, 0.07);
+    return knnEvery == null || knnEvery == 0 ? null
+        : new KnnMonitoring(knnEvery, knnBank, knnQueries, knnK, 0.07);
+  }
+
+  /** Whether {@code --knn-every 0} was given: a resumed run then stops the monitoring it recorded. */
+  boolean knnSwitchedOff() {
+    return knnEvery != null && knnEvery == 0;
   }
 
   /** {@code base} with the options that were given. */
