@@ -22,6 +22,28 @@ public final class DatasetImages {
   }
 
   /**
+   * Floats for {@code n} images of {@code shape}, checked against what one Java array and this JVM's heap can hold
+   * (the images are gathered in a float array, then copied once into a tensor).
+   *
+   * @throws IllegalArgumentException naming the sizes when the images do not fit
+   */
+  static int checkedSize(int n, int[] shape) {
+    long floats = (long) n * shape[0] * shape[1] * shape[2];
+    double gib = floats * 4.0 / (1L << 30);
+    Runtime rt = Runtime.getRuntime();
+    long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    if (floats > Integer.MAX_VALUE - 8 || floats * 4 > free) {
+      throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+          "%d images of [%d, %d, %d] need %.1f GiB held in memory, more than %s: pass fewer images "
+              + "(--train-limit/--test-limit) or a smaller image size", n, shape[0], shape[1], shape[2], gib,
+          floats > Integer.MAX_VALUE - 8 ? "one Java array holds (8 GiB)"
+              : String.format(java.util.Locale.ROOT, "this JVM's free heap (%.1f GiB; raise it with -Xmx)",
+                  free / (double) (1L << 30))));
+    }
+    return (int) floats;
+  }
+
+  /**
    * The images at {@code indices}, transformed, with their labels (-1 where the dataset has none):
    * images [n, C, H, W], labels [n].
    *
@@ -48,7 +70,7 @@ public final class DatasetImages {
       }
       if (shape == null) {
         shape = new int[] {s.channels(), s.height(), s.width()};
-        pixels = new float[Math.multiplyExact(n, s.chw().length)];
+        pixels = new float[checkedSize(n, shape)];
       } else if (s.channels() != shape[0] || s.height() != shape[1] || s.width() != shape[2]) {
         throw new IllegalArgumentException("image " + ds.describe(index) + " came out of the transform as ["
             + s.channels() + ", " + s.height() + ", " + s.width() + "], the first as [" + shape[0] + ", "

@@ -106,4 +106,19 @@ class LabeledFolderTest {
         .hasMessageContaining("2 classes [a, b]").hasMessageContaining("3 classes [a, c, d]");
     LabeledFolder.requireSameClasses(List.of("a"), Path.of("tr"), List.of("a"), Path.of("va"));
   }
+
+  @Test
+  void checkedSize_imagesBeyondOneArrayOrTheHeap_areRefusedNamingTheSizes() {
+    // 1,000 images of 3×224×224: 150,528,000 floats, 0.6 GiB; fits a heap of this size or is refused by it
+    long heapFree = Runtime.getRuntime().maxMemory()
+        - (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
+    if (heapFree > 1L << 30) {
+      assertThat(DatasetImages.checkedSize(1000, new int[] {3, 224, 224})).isEqualTo(150_528_000);
+    }
+    // ImageNet's 1.28 M training images at 224 px: 1,281,167 × 150,528 × 4 bytes = 718.4 GiB
+    assertThatThrownBy(() -> DatasetImages.checkedSize(1_281_167, new int[] {3, 224, 224}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("1281167 images of [3, 224, 224] need 718.4 GiB")
+        .hasMessageContaining("--train-limit");
+  }
 }
