@@ -4,15 +4,17 @@ import io.github.mae4j.torch.downstream.internal.Tensors;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.ScalarOptional;
+import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
- * Two PIL operations that timm's RandAugment uses, on float images in [0, 1]: {@code ImageOps.equalize} and
- * {@code ImageEnhance.Sharpness}. PIL works on 8-bit pixels; here equalize quantizes to 256 levels (rounding) and
- * sharpness stays in floating point, so results agree with PIL up to its 8-bit rounding.
+ * PIL operations that timm's RandAugment uses, on float images in [0, 1]: {@code ImageOps.equalize} and
+ * {@code ImageEnhance.Sharpness}, {@code .Color} and {@code .Contrast}. PIL works on 8-bit pixels; here equalize
+ * quantizes to 256 levels (rounding) and the enhancers stay in floating point, so results agree with PIL up to its
+ * 8-bit rounding.
  */
 public final class PilEnhance {
   private PilEnhance() {}
@@ -98,6 +100,50 @@ public final class PilEnhance {
       degenerate.narrow(1, 1, h - 2).narrow(2, 1, w - 2).copy_(smooth);
       return clamp01(degenerate.add(image.sub(degenerate).mul(new Scalar(factor))));
     }
+  }
+
+  /**
+   * PIL's {@code ImageEnhance.Color(image).enhance(factor)}: {@code grey + factor·(image − grey)}, clamped to [0, 1],
+   * with {@code grey} PIL's luma {@code L = (299·R + 587·G + 114·B) / 1000} in every channel. Factor 1 is the
+   * identity, 0 the grey image; a 1-channel image is already grey and comes back unchanged.
+   *
+   * <p>image [C, H, W] (C = 1 or 3) in [0, 1] → [C, H, W].
+   */
+  public static Tensor color(Tensor image, double factor) {
+    requireImage(image);
+    if (image.size(0) == 1) {
+      return image;
+    }
+    try (NoGradGuard g = new NoGradGuard()) {
+      Tensor grey = luma(image);
+      return clamp01(grey.add(image.sub(grey).mul(new Scalar(factor))));
+    }
+  }
+
+  /**
+   * PIL's {@code ImageEnhance.Contrast(image).enhance(factor)}: {@code mean + factor·(image − mean)}, clamped to
+   * [0, 1], with {@code mean} the mean of the luma image (the channel itself for 1 channel) rounded to 8 bits as PIL
+   * does ({@code ⌊255·mean + 0.5⌋ / 255}).
+   *
+   * <p>image [C, H, W] (C = 1 or 3) in [0, 1] → [C, H, W].
+   */
+  public static Tensor contrast(Tensor image, double factor) {
+    requireImage(image);
+    try (NoGradGuard g = new NoGradGuard()) {
+      Tensor grey = image.size(0) == 1 ? image : luma(image);
+      double mean = Math.floor(grey.mean().item_double() * 255 + 0.5) / 255;
+      return clamp01(image.sub(new Scalar(mean)).mul(new Scalar(factor)).add(new Scalar(mean)));
+    }
+  }
+
+  /** RGB image [3, H, W] → luma [1, H, W], {@code (299·R + 587·G + 114·B) / 1000}. */
+  static Tensor luma(Tensor image) {
+    if (image.size(0) != 3) {
+      throw new IllegalArgumentException("luma needs an RGB image [3, H, W], got " + Tensors.shape(image));
+    }
+    Tensor w = Tensors.floats(new float[] {0.299f, 0.587f, 0.114f}, 3, 1, 1)
+        .to(image.device(), image.scalar_type());
+    return image.mul(w).sum(new long[] {0}, true, new ScalarTypeOptional());
   }
 
   private static void requireImage(Tensor image) {

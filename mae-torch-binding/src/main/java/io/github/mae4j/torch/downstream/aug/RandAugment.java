@@ -1,30 +1,45 @@
 package io.github.mae4j.torch.downstream.aug;
 
 import io.github.mae4j.torch.downstream.internal.Tensors;
-import java.util.List;
+import java.util.Arrays;
 import java.util.random.RandomGenerator;
-import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 
 /**
- * RandAugment (Cubuk et al. 2020) in timm's {@code rand-mM-nN-mstdS} form with the increasing-severity ops, on
- * un-normalized images in [0, 1]: each image gets {@code n} ops drawn uniformly, each applied with probability 0.5 at
- * magnitude {@code m/10} (optionally jittered by N(0, mstd²)). Geometric ops fill with 0 (timm fills with grey).
- * Equalize and sharpness follow PIL ({@link PilEnhance}). timm's invert, solarize-add and colour ops are not here.
+ * RandAugment (Cubuk et al. 2020) in timm's {@code rand-mM-nN-mstdS-inc1} form, on un-normalized images [C, H, W]
+ * (C = 1 or 3) in [0, 1]: each image gets {@code n} ops drawn uniformly with replacement from the 15 of timm's
+ * {@code _RAND_INCREASING_TRANSFORMS} ({@link Op}), each applied with probability 0.5 at magnitude {@code m}
+ * (jittered by N(0, mstd²) per op when mstd &gt; 0), clipped to [0, 10]. The level {@code m/10} maps to each op's
+ * parameter as timm does ({@link RandAugmentOps#apply}). Geometric ops fill the uncovered area with the fill colour:
+ * timm uses the dataset mean ({@code img_mean}, the normalization mean × 255 rounded), given here through
+ * {@link #withFill}; without one the fill is 0.
  */
 public final class RandAugment {
-  /** The operations. */
-  public enum Op { IDENTITY, AUTO_CONTRAST, EQUALIZE, SOLARIZE, POSTERIZE, CONTRAST, BRIGHTNESS, SHARPNESS, ROTATE,
-    SHEAR_X, SHEAR_Y, TRANSLATE_X, TRANSLATE_Y }
+  /** The operations of timm's increasing RandAugment, in timm's order. */
+  public enum Op { AUTO_CONTRAST, EQUALIZE, INVERT, ROTATE, POSTERIZE, SOLARIZE, SOLARIZE_ADD, COLOR, CONTRAST,
+    BRIGHTNESS, SHARPNESS, SHEAR_X, SHEAR_Y, TRANSLATE_X, TRANSLATE_Y }
+
+  /** One draw: which op, whether it fires (probability 0.5), its level in [0, 1] and its sign. */
+  record Draw(Op op, boolean applied, double level, boolean negate) {}
+
+  private static final Op[] OPS = Op.values();
 
   private final int numOps;
   private final double magnitude;
   private final double magnitudeStd;
+  private final double[] fill;
   private final RandomGenerator random;
 
+  /** Same as {@link #RandAugment(int, double, double, double[], RandomGenerator)} with fill 0. */
   public RandAugment(int numOps, double magnitude, double magnitudeStd, RandomGenerator random) {
+    this(numOps, magnitude, magnitudeStd, new double[0], random);
+  }
+
+  /**
+   * @param fillMean per-channel fill in [0, 1] for geometric ops (the normalization mean), rounded to 8 bits as timm
+   *     does ({@code round(255·mean) / 255}); empty for 0 in every channel
+   */
+  public RandAugment(int numOps, double magnitude, double magnitudeStd, double[] fillMean, RandomGenerator random) {
     if (numOps < 0 || !(magnitude >= 0 && magnitude <= 10) || !(magnitudeStd >= 0)) {
       throw new IllegalArgumentException("need numOps >= 0, magnitude in [0, 10], mstd >= 0; got n=" + numOps
           + ", m=" + magnitude + ", mstd=" + magnitudeStd);
@@ -32,15 +47,23 @@ public final class RandAugment {
     this.numOps = numOps;
     this.magnitude = magnitude;
     this.magnitudeStd = magnitudeStd;
+    this.fill = roundFill(fillMean);
     this.random = random;
   }
 
+  /** Same as {@link #parse(String, double[], RandomGenerator)} with fill 0. */
+  public static RandAugment parse(String spec, RandomGenerator random) {
+    return parse(spec, new double[0], random);
+  }
+
   /**
-   * Parses timm's notation, e.g. {@code rand-m9-mstd0.5-inc1} (n defaults to 2).
+   * Parses timm's notation, e.g. {@code rand-m9-mstd0.5-inc1} (n defaults to 2, m to 10; {@code inc} is accepted,
+   * the increasing ops are the only ones here).
    *
+   * @param fillMean per-channel fill in [0, 1] for geometric ops, empty for 0
    * @throws IllegalArgumentException for anything else
    */
-  public static RandAugment parse(String spec, RandomGenerator random) {
+  public static RandAugment parse(String spec, double[] fillMean, RandomGenerator random) {
     String[] parts = spec.split("-");
     if (parts.length == 0 || !parts[0].equals("rand")) {
       throw new IllegalArgumentException("RandAugment spec must start with 'rand-', got '" + spec + "'");
@@ -64,7 +87,15 @@ public final class RandAugment {
         throw new IllegalArgumentException("bad number in RandAugment option '" + p + "' of '" + spec + "'");
       }
     }
-    return new RandAugment(n, m, mstd, random);
+    return new RandAugment(n, m, mstd, fillMean, random);
+  }
+
+  /**
+   * This RandAugment with the fill {@code fillMean} (per channel, in [0, 1], rounded to 8 bits), drawing from the
+   * same random generator.
+   */
+  public RandAugment withFill(double[] fillMean) {
+    return new RandAugment(numOps, magnitude, magnitudeStd, fillMean, random);
   }
 
   public int numOps() {
@@ -79,84 +110,62 @@ public final class RandAugment {
     return magnitudeStd;
   }
 
-  /** image [C, H, W] in [0, 1] → augmented copy. */
+  /** The fill of geometric ops per channel in [0, 1] (multiples of 1/255); empty means 0. */
+  public double[] fill() {
+    return fill.clone();
+  }
+
+  /** image [C, H, W] (C = 1 or 3) in [0, 1] → augmented copy [C, H, W]. */
   public Tensor apply(Tensor image) {
-    if (image.dim() != 3) {
-      throw new IllegalArgumentException("RandAugment needs one image [C, H, W], got " + Tensors.shape(image));
+    if (image.dim() != 3 || (image.size(0) != 1 && image.size(0) != 3)) {
+      throw new IllegalArgumentException("RandAugment needs one image [C, H, W] with C = 1 or 3, got "
+          + Tensors.shape(image));
     }
-    List<Op> ops = List.of(Op.values());
+    if (fill.length != 0 && fill.length != image.size(0)) {
+      throw new IllegalArgumentException("RandAugment fill has " + fill.length + " channels, the image has "
+          + image.size(0));
+    }
     Tensor x = image;
     for (int i = 0; i < numOps; i++) {
-      Op op = ops.get(random.nextInt(ops.size()));
-      if (random.nextDouble() >= 0.5) {
-        continue;
+      Draw d = draw();
+      if (d.applied()) {
+        x = RandAugmentOps.apply(d.op(), x, d.level(), d.negate(), fill);
       }
-      double m = magnitudeStd > 0 ? magnitude + magnitudeStd * random.nextGaussian() : magnitude;
-      double level = Math.max(0, Math.min(10, m)) / 10;
-      x = applyOp(op, x, level, random.nextBoolean());
     }
     return x;
   }
 
+  /** Draws one op as {@link #apply} does: uniform op, fires with probability 0.5, jittered level, random sign. */
+  Draw draw() {
+    Op op = OPS[random.nextInt(OPS.length)];
+    boolean applied = random.nextDouble() < 0.5;
+    double m = magnitudeStd > 0 ? magnitude + magnitudeStd * random.nextGaussian() : magnitude;
+    return new Draw(op, applied, Math.max(0, Math.min(10, m)) / 10, random.nextBoolean());
+  }
+
+  /** {@link RandAugmentOps#apply} with fill 0. image [C, H, W] in [0, 1] → [C, H, W]. */
+  public static Tensor applyOp(Op op, Tensor image, double level, boolean negate) {
+    return RandAugmentOps.apply(op, image, level, negate, new double[0]);
+  }
+
   /**
-   * One op at {@code level} ∈ [0, 1] (1 = strongest): rotate ±30°, shear ±0.3, translate ±45 % of the side,
-   * contrast/brightness/sharpness factor 1 ± 0.9·level, equalize ignores the level, solarize threshold
-   * 1 − level, posterize to 4 − ⌊4·level⌋ bits (≥ 1).
+   * {@link RandAugmentOps#apply} with the per-channel fill {@code fillMean} in [0, 1] (rounded to 8 bits).
    * image [C, H, W] in [0, 1] → [C, H, W].
    */
-  public static Tensor applyOp(Op op, Tensor image, double level, boolean negate) {
-    double sign = negate ? -1 : 1;
-    try (NoGradGuard g = new NoGradGuard()) {
-      return switch (op) {
-        case IDENTITY -> image;
-        case AUTO_CONTRAST -> {
-          Tensor lo = torch.amin(image, new long[] {1, 2}, true);
-          Tensor hi = torch.amax(image, new long[] {1, 2}, true);
-          Tensor range = hi.sub(lo);
-          Tensor scaled = image.sub(lo).div(range.clamp_min(new Scalar(1e-12)));
-          yield torch.where(range.gt(new Scalar(0)), scaled, image);
-        }
-        case SOLARIZE -> {
-          double t = 1 - level;
-          yield torch.where(image.ge(new Scalar(t)), image.neg().add(new Scalar(1.0)), image);
-        }
-        case POSTERIZE -> {
-          int bits = Math.max(1, 4 - (int) (level * 4));
-          double step = Math.pow(2, 8 - bits);
-          yield torch.floor(image.mul(new Scalar(255.0)).div(new Scalar(step))).mul(new Scalar(step / 255.0));
-        }
-        case CONTRAST -> {
-          double f = 1 + sign * 0.9 * level;
-          Tensor mean = image.mean();
-          yield clamp01(image.sub(mean).mul(new Scalar(f)).add(mean));
-        }
-        case BRIGHTNESS -> clamp01(image.mul(new Scalar(1 + sign * 0.9 * level)));
-        case EQUALIZE -> PilEnhance.equalize(image);
-        case SHARPNESS -> PilEnhance.sharpness(image, 1 + sign * 0.9 * level);
-        case ROTATE -> {
-          double a = Math.toRadians(sign * 30 * level);
-          yield affine(image, Math.cos(a), -Math.sin(a), 0, Math.sin(a), Math.cos(a), 0);
-        }
-        case SHEAR_X -> affine(image, 1, sign * 0.3 * level, 0, 0, 1, 0);
-        case SHEAR_Y -> affine(image, 1, 0, 0, sign * 0.3 * level, 1, 0);
-        case TRANSLATE_X -> affine(image, 1, 0, -2 * sign * 0.45 * level, 0, 1, 0);
-        case TRANSLATE_Y -> affine(image, 1, 0, 0, 0, 1, -2 * sign * 0.45 * level);
-      };
+  public static Tensor applyOp(Op op, Tensor image, double level, boolean negate, double[] fillMean) {
+    return RandAugmentOps.apply(op, image, level, negate, roundFill(fillMean));
+  }
+
+  /** timm's {@code img_mean}: {@code min(255, round(255·mean))} (half to even), here divided by 255 again. */
+  private static double[] roundFill(double[] mean) {
+    double[] out = new double[mean.length];
+    for (int i = 0; i < mean.length; i++) {
+      if (!(mean[i] >= 0 && mean[i] <= 1)) {
+        throw new IllegalArgumentException("RandAugment fill must be in [0, 1] per channel, got "
+            + Arrays.toString(mean));
+      }
+      out[i] = Math.min(255, Math.rint(255 * mean[i])) / 255.0; // Python round: half to even
     }
-  }
-
-  private static Tensor clamp01(Tensor x) {
-    return PilEnhance.clamp01(x);
-  }
-
-  /** Samples the image at {@code θ·(x, y, 1)} in normalized coordinates (bilinear, zeros outside). */
-  private static Tensor affine(Tensor image, double a, double b, double c, double d, double e, double f) {
-    long ch = image.size(0);
-    long h = image.size(1);
-    long w = image.size(2);
-    Tensor theta = Tensors.floats(new float[] {(float) a, (float) b, (float) c, (float) d, (float) e, (float) f},
-        1, 2, 3);
-    Tensor grid = torch.affine_grid_generator(theta, new long[] {1, ch, h, w}, false);
-    return torch.grid_sampler_2d(image.unsqueeze(0), grid, 0, 0, false).squeeze(0);
+    return out;
   }
 }

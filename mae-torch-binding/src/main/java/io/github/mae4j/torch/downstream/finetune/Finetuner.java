@@ -151,12 +151,16 @@ public final class Finetuner {
     return out;
   }
 
-  /** normalized batch [N, C, H, W] → RandAugment applied per image in pixel space [0, 1], normalized again. */
+  /**
+   * normalized batch [N, C, H, W] → RandAugment applied per image in pixel space [0, 1] (geometric ops fill with
+   * {@code mean}, as timm's {@code img_mean}), normalized again.
+   */
   static Tensor randAugment(RandAugment ra, Tensor normalized, double[] mean, double[] std) {
     long c = normalized.size(1);
     if (mean.length != c) {
       throw new IllegalArgumentException("normalization has " + mean.length + " channels, images have " + c);
     }
+    RandAugment filled = ra.withFill(mean);
     float[] m = new float[(int) c];
     float[] s = new float[(int) c];
     for (int i = 0; i < c; i++) {
@@ -168,7 +172,7 @@ public final class Finetuner {
     Tensor pixels = normalized.mul(st).add(mt);
     Tensor out = pixels.clone();
     for (long i = 0; i < normalized.size(0); i++) {
-      out.select(0, i).copy_(ra.apply(pixels.select(0, i).clamp(new org.bytedeco.pytorch.ScalarOptional(
+      out.select(0, i).copy_(filled.apply(pixels.select(0, i).clamp(new org.bytedeco.pytorch.ScalarOptional(
           new Scalar(0.0)), new org.bytedeco.pytorch.ScalarOptional(new Scalar(1.0)))));
     }
     return out.sub(mt).div(st);

@@ -39,25 +39,32 @@ class RandAugmentTest {
   void applyOp_pixelOps_matchHandValues() {
     assertThat(Tensors.toFloatArray(RandAugment.applyOp(Op.SOLARIZE, row(0.2f, 0.6f, 0.9f), 0.5, false)))
         .containsExactly(new float[] {0.2f, 0.4f, 0.1f}, within(1e-6f));
-    // level 0.5 → 2 bits → steps of 64/255
-    assertThat(Tensors.toFloatArray(RandAugment.applyOp(Op.POSTERIZE, row(0.5f, 0.1f, 1f), 0.5, false)))
-        .containsExactly(new float[] {64 / 255f, 0f, 192 / 255f}, within(1e-6f));
+    // level 0.5 → 4 − 2 = 2 bits → 8-bit values rounded down to multiples of 64
+    assertThat(Tensors.toFloatArray(RandAugment.applyOp(Op.POSTERIZE, row(127 / 255f, 128 / 255f, 0.1f, 1f), 0.5,
+        false))).containsExactly(new float[] {64 / 255f, 128 / 255f, 0f, 192 / 255f}, within(1e-6f));
+    // level 1 → 0 bits: black, as PIL
+    assertThat(Tensors.toFloatArray(RandAugment.applyOp(Op.POSTERIZE, row(1f, 0.6f), 1, false)))
+        .containsExactly(new float[] {0f, 0f}, within(1e-6f));
     assertThat(Tensors.toFloatArray(RandAugment.applyOp(Op.AUTO_CONTRAST, row(0.2f, 0.4f, 0.6f), 1, false)))
         .containsExactly(new float[] {0f, 0.5f, 1f}, within(1e-6f));
     // brightness factor 1 + 0.9·0.5 = 1.45, clamped to 1
     assertThat(Tensors.toFloatArray(RandAugment.applyOp(Op.BRIGHTNESS, row(0.2f, 0.8f), 0.5, false)))
         .containsExactly(new float[] {0.29f, 1f}, within(1e-6f));
-    // contrast factor 1 − 0.9·0.5 = 0.55 around the mean 0.5
+    // contrast factor 1 − 0.9·0.5 = 0.55 around the mean 0.5, which PIL rounds to 8 bits: ⌊127.5 + 0.5⌋ = 128
+    float mean = 128 / 255f;
     assertThat(Tensors.toFloatArray(RandAugment.applyOp(Op.CONTRAST, row(0.2f, 0.8f), 0.5, true)))
-        .containsExactly(new float[] {0.335f, 0.665f}, within(1e-6f));
+        .containsExactly(new float[] {mean + 0.55f * (0.2f - mean), mean + 0.55f * (0.8f - mean)}, within(1e-6f));
+    // solarize at level 0.5: threshold 256 − 128 = 128 on 8-bit values
+    assertThat(Tensors.toFloatArray(RandAugment.applyOp(Op.SOLARIZE, row(127 / 255f, 128 / 255f), 0.5, false)))
+        .containsExactly(new float[] {127 / 255f, 127 / 255f}, within(1e-6f));
   }
 
   @Test
   void applyOp_translateX_movesAnImpulseByWholePixels() {
     float[] img = new float[10 * 10];
     img[4 * 10 + 3] = 1f; // row 4, column 3
-    double level = 2 / (0.45 * 10); // 2 pixels
-    float[] out = Tensors.toFloatArray(RandAugment.applyOp(Op.TRANSLATE_X, Tensors.floats(img, 1, 10, 10), level, false));
+    double level = 2 / (0.45 * 10); // 2 pixels; negated = to the right (PIL's positive offset moves left)
+    float[] out = Tensors.toFloatArray(RandAugment.applyOp(Op.TRANSLATE_X, Tensors.floats(img, 1, 10, 10), level, true));
     assertThat(out[4 * 10 + 5]).isCloseTo(1f, within(1e-5f));
     assertThat(out[4 * 10 + 3]).isCloseTo(0f, within(1e-5f));
   }

@@ -1,0 +1,111 @@
+package io.github.mae4j.torch.downstream.aug;
+
+import io.github.mae4j.torch.downstream.aug.RandAugment.Op;
+import io.github.mae4j.torch.downstream.internal.Tensors;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/** The ops of {@link RandAugment} with timm's level → parameter mapping of the increasing variants. */
+final class RandAugmentOps {
+  private RandAugmentOps() {}
+
+  /**
+   * One op at {@code level = m/10} ∈ [0, 1] (1 = strongest), as timm's {@code *_level_to_arg} of the increasing
+   * variants and PIL, with 8-bit pixel values {@code round(255·x)}:
+   * <ul>
+   *   <li>auto-contrast (per channel min → 0, max → 1), equalize ({@link PilEnhance#equalize}), invert
+   *       ({@code 1 − x}) ignore the level;</li>
+   *   <li>rotate by ±30·level degrees about the centre (positive = counter-clockwise, as PIL);</li>
+   *   <li>posterize keeps {@code 4 − ⌊4·level⌋} bits (0 bits at level 1: black, as PIL);</li>
+   *   <li>solarize inverts pixels whose 8-bit value is ≥ {@code 256 − ⌊256·level⌋};</li>
+   *   <li>solarize-add adds {@code ⌊110·level⌋ / 255} to pixels whose 8-bit value is &lt; 128, clamped to 1;</li>
+   *   <li>colour, contrast, brightness, sharpness blend with factor {@code max(0.1, 1 ± 0.9·level)}
+   *       ({@link PilEnhance#color}, {@link PilEnhance#contrast}, black, {@link PilEnhance#sharpness});</li>
+   *   <li>shear X / Y by ±0.3·level about the top-left corner (PIL's affine {@code (1, s, 0, 0, 1, 0)} /
+   *       {@code (1, 0, 0, s, 1, 0)});</li>
+   *   <li>translate X / Y by ±0.45·level of the width / height (positive moves the content left / up, as PIL).</li>
+   * </ul>
+   * {@code negate} picks the sign where timm draws one (rotate, enhancers, shear, translate). Geometric ops sample
+   * bicubically (timm's interpolation under MAE's {@code bicubic}) and fill what they uncover with {@code fill}
+   * (per channel in [0, 1]; empty = 0).
+   *
+   * <p>image [C, H, W] in [0, 1] → [C, H, W].
+   */
+  static Tensor apply(Op op, Tensor image, double level, boolean negate, double[] fill) {
+    double sign = negate ? -1 : 1;
+    double factor = Math.max(0.1, 1 + sign * 0.9 * level);
+    try (NoGradGuard g = new NoGradGuard()) {
+      return switch (op) {
+        case AUTO_CONTRAST -> {
+          Tensor lo = torch.amin(image, new long[] {1, 2}, true);
+          Tensor hi = torch.amax(image, new long[] {1, 2}, true);
+          Tensor range = hi.sub(lo);
+          Tensor scaled = image.sub(lo).div(range.clamp_min(new Scalar(1e-12)));
+          yield torch.where(range.gt(new Scalar(0)), scaled, image);
+        }
+        case EQUALIZE -> PilEnhance.equalize(image);
+        case INVERT -> image.neg().add(new Scalar(1.0));
+        case SOLARIZE -> {
+          int threshold = 256 - (int) (level * 256);
+          yield torch.where(image.ge(new Scalar((threshold - 0.5) / 255)), image.neg().add(new Scalar(1.0)), image);
+        }
+        case SOLARIZE_ADD -> {
+          double add = (int) (level * 110) / 255.0;
+          Tensor added = PilEnhance.clamp01(image.add(new Scalar(add)));
+          yield torch.where(image.lt(new Scalar(127.5 / 255)), added, image);
+        }
+        case POSTERIZE -> {
+          int bits = 4 - (int) (level * 4);
+          double step = Math.pow(2, 8 - bits);
+          yield torch.floor(torch.round(image.mul(new Scalar(255.0))).div(new Scalar(step)))
+              .mul(new Scalar(step / 255.0));
+        }
+        case COLOR -> PilEnhance.color(image, factor);
+        case CONTRAST -> PilEnhance.contrast(image, factor);
+        case BRIGHTNESS -> PilEnhance.clamp01(image.mul(new Scalar(factor)));
+        case SHARPNESS -> PilEnhance.sharpness(image, factor);
+        case ROTATE -> {
+          double a = Math.toRadians(sign * 30 * level);
+          double hw = (double) image.size(1) / image.size(2);
+          yield affine(image, fill, Math.cos(a), -Math.sin(a) * hw, 0, Math.sin(a) / hw, Math.cos(a), 0);
+        }
+        case SHEAR_X -> {
+          double s = sign * 0.3 * level * image.size(1) / image.size(2);
+          yield affine(image, fill, 1, s, s, 0, 1, 0);
+        }
+        case SHEAR_Y -> {
+          double s = sign * 0.3 * level * image.size(2) / image.size(1);
+          yield affine(image, fill, 1, 0, 0, s, 1, s);
+        }
+        case TRANSLATE_X -> affine(image, fill, 1, 0, 2 * sign * 0.45 * level, 0, 1, 0);
+        case TRANSLATE_Y -> affine(image, fill, 1, 0, 0, 0, 1, 2 * sign * 0.45 * level);
+      };
+    }
+  }
+
+  /**
+   * Samples the image at {@code θ·(x, y, 1)} in normalized coordinates (−1…1 over the pixel edges), bicubic,
+   * {@code fill} outside, clamped to [0, 1]. image [C, H, W] → [C, H, W].
+   */
+  private static Tensor affine(Tensor image, double[] fill, double a, double b, double c, double d, double e,
+      double f) {
+    long ch = image.size(0);
+    long h = image.size(1);
+    long w = image.size(2);
+    Tensor theta = Tensors.floats(new float[] {(float) a, (float) b, (float) c, (float) d, (float) e, (float) f},
+        1, 2, 3).to(image.device(), image.scalar_type());
+    Tensor grid = torch.affine_grid_generator(theta, new long[] {1, ch, h, w}, false);
+    if (fill.length == 0) {
+      return PilEnhance.clamp01(torch.grid_sampler_2d(image.unsqueeze(0), grid, 2, 0, false).squeeze(0));
+    }
+    float[] fv = new float[fill.length];
+    for (int i = 0; i < fv.length; i++) {
+      fv[i] = (float) fill[i];
+    }
+    Tensor fillT = Tensors.floats(fv, ch, 1, 1).to(image.device(), image.scalar_type());
+    Tensor shifted = image.sub(fillT).unsqueeze(0);
+    return PilEnhance.clamp01(torch.grid_sampler_2d(shifted, grid, 2, 0, false).squeeze(0).add(fillT));
+  }
+}
