@@ -150,6 +150,100 @@ class PilEnhanceTest {
     assertMatches(PilEnhance.sharpness(image, 1.7), Files.readAllBytes(dir.resolve("sh17.raw")), h, w, 2.5f / 255);
   }
 
+  @Test
+  void randAugmentOps_randomRgbImage_agreeWithPilAndTimm(@TempDir Path dir) throws Exception {
+    String python = System.getenv().getOrDefault("MAE4J_PYTHON", "/usr/bin/python3");
+    assumeTrue(runs(python, "import PIL"), "no PIL in " + python);
+    int h = 20;
+    int w = 23;
+    SplittableRandom r = new SplittableRandom(5);
+    byte[] noisy = new byte[h * w * 3];
+    byte[] smooth = new byte[h * w * 3];
+    float[] noisyChw = new float[3 * h * w];
+    float[] smoothChw = new float[3 * h * w];
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        for (int c = 0; c < 3; c++) {
+          int a = r.nextInt(256);
+          int b = (int) Math.round(127.5 + 100 * Math.sin(x / 4.0 + c) * Math.cos(y / 5.0 - c));
+          noisy[(y * w + x) * 3 + c] = (byte) a;
+          smooth[(y * w + x) * 3 + c] = (byte) b;
+          noisyChw[(c * h + y) * w + x] = a / 255f;
+          smoothChw[(c * h + y) * w + x] = b / 255f;
+        }
+      }
+    }
+    Files.write(dir.resolve("noisy.raw"), noisy);
+    Files.write(dir.resolve("smooth.raw"), smooth);
+    // level 0.9 (m9) as timm maps it: solarize threshold 256 − 230, solarize-add 99, posterize 4 − 3 bits,
+    // enhancers 1 ± 0.81, rotate 27°, shear 0.27, translate 0.405 of the side; fill = ImageNet mean in 8 bits
+    String script = "import sys\nfrom PIL import Image, ImageOps, ImageEnhance\nd = sys.argv[1]\n"
+        + "def load(n): return Image.frombytes('RGB', (" + w + ", " + h + "), open(d + n, 'rb').read())\n"
+        + "def save(n, im): open(d + n, 'wb').write(im.tobytes())\n"
+        + "im = load('/noisy.raw')\nsm = load('/smooth.raw')\n"
+        + "save('/inv.raw', ImageOps.invert(im))\nsave('/sol.raw', ImageOps.solarize(im, 26))\n"
+        + "save('/sadd.raw', im.point([min(255, i + 99) if i < 128 else i for i in range(256)] * 3))\n"
+        + "save('/post.raw', ImageOps.posterize(im, 1))\n"
+        + "save('/col.raw', ImageEnhance.Color(im).enhance(0.19))\n"
+        + "save('/con.raw', ImageEnhance.Contrast(im).enhance(1.81))\n"
+        + "f = dict(resample=Image.BICUBIC, fillcolor=(124, 116, 104))\n"
+        + "save('/rot.raw', sm.rotate(27, **f))\n"
+        + "save('/shx.raw', sm.transform(sm.size, Image.AFFINE, (1, 0.27, 0, 0, 1, 0), **f))\n"
+        + "save('/shy.raw', sm.transform(sm.size, Image.AFFINE, (1, 0, 0, -0.27, 1, 0), **f))\n"
+        + "save('/tx.raw', sm.transform(sm.size, Image.AFFINE, (1, 0, 0.405 * " + w + ", 0, 1, 0), **f))\n";
+    assertThat(runs(python, script, dir.toString())).isTrue();
+    Tensor image = Tensors.floats(noisyChw, 3, h, w);
+    float exact = 1e-5f;
+    assertMatches(RandAugment.applyOp(Op.INVERT, image, 0.9, false), read(dir, "inv"), h, w, exact);
+    assertMatches(RandAugment.applyOp(Op.SOLARIZE, image, 0.9, false), read(dir, "sol"), h, w, exact);
+    assertMatches(RandAugment.applyOp(Op.SOLARIZE_ADD, image, 0.9, false), read(dir, "sadd"), h, w, exact);
+    assertMatches(RandAugment.applyOp(Op.POSTERIZE, image, 0.9, false), read(dir, "post"), h, w, exact);
+    // PIL rounds its grey image / mean and the blend to 8 bits
+    assertMatches(RandAugment.applyOp(Op.COLOR, image, 0.9, true), read(dir, "col"), h, w, 1.5f / 255);
+    assertMatches(RandAugment.applyOp(Op.CONTRAST, image, 0.9, false), read(dir, "con"), h, w, 2.5f / 255);
+    // geometry: PIL's bicubic (a = −0.5) and edge handling differ from libtorch's (a = −0.75); a smooth image
+    Tensor sm = Tensors.floats(smoothChw, 3, h, w);
+    assertGeometryMatches(Op.ROTATE, sm, false, read(dir, "rot"), h, w);
+    assertGeometryMatches(Op.SHEAR_X, sm, false, read(dir, "shx"), h, w);
+    assertGeometryMatches(Op.SHEAR_Y, sm, true, read(dir, "shy"), h, w);
+    assertGeometryMatches(Op.TRANSLATE_X, sm, false, read(dir, "tx"), h, w);
+  }
+
+  private static byte[] read(Path dir, String name) throws IOException {
+    return Files.readAllBytes(dir.resolve(name + ".raw"));
+  }
+
+  /**
+   * Geometric op at level 0.9 against PIL: at least 85 % of the values within 4/255, mean absolute difference below
+   * 3/255 (PIL and libtorch differ along the one-pixel band where image meets fill), and the opposite sign at least
+   * three times further off, so a wrong direction or origin cannot pass.
+   */
+  private static void assertGeometryMatches(Op op, Tensor image, boolean negate, byte[] pil, int h, int w) {
+    double[] mean = {0.485, 0.456, 0.406};
+    double[] ours = difference(RandAugment.applyOp(op, image, 0.9, negate, mean), pil, h, w);
+    double[] flipped = difference(RandAugment.applyOp(op, image, 0.9, !negate, mean), pil, h, w);
+    assertThat(ours[0]).as("%s share within 4/255", op).isGreaterThanOrEqualTo(0.85);
+    assertThat(ours[1]).as("%s mean |diff|", op).isLessThan(3 / 255.0);
+    assertThat(flipped[1]).as("%s mean |diff| with the sign flipped", op).isGreaterThan(3 * ours[1]);
+  }
+
+  /** {share of values within 4/255 of PIL's, mean absolute difference}. */
+  private static double[] difference(Tensor ours, byte[] pil, int h, int w) {
+    float[] o = Tensors.toFloatArray(ours);
+    int close = 0;
+    double absSum = 0;
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        for (int c = 0; c < 3; c++) {
+          double diff = Math.abs(o[(c * h + y) * w + x] - (pil[(y * w + x) * 3 + c] & 0xff) / 255.0);
+          close += diff <= 4 / 255.0 ? 1 : 0;
+          absSum += diff;
+        }
+      }
+    }
+    return new double[] {close / (3.0 * h * w), absSum / (3 * h * w)};
+  }
+
   private static void assertMatches(Tensor ours, byte[] pil, int h, int w, float tolerance) {
     float[] o = Tensors.toFloatArray(ours);
     for (int y = 0; y < h; y++) {
