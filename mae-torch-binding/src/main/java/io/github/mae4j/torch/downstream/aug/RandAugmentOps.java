@@ -29,7 +29,7 @@ final class RandAugmentOps {
    * </ul>
    * {@code negate} picks the sign where timm draws one (rotate, enhancers, shear, translate). Geometric ops sample
    * bicubically (timm's interpolation under MAE's {@code bicubic}) and fill what they uncover with {@code fill}
-   * (per channel in [0, 1]; empty = 0).
+   * (per channel in [0, 1]; empty = 0) as PIL does (see {@link #affine}).
    *
    * <p>image [C, H, W] in [0, 1] → [C, H, W].
    */
@@ -86,8 +86,9 @@ final class RandAugmentOps {
   }
 
   /**
-   * Samples the image at {@code θ·(x, y, 1)} in normalized coordinates (−1…1 over the pixel edges), bicubic,
-   * {@code fill} outside, clamped to [0, 1]. image [C, H, W] → [C, H, W].
+   * Samples the image at {@code θ·(x, y, 1)} in normalized coordinates (−1…1 over the pixel edges) as PIL's affine
+   * transform does: bicubic with the image's edge pixels repeated for taps beyond it, {@code fill} wherever the
+   * sample point itself lies outside the image; clamped to [0, 1]. image [C, H, W] → [C, H, W].
    */
   private static Tensor affine(Tensor image, double[] fill, double a, double b, double c, double d, double e,
       double f) {
@@ -97,15 +98,14 @@ final class RandAugmentOps {
     Tensor theta = Tensors.floats(new float[] {(float) a, (float) b, (float) c, (float) d, (float) e, (float) f},
         1, 2, 3).to(image.device(), image.scalar_type());
     Tensor grid = torch.affine_grid_generator(theta, new long[] {1, ch, h, w}, false);
-    if (fill.length == 0) {
-      return PilEnhance.clamp01(torch.grid_sampler_2d(image.unsqueeze(0), grid, 2, 0, false).squeeze(0));
-    }
-    float[] fv = new float[fill.length];
-    for (int i = 0; i < fv.length; i++) {
+    Tensor sampled = torch.grid_sampler_2d(image.unsqueeze(0), grid, 2, 1, false).squeeze(0);
+    // PIL: a sample point x is inside when 0 ≤ x < size, i.e. −1 ≤ g < 1
+    Tensor inside = grid.ge(new Scalar(-1.0)).logical_and(grid.lt(new Scalar(1.0))).all(3); // [1, H, W]
+    float[] fv = new float[(int) ch];
+    for (int i = 0; i < fill.length; i++) {
       fv[i] = (float) fill[i];
     }
     Tensor fillT = Tensors.floats(fv, ch, 1, 1).to(image.device(), image.scalar_type());
-    Tensor shifted = image.sub(fillT).unsqueeze(0);
-    return PilEnhance.clamp01(torch.grid_sampler_2d(shifted, grid, 2, 0, false).squeeze(0).add(fillT));
+    return PilEnhance.clamp01(torch.where(inside, sampled, fillT));
   }
 }

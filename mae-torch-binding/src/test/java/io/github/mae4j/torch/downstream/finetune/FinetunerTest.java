@@ -140,6 +140,47 @@ class FinetunerTest {
   }
 
   @Test
+  void randAugment_translate_fillsWithTheNormalizationMean() {
+    // a generator that always draws op 13 (TRANSLATE_X), fires it and keeps the positive sign (content moves left)
+    java.util.random.RandomGenerator fixed = new java.util.random.RandomGenerator() {
+      @Override
+      public long nextLong() {
+        return 0;
+      }
+
+      @Override
+      public int nextInt(int bound) {
+        return 13;
+      }
+
+      @Override
+      public double nextDouble() {
+        return 0;
+      }
+
+      @Override
+      public boolean nextBoolean() {
+        return false;
+      }
+    };
+    var ra = new io.github.mae4j.torch.downstream.aug.RandAugment(1, 10, 0, fixed);
+    assertThat(io.github.mae4j.torch.downstream.aug.RandAugment.Op.values()[13].name()).isEqualTo("TRANSLATE_X");
+    float[] v = new float[10];
+    java.util.Arrays.fill(v, 0.6f); // pixel 0.8 under mean 0.5, std 0.5
+    // m 10 → 0.45·10 = 4.5 px to the left: column x samples x + 5 (pixel centres at x + 0.5), so columns 0–4 keep
+    // the (constant) image and 5–9 sample beyond the right edge: the fill
+    float[] out = Tensors.toFloatArray(Finetuner.randAugment(ra, Tensors.floats(v, 1, 1, 1, 10),
+        new double[] {0.5}, new double[] {0.5}));
+    float fill = (128 / 255f - 0.5f) / 0.5f; // 127.5 rounds half to even → 128
+    for (int x = 0; x < 5; x++) {
+      assertThat(out[x]).as("column %d", x).isCloseTo(0.6f, within(1e-5f));
+    }
+    for (int x = 5; x < 10; x++) {
+      assertThat(out[x]).as("column %d", x).isCloseTo(fill, within(1e-5f));
+    }
+  }
+
+  @Test
   void run_classCountMismatch_throws() {
     FinetuneRecipe recipe = toyRecipe();
     try (VitClassifier m = Finetuner.newClassifier(recipe.withNumClasses(3))) {
