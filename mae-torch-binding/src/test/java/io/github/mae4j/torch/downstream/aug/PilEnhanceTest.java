@@ -117,33 +117,50 @@ class PilEnhanceTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[2, 1, 4, 4]");
   }
 
-  @Test
-  void equalizeAndSharpness_randomRgbImage_agreeWithPil(@TempDir Path dir) throws Exception {
-    String python = System.getenv().getOrDefault("MAE4J_PYTHON", "/usr/bin/python3");
-    assumeTrue(runs(python, "import PIL"), "no PIL in " + python);
-    int h = 20;
-    int w = 23;
-    SplittableRandom r = new SplittableRandom(9);
+  /** 8-bit level of channel {@code c} at ({@code y}, {@code x}). */
+  private interface Levels {
+    int at(int y, int x, int c);
+  }
+
+  /** Writes an RGB image as PIL's raw bytes [H, W, 3] to {@code file} and returns it as [3, H, W] in [0, 1]. */
+  private static Tensor rgb(int h, int w, Levels levels, Path file) throws IOException {
     byte[] hwc = new byte[h * w * 3];
     float[] chw = new float[3 * h * w];
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
         for (int c = 0; c < 3; c++) {
-          int level = c == 0 ? r.nextInt(256) : (int) Math.min(255, Math.abs(r.nextGaussian()) * 60);
+          int level = levels.at(y, x, c);
           hwc[(y * w + x) * 3 + c] = (byte) level;
           chw[(c * h + y) * w + x] = level / 255f;
         }
       }
     }
+    Files.write(file, hwc);
+    return Tensors.floats(chw, 3, h, w);
+  }
+
+  /** The Python to cross-check with ({@code MAE4J_PYTHON}, else /usr/bin/python3); skips the test without PIL. */
+  private static String pythonWithPil() throws InterruptedException {
+    String python = System.getenv().getOrDefault("MAE4J_PYTHON", "/usr/bin/python3");
+    assumeTrue(runs(python, "import PIL"), "no PIL in " + python);
+    return python;
+  }
+
+  @Test
+  void equalizeAndSharpness_randomRgbImage_agreeWithPil(@TempDir Path dir) throws Exception {
+    String python = pythonWithPil();
+    int h = 20;
+    int w = 23;
+    SplittableRandom r = new SplittableRandom(9);
     Path in = dir.resolve("in.raw");
-    Files.write(in, hwc);
+    Tensor image = rgb(h, w, (y, x, c) -> c == 0 ? r.nextInt(256)
+        : (int) Math.min(255, Math.abs(r.nextGaussian()) * 60), in);
     String script = "import sys\nfrom PIL import Image, ImageOps, ImageEnhance\n"
         + "im = Image.frombytes('RGB', (" + w + ", " + h + "), open(sys.argv[1], 'rb').read())\n"
         + "open(sys.argv[2] + '/eq.raw', 'wb').write(ImageOps.equalize(im).tobytes())\n"
         + "open(sys.argv[2] + '/sh03.raw', 'wb').write(ImageEnhance.Sharpness(im).enhance(0.3).tobytes())\n"
         + "open(sys.argv[2] + '/sh17.raw', 'wb').write(ImageEnhance.Sharpness(im).enhance(1.7).tobytes())\n";
     assertThat(runs(python, script, in.toString(), dir.toString())).isTrue();
-    Tensor image = Tensors.floats(chw, 3, h, w);
     assertMatches(PilEnhance.equalize(image), Files.readAllBytes(dir.resolve("eq.raw")), h, w, 0.5f / 255);
     // PIL rounds the smoothed image and the blend to 8 bits
     assertMatches(PilEnhance.sharpness(image, 0.3), Files.readAllBytes(dir.resolve("sh03.raw")), h, w, 1.5f / 255);
@@ -152,29 +169,13 @@ class PilEnhanceTest {
 
   @Test
   void randAugmentOps_randomRgbImage_agreeWithPilAndTimm(@TempDir Path dir) throws Exception {
-    String python = System.getenv().getOrDefault("MAE4J_PYTHON", "/usr/bin/python3");
-    assumeTrue(runs(python, "import PIL"), "no PIL in " + python);
+    String python = pythonWithPil();
     int h = 20;
     int w = 23;
     SplittableRandom r = new SplittableRandom(5);
-    byte[] noisy = new byte[h * w * 3];
-    byte[] smooth = new byte[h * w * 3];
-    float[] noisyChw = new float[3 * h * w];
-    float[] smoothChw = new float[3 * h * w];
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        for (int c = 0; c < 3; c++) {
-          int a = r.nextInt(256);
-          int b = (int) Math.round(127.5 + 100 * Math.sin(x / 4.0 + c) * Math.cos(y / 5.0 - c));
-          noisy[(y * w + x) * 3 + c] = (byte) a;
-          smooth[(y * w + x) * 3 + c] = (byte) b;
-          noisyChw[(c * h + y) * w + x] = a / 255f;
-          smoothChw[(c * h + y) * w + x] = b / 255f;
-        }
-      }
-    }
-    Files.write(dir.resolve("noisy.raw"), noisy);
-    Files.write(dir.resolve("smooth.raw"), smooth);
+    Tensor image = rgb(h, w, (y, x, c) -> r.nextInt(256), dir.resolve("noisy.raw"));
+    Tensor sm = rgb(h, w, (y, x, c) -> (int) Math.round(127.5 + 100 * Math.sin(x / 4.0 + c) * Math.cos(y / 5.0 - c)),
+        dir.resolve("smooth.raw"));
     // level 0.9 (m9) as timm maps it: solarize threshold 256 − 230, solarize-add 99, posterize 4 − 3 bits,
     // enhancers 1 ± 0.81, rotate 27°, shear 0.27, translate 0.405 of the side; fill = ImageNet mean in 8 bits
     String script = "import sys\nfrom PIL import Image, ImageOps, ImageEnhance\nd = sys.argv[1]\n"
@@ -192,7 +193,6 @@ class PilEnhanceTest {
         + "save('/shy.raw', sm.transform(sm.size, Image.AFFINE, (1, 0, 0, -0.27, 1, 0), **f))\n"
         + "save('/tx.raw', sm.transform(sm.size, Image.AFFINE, (1, 0, 0.405 * " + w + ", 0, 1, 0), **f))\n";
     assertThat(runs(python, script, dir.toString())).isTrue();
-    Tensor image = Tensors.floats(noisyChw, 3, h, w);
     float exact = 1e-5f;
     assertMatches(RandAugment.applyOp(Op.INVERT, image, 0.9, false), read(dir, "inv"), h, w, exact);
     assertMatches(RandAugment.applyOp(Op.SOLARIZE, image, 0.9, false), read(dir, "sol"), h, w, exact);
@@ -202,7 +202,6 @@ class PilEnhanceTest {
     assertMatches(RandAugment.applyOp(Op.COLOR, image, 0.9, true), read(dir, "col"), h, w, 1.5f / 255);
     assertMatches(RandAugment.applyOp(Op.CONTRAST, image, 0.9, false), read(dir, "con"), h, w, 2.5f / 255);
     // geometry on a smooth image, where the two bicubic kernels differ little
-    Tensor sm = Tensors.floats(smoothChw, 3, h, w);
     assertGeometryMatches(Op.ROTATE, sm, false, read(dir, "rot"), h, w);
     assertGeometryMatches(Op.SHEAR_X, sm, false, read(dir, "shx"), h, w);
     assertGeometryMatches(Op.SHEAR_Y, sm, true, read(dir, "shy"), h, w);
