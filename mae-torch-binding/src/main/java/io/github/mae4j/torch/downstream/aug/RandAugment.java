@@ -10,7 +10,8 @@ import org.bytedeco.pytorch.Tensor;
  * (C = 1 or 3) in [0, 1]: each image gets {@code n} ops drawn uniformly with replacement from the 15 of timm's
  * {@code _RAND_INCREASING_TRANSFORMS} ({@link Op}), each applied with probability 0.5 at magnitude {@code m}
  * (jittered by N(0, mstd²) per op when mstd &gt; 0), clipped to [0, 10]. The level {@code m/10} maps to each op's
- * parameter as timm does ({@link RandAugmentOps#apply}). Geometric ops fill the uncovered area with the fill colour:
+ * parameter as timm does
+ * ({@link #applyOp(Op, Tensor, double, boolean, double[])}). Geometric ops fill the uncovered area with the fill colour:
  * timm uses the dataset mean ({@code img_mean}, the normalization mean × 255 rounded), given here through
  * {@link #withFill}; without one the fill is 0.
  */
@@ -143,14 +144,34 @@ public final class RandAugment {
     return new Draw(op, applied, Math.max(0, Math.min(10, m)) / 10, random.nextBoolean());
   }
 
-  /** {@link RandAugmentOps#apply} with fill 0. image [C, H, W] in [0, 1] → [C, H, W]. */
+  /** {@link #applyOp(Op, Tensor, double, boolean, double[])} with fill 0. image [C, H, W] in [0, 1] → [C, H, W]. */
   public static Tensor applyOp(Op op, Tensor image, double level, boolean negate) {
     return RandAugmentOps.apply(op, image, level, negate, new double[0]);
   }
 
   /**
-   * {@link RandAugmentOps#apply} with the per-channel fill {@code fillMean} in [0, 1] (rounded to 8 bits).
-   * image [C, H, W] in [0, 1] → [C, H, W].
+   * One op at {@code level = m/10} ∈ [0, 1] (1 = strongest), as timm's {@code *_level_to_arg} of the increasing
+   * variants and PIL, with 8-bit pixel values {@code round(255·x)}:
+   * <ul>
+   *   <li>auto-contrast (per channel min → 0, max → 1), equalize ({@link PilEnhance#equalize}), invert
+   *       ({@code 1 − x}) ignore the level;</li>
+   *   <li>rotate by ±30·level degrees about the centre (positive = counter-clockwise, as PIL);</li>
+   *   <li>posterize keeps {@code 4 − ⌊4·level⌋} bits (0 bits at level 1: black, as PIL);</li>
+   *   <li>solarize inverts pixels whose 8-bit value is ≥ {@code 256 − ⌊256·level⌋};</li>
+   *   <li>solarize-add adds {@code ⌊110·level⌋ / 255} to pixels whose 8-bit value is &lt; 128, clamped to 1;</li>
+   *   <li>colour, contrast, brightness, sharpness blend with factor {@code max(0.1, 1 ± 0.9·level)}
+   *       ({@link PilEnhance#color}, {@link PilEnhance#contrast}, black, {@link PilEnhance#sharpness});</li>
+   *   <li>shear X / Y by ±0.3·level about the top-left corner (PIL's affine {@code (1, s, 0, 0, 1, 0)} /
+   *       {@code (1, 0, 0, s, 1, 0)});</li>
+   *   <li>translate X / Y by ±0.45·level of the width / height (positive moves the content left / up, as PIL).</li>
+   * </ul>
+   * {@code negate} picks the sign where timm draws one (rotate, enhancers, shear, translate). Geometric ops sample
+   * bicubically (timm's interpolation under MAE's {@code bicubic}) as PIL's affine transform does: taps beyond the
+   * image repeat its edge pixels, and every pixel whose sample point lies outside the image gets the fill.
+   *
+   * <p>image [C, H, W] in [0, 1] → [C, H, W].
+   *
+   * @param fillMean per-channel fill in [0, 1] (rounded to 8 bits as timm's {@code img_mean}), empty for 0
    */
   public static Tensor applyOp(Op op, Tensor image, double level, boolean negate, double[] fillMean) {
     return RandAugmentOps.apply(op, image, level, negate, roundFill(fillMean));

@@ -11,28 +11,7 @@ import org.bytedeco.pytorch.global.torch;
 final class RandAugmentOps {
   private RandAugmentOps() {}
 
-  /**
-   * One op at {@code level = m/10} ∈ [0, 1] (1 = strongest), as timm's {@code *_level_to_arg} of the increasing
-   * variants and PIL, with 8-bit pixel values {@code round(255·x)}:
-   * <ul>
-   *   <li>auto-contrast (per channel min → 0, max → 1), equalize ({@link PilEnhance#equalize}), invert
-   *       ({@code 1 − x}) ignore the level;</li>
-   *   <li>rotate by ±30·level degrees about the centre (positive = counter-clockwise, as PIL);</li>
-   *   <li>posterize keeps {@code 4 − ⌊4·level⌋} bits (0 bits at level 1: black, as PIL);</li>
-   *   <li>solarize inverts pixels whose 8-bit value is ≥ {@code 256 − ⌊256·level⌋};</li>
-   *   <li>solarize-add adds {@code ⌊110·level⌋ / 255} to pixels whose 8-bit value is &lt; 128, clamped to 1;</li>
-   *   <li>colour, contrast, brightness, sharpness blend with factor {@code max(0.1, 1 ± 0.9·level)}
-   *       ({@link PilEnhance#color}, {@link PilEnhance#contrast}, black, {@link PilEnhance#sharpness});</li>
-   *   <li>shear X / Y by ±0.3·level about the top-left corner (PIL's affine {@code (1, s, 0, 0, 1, 0)} /
-   *       {@code (1, 0, 0, s, 1, 0)});</li>
-   *   <li>translate X / Y by ±0.45·level of the width / height (positive moves the content left / up, as PIL).</li>
-   * </ul>
-   * {@code negate} picks the sign where timm draws one (rotate, enhancers, shear, translate). Geometric ops sample
-   * bicubically (timm's interpolation under MAE's {@code bicubic}) and fill what they uncover with {@code fill}
-   * (per channel in [0, 1]; empty = 0) as PIL does (see {@link #affine}).
-   *
-   * <p>image [C, H, W] in [0, 1] → [C, H, W].
-   */
+  /** The op as {@link RandAugment#applyOp(Op, Tensor, double, boolean, double[])} describes, with the 8-bit fill. */
   static Tensor apply(Op op, Tensor image, double level, boolean negate, double[] fill) {
     double sign = negate ? -1 : 1;
     double factor = Math.max(0.1, 1 + sign * 0.9 * level);
