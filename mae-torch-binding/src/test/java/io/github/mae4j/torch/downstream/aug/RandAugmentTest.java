@@ -64,7 +64,8 @@ class RandAugmentTest {
     float[] img = new float[10 * 10];
     img[4 * 10 + 3] = 1f; // row 4, column 3
     double level = 2 / (0.45 * 10); // 2 pixels; negated = to the right (PIL's positive offset moves left)
-    float[] out = Tensors.toFloatArray(RandAugment.applyOp(Op.TRANSLATE_X, Tensors.floats(img, 1, 10, 10), level, true));
+    float[] out = Tensors.toFloatArray(RandAugment.applyOp(Op.TRANSLATE_X, Tensors.floats(img, 1, 10, 10), level,
+        true));
     assertThat(out[4 * 10 + 5]).isCloseTo(1f, within(1e-5f));
     assertThat(out[4 * 10 + 3]).isCloseTo(0f, within(1e-5f));
   }
