@@ -10,10 +10,9 @@ import org.bytedeco.pytorch.Tensor;
  * (C = 1 or 3) in [0, 1]: each image gets {@code n} ops drawn uniformly with replacement from the 15 of timm's
  * {@code _RAND_INCREASING_TRANSFORMS} ({@link Op}), each applied with probability 0.5 at magnitude {@code m}
  * (jittered by N(0, mstd²) per op when mstd &gt; 0), clipped to [0, 10]. The level {@code m/10} maps to each op's
- * parameter as timm does
- * ({@link #applyOp(Op, Tensor, double, boolean, double[])}). Geometric ops fill the uncovered area with the fill colour:
- * timm uses the dataset mean ({@code img_mean}, the normalization mean × 255 rounded), given here through
- * {@link #withFill}; without one the fill is 0.
+ * parameter as timm does ({@link #applyOp(Op, Tensor, double, boolean, double[])}). Geometric ops fill the
+ * uncovered area with the fill colour: timm uses the dataset mean ({@code img_mean}, the normalization mean × 255
+ * rounded), given here through {@link #withFill} or the constructor / {@link #parse} overloads; without one it is 0.
  */
 public final class RandAugment {
   /** The operations of timm's increasing RandAugment, in timm's order. */
