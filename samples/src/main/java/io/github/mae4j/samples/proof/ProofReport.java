@@ -146,13 +146,14 @@ public final class ProofReport {
             + "from {0.4, 1.6, 6.4} (6.4 = the paper's 0.1·16384/256) on the last 5,000 training images held out, "
             + "then the probe is retrained on all training images; the test set takes no part in the choice.\n");
     b.append("- **Fine-tuning**: all layers, AdamW β=(0.9, 0.999), lr 1e-3 (blr 2e-3, batch 128), weight decay 0.05, "
-        + "layer decay 0.75, drop path 0.1, label smoothing 0.1, random resized crop (scale 0.2–1, ratio 3/4–4/3, "
-        + "bicubic) + horizontal flip, random erasing 0.25, no mixup/cutmix (they need "
+        + "layer decay 0.75, drop path 0.1, label smoothing 0.1, horizontal flip but no random resized crop (28-px "
+        + "images, 2 epochs; see the notes), random erasing 0.25, no mixup/cutmix (they need "
         + "far longer schedules than this budget), cosine to 1e-6 over ").append(finetuneEpochs)
         .append(" epoch(s), no warmup; the same budget for (a) and (b).\n");
     b.append("- Raw-pixel rows run the same k-NN and linear probe on the normalized pixels.\n\n");
-    b.append("## Reproduce\n\n```\n./mvnw -q -B -pl samples -am package -DskipTests\n"
-        + "java --enable-native-access=ALL-UNNAMED -cp samples/target/mae.jar "
+    b.append("## Reproduce\n\n(`JAVA25` is any JDK 25 home, e.g. `JAVA25=/usr/lib/jvm/temurin-25-jdk-amd64`; the "
+        + "default `java` here is 17.)\n\n```\n./mvnw -q -B -pl samples -am package -DskipTests\n"
+        + "\"$JAVA25\"/bin/java --enable-native-access=ALL-UNNAMED -cp samples/target/mae.jar "
         + "io.github.mae4j.samples.FashionMnistProof --pretrain-epochs=").append(pretrainEpochs)
         .append(" --finetune-epochs=").append(finetuneEpochs).append(" --linprobe-epochs=").append(linprobeEpochs)
         .append(trainLimit > 0 ? " --train-limit=" + trainLimit : "")
