@@ -45,6 +45,7 @@ public final class DataLoader implements AutoCloseable {
   private final int prefetch;
   private final BatchAssembler assembler;
   private final ExecutorService pool;
+  private final java.util.Queue<Thread> threads = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final Set<EpochIterator> open = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
@@ -61,6 +62,7 @@ public final class DataLoader implements AutoCloseable {
     AtomicInteger n = new AtomicInteger();
     ThreadFactory factory = r -> {
       Thread t = new Thread(r, prefix + n.incrementAndGet());
+      threads.add(t);
       t.setDaemon(true);
       return t;
     };
@@ -182,6 +184,12 @@ public final class DataLoader implements AutoCloseable {
       if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
         System.getLogger(DataLoader.class.getName()).log(System.Logger.Level.WARNING,
             "data loader workers did not stop within 10 s");
+      }
+      // a terminated pool's last worker may still be leaving its run(): wait until every thread has ended
+      for (Thread t : threads) {
+        if (t != Thread.currentThread()) {
+          t.join(10_000);
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
