@@ -25,16 +25,22 @@ class PretrainKnnTest {
     return cli.run(args);
   }
 
-  @Test
-  void pretrain_knnEveryOne_recordsAccuracyInEveryEpochLine() throws Exception {
+  /** A tiny synthetic-data recipe of {@code epochs} epochs of 2 iterations, written to a file. */
+  private Path tinyRecipe(int epochs) throws java.io.IOException {
     PretrainRecipe tiny = PretrainRecipe.builder().name("cli-knn").dataset("synthetic")
         .model(MaeConfig.builder().imageSize(16).patchSize(4)
             .encoder(e -> e.embedDim(16).depth(1).numHeads(2)).decoder(d -> d.embedDim(16).depth(1).numHeads(2))
             .build())
-        .epochs(2).warmupEpochs(1).imagesPerEpoch(32).effectiveBatchSize(16).batchSizePerStep(16)
+        .epochs(epochs).warmupEpochs(1).imagesPerEpoch(32).effectiveBatchSize(16).batchSizePerStep(16)
         .baseLearningRate(1e-2).augmentation(Augmentation.none()).normalization(Normalization.imagenet()).build();
     Path recipe = dir.resolve("tiny.json");
     Files.writeString(recipe, RecipeIo.toJson(tiny));
+    return recipe;
+  }
+
+  @Test
+  void pretrain_knnEveryOne_recordsAccuracyInEveryEpochLine() throws Exception {
+    Path recipe = tinyRecipe(2);
     Path runDir = dir.resolve("run");
     assertThat(run("pretrain", recipe.toString(), "--out", runDir.toString(), "--workers", "1", "--knn-every", "1",
         "--knn-bank", "36", "--knn-queries", "12", "--knn-k", "5")).as(cli.err()).isEqualTo(0);
@@ -46,14 +52,7 @@ class PretrainKnnTest {
 
   @Test
   void resume_withoutKnnOptions_keepsTheMonitoringTheRunRecorded_andKnnEveryZeroStopsIt() throws Exception {
-    PretrainRecipe tiny = PretrainRecipe.builder().name("cli-knn").dataset("synthetic")
-        .model(MaeConfig.builder().imageSize(16).patchSize(4)
-            .encoder(e -> e.embedDim(16).depth(1).numHeads(2)).decoder(d -> d.embedDim(16).depth(1).numHeads(2))
-            .build())
-        .epochs(3).warmupEpochs(1).imagesPerEpoch(32).effectiveBatchSize(16).batchSizePerStep(16)
-        .baseLearningRate(1e-2).augmentation(Augmentation.none()).normalization(Normalization.imagenet()).build();
-    Path recipe = dir.resolve("tiny.json");
-    Files.writeString(recipe, RecipeIo.toJson(tiny));
+    Path recipe = tinyRecipe(3);
     Path runDir = dir.resolve("run");
     // epoch 1 (2 iterations), then stop
     assertThat(run("pretrain", recipe.toString(), "--out", runDir.toString(), "--workers", "1", "--knn-every", "1",
