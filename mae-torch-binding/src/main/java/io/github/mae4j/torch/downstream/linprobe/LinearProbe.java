@@ -34,9 +34,10 @@ import org.bytedeco.pytorch.global.torch;
 
 /**
  * The linear-probe head of MAE: {@code head.0} BatchNorm1d without affine (eps 1e-6) then {@code head.1} linear,
- * weight N(0, 0.01²), bias 0, trained with LARS on frozen features. Since the encoder is frozen and the reference
- * linear probe uses no augmentation beyond crop/flip, features can be computed once and reused every epoch
- * ({@link #train}).
+ * weight N(0, 0.01²), bias 0, trained with LARS on frozen features computed once and reused every epoch
+ * ({@link #train}). The reference probe also draws a random resized crop and a flip of every image each epoch; this
+ * class does not (a recipe's crop and flip settings are not applied here: compute the features of augmented images
+ * yourself for that protocol). The Fashion-MNIST probe recipe has no augmentation.
  */
 public final class LinearProbe extends Module implements AutoCloseable {
   private final Module head; // held: a Java-constructed module must outlive the native one (virtual callbacks)
