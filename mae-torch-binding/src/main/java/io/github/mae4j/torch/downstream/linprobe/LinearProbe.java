@@ -7,12 +7,14 @@ import io.github.mae4j.api.schedule.LrSchedule;
 import io.github.mae4j.torch.Torch;
 import io.github.mae4j.torch.data.Seeds;
 import io.github.mae4j.torch.downstream.EpochStats;
+import io.github.mae4j.torch.downstream.LabeledImages;
 import io.github.mae4j.torch.downstream.RunResult;
 import io.github.mae4j.torch.downstream.checkpoint.DownstreamCheckpoint;
 import io.github.mae4j.torch.downstream.checkpoint.EpochRecorder;
 import io.github.mae4j.torch.downstream.checkpoint.RunDirectory;
 import io.github.mae4j.torch.downstream.eval.TopKAccuracy;
 import io.github.mae4j.torch.downstream.optim.Lars;
+import io.github.mae4j.torch.downstream.vit.VitClassifier;
 import io.github.mae4j.torch.train.TensorData;
 import io.github.mae4j.torch.train.TrainingDivergedException;
 import java.util.LinkedHashMap;
@@ -35,9 +37,8 @@ import org.bytedeco.pytorch.global.torch;
 /**
  * The linear-probe head of MAE: {@code head.0} BatchNorm1d without affine (eps 1e-6) then {@code head.1} linear,
  * weight N(0, 0.01²), bias 0, trained with LARS on frozen features computed once and reused every epoch
- * ({@link #train}). The reference probe also draws a random resized crop and a flip of every image each epoch; this
- * class does not (a recipe's crop and flip settings are not applied here: compute the features of augmented images
- * yourself for that protocol). The Fashion-MNIST probe recipe has no augmentation.
+ * ({@link #train}), or, as the reference probe does, computed every step from images given the recipe's random
+ * resized crop and flip ({@link #trainAugmented}). The Fashion-MNIST probe recipe has no augmentation.
  */
 public final class LinearProbe extends Module implements AutoCloseable {
   private final Module head; // held: a Java-constructed module must outlive the native one (virtual callbacks)
@@ -93,11 +94,37 @@ public final class LinearProbe extends Module implements AutoCloseable {
    */
   public RunResult train(LinearProbeRecipe recipe, Tensor trainFeatures, Tensor trainLabels, Tensor testFeatures,
       Tensor testLabels, Consumer<EpochStats> progress, RunDirectory dir) {
+    return train(recipe, trainFeatures.size(0), (epoch, idx) -> trainFeatures.index_select(0, idx), Map.of(),
+        trainLabels, testFeatures, testLabels, progress, dir);
+  }
+
+  /**
+   * The reference protocol: as {@link #train(LinearProbeRecipe, Tensor, Tensor, Tensor, Tensor, Consumer,
+   * RunDirectory)}, but the training features of every step are computed by the frozen {@code encoder} from the
+   * step's images after the recipe's random resized crop and flip ({@link AugmentedFeatures}), drawn anew each epoch
+   * from a generator seeded by the recipe seed and the epoch. Test features are given (no augmentation).
+   * train images [N, C, H, W], labels [N]; testFeatures [M, D], testLabels [M].
+   */
+  public RunResult trainAugmented(LinearProbeRecipe recipe, VitClassifier encoder, LabeledImages train,
+      Tensor testFeatures, Tensor testLabels, Consumer<EpochStats> progress, RunDirectory dir) {
+    AugmentedFeatures features = new AugmentedFeatures(encoder, train.images(), recipe.getAugmentation(),
+        recipe.getModel().getImageSize(), recipe.getSeed());
+    return train(recipe, train.size(), features, Map.of("features", "augmented every epoch"), train.labels(),
+        testFeatures, testLabels, progress, dir);
+  }
+
+  /** The training features of one step: rows {@code idx} [B] of the training set in {@code epoch} → [B, D]. */
+  @FunctionalInterface
+  interface StepFeatures {
+    Tensor of(int epoch, Tensor idx);
+  }
+
+  private RunResult train(LinearProbeRecipe recipe, long n, StepFeatures trainFeatures, Map<String, String> identity,
+      Tensor trainLabels, Tensor testFeatures, Tensor testLabels, Consumer<EpochStats> progress, RunDirectory dir) {
     if (recipe.getOptimizer().getType() != OptimizerType.LARS) {
       throw new IllegalArgumentException("linear probing uses LARS, the recipe names " + recipe.getOptimizer().getType());
     }
     long start = System.nanoTime();
-    long n = trainFeatures.size(0);
     // features are small: one step takes the whole effective batch, so no accumulation is needed
     int batch = (int) Math.min(recipe.getEffectiveBatchSize(), n);
     long steps = Math.max(1, n / batch); // drop_last, as the reference loader
@@ -110,7 +137,7 @@ public final class LinearProbe extends Module implements AutoCloseable {
     try (Lars lars = new Lars(params, schedule.at(0), recipe.getOptimizer().getWeightDecay(),
             recipe.getOptimizer().getMomentum(), recipe.getOptimizer().getTrustCoefficient());
         EpochRecorder rec = EpochRecorder.open(dir, DownstreamCheckpoint.LINPROBE, RecipeIo.toJson(recipe),
-            Map.of(), List.copyOf(trained.keySet()), steps, steps * batch)) {
+            identity, List.copyOf(trained.keySet()), steps, steps * batch)) {
       Map<String, Tensor> momentum = new LinkedHashMap<>();
       int i = 0;
       for (String name : trained.keySet()) {
@@ -130,7 +157,7 @@ public final class LinearProbe extends Module implements AutoCloseable {
             try (PointerScope scope = new PointerScope()) {
               lars.setLearningRate(schedule.at(epoch + (double) s / steps));
               Tensor idx = perm.narrow(0, s * batch, batch);
-              Tensor logits = forward(trainFeatures.index_select(0, idx));
+              Tensor logits = forward(trainFeatures.of(epoch, idx));
               Tensor loss = torch.cross_entropy(logits, trainLabels.index_select(0, idx));
               float value = loss.item_float();
               if (!Float.isFinite(value)) {

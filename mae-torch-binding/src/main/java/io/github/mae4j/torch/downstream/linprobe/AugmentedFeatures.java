@@ -1,0 +1,54 @@
+package io.github.mae4j.torch.downstream.linprobe;
+
+import io.github.mae4j.api.recipe.Augmentation;
+import io.github.mae4j.torch.data.Seeds;
+import io.github.mae4j.torch.downstream.aug.RandomCropFlip;
+import io.github.mae4j.torch.downstream.eval.Evaluation;
+import io.github.mae4j.torch.downstream.internal.Tensors;
+import io.github.mae4j.torch.downstream.vit.VitClassifier;
+import java.util.SplittableRandom;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * Training features for the reference linear-probe protocol: the frozen encoder's features of the step's images
+ * after the recipe's random resized crop and horizontal flip, drawn anew every epoch from a generator seeded by
+ * (seed, epoch), so an epoch's features do not depend on the epochs before it (a resumed run sees the same).
+ * Images go through the encoder in chunks of {@value #CHUNK} (the effective batch can be far larger).
+ */
+final class AugmentedFeatures implements LinearProbe.StepFeatures {
+  static final int CHUNK = 256;
+
+  private final VitClassifier encoder;
+  private final Tensor images;
+  private final RandomCropFlip cropFlip;
+  private final long seed;
+  private int epoch = -1;
+  private SplittableRandom random = new SplittableRandom(0);
+
+  AugmentedFeatures(VitClassifier encoder, Tensor images, Augmentation augmentation, int size, long seed) {
+    this.encoder = encoder;
+    this.images = images;
+    this.cropFlip = new RandomCropFlip(augmentation, size);
+    this.seed = seed;
+  }
+
+  /** idx [B] → features [B, D] of the augmented images, without gradients. */
+  @Override
+  public Tensor of(int epoch, Tensor idx) {
+    if (epoch != this.epoch) {
+      this.epoch = epoch;
+      random = new SplittableRandom(Seeds.mix(seed, epoch, 3));
+    }
+    long b = idx.size(0);
+    Tensor out = Tensors.zeros(b, encoder.embedDim());
+    for (long s = 0; s < b; s += CHUNK) {
+      long len = Math.min(CHUNK, b - s);
+      Tensor chunk = images.index_select(0, idx.narrow(0, s, len));
+      if (!cropFlip.isIdentity()) {
+        chunk = cropFlip.apply(chunk, random);
+      }
+      out.narrow(0, s, len).copy_(Evaluation.features(encoder, chunk, CHUNK));
+    }
+    return out;
+  }
+}
