@@ -1,11 +1,14 @@
 package io.github.mae4j.samples.cli;
 
+import io.github.mae4j.api.recipe.Augmentation;
 import io.github.mae4j.api.recipe.LinearProbeRecipe;
 import io.github.mae4j.api.recipe.RecipeIo;
 import io.github.mae4j.recipes.Recipes;
 import io.github.mae4j.torch.data.FashionMnist;
+import io.github.mae4j.torch.downstream.EpochStats;
 import io.github.mae4j.torch.downstream.LabeledImages;
 import io.github.mae4j.torch.downstream.RunResult;
+import io.github.mae4j.torch.downstream.aug.RandomCropFlip;
 import io.github.mae4j.torch.downstream.checkpoint.DownstreamCheckpoint;
 import io.github.mae4j.torch.downstream.checkpoint.RunDirectory;
 import io.github.mae4j.torch.downstream.linprobe.LinearProbe;
@@ -17,13 +20,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.bytedeco.pytorch.Tensor;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code mae linprobe}: a BatchNorm + linear head trained with LARS on frozen features. */
 @Command(name = "linprobe", mixinStandardHelpOptions = true,
@@ -41,6 +45,11 @@ final class LinprobeCommand implements Callable<Integer> {
   @Option(names = "--cls-token", description = "Probe the cls token (after the final norm) instead of mean pooling.")
   boolean clsToken;
 
+  @Option(names = "--augment",
+      description = "The paper's protocol: a random resized crop (scale 0.08-1) and flip of every training image each "
+          + "epoch, features recomputed by the frozen encoder every step (slower).")
+  boolean augment;
+
   @Mixin RunDirOptions run = new RunDirOptions();
 
   @Override
@@ -48,6 +57,7 @@ final class LinprobeCommand implements Callable<Integer> {
     Map<String, @Nullable Object> others = new LinkedHashMap<>();
     others.put("--epochs", epochs);
     others.put("--cls-token", clsToken);
+    others.put("--augment", augment);
     options.putGiven(others);
     Optional<DownstreamCheckpoint> resumed = run.resumed(DownstreamCheckpoint.LINPROBE, others);
     LinearProbeRecipe recipe;
@@ -67,6 +77,9 @@ final class LinprobeCommand implements Callable<Integer> {
             .warmupEpochs(Math.min(recipe.getWarmupEpochs(), Math.max(0, epochs - 1))).build();
       }
       recipe = recipe.withNumClasses(options.numClasses());
+      if (augment) {
+        recipe = recipe.withAugmentation(Augmentation.linearProbe());
+      }
     }
     Map<String, String> settings = new LinkedHashMap<>();
     options.saveDataSettings(settings);
@@ -80,12 +93,17 @@ final class LinprobeCommand implements Callable<Integer> {
     int total = recipe.getEpochs();
     Pooling pooling = clsToken ? Pooling.CLS_TOKEN : Pooling.AVERAGE;
     try (VitClassifier m = DownstreamOptions.frozenEncoder(w, options.numClasses(), pooling)) {
-      Tensor trainF = DownstreamOptions.features(m, train);
+      boolean augmented = !new RandomCropFlip(recipe.getAugmentation(), w.model().getImageSize()).isIdentity();
       Tensor testF = DownstreamOptions.features(m, test);
-      try (LinearProbe probe = new LinearProbe(m.embedDim(), options.numClasses(), recipe.isHeadBatchNorm(), recipe.getSeed())) {
-        RunResult r = probe.train(recipe, trainF, train.labels(), testF, test.labels(),
-            e -> DownstreamOptions.log(String.format(Locale.ROOT, "epoch %d/%d loss %.4f lr %.3g test top-1 %.2f %%",
-                e.epoch(), total, e.trainLoss(), e.learningRate(), 100 * e.testTop1())), dir);
+      try (LinearProbe probe = new LinearProbe(m.embedDim(), options.numClasses(), recipe.isHeadBatchNorm(),
+          recipe.getSeed())) {
+        Consumer<EpochStats> log = e -> DownstreamOptions.log(String.format(Locale.ROOT,
+            "epoch %d/%d loss %.4f lr %.3g test top-1 %.2f %%", e.epoch(), total, e.trainLoss(), e.learningRate(),
+            100 * e.testTop1()));
+        RunResult r = augmented
+            ? probe.trainAugmented(recipe, m, train, testF, test.labels(), log, dir)
+            : probe.train(recipe, DownstreamOptions.features(m, train), train.labels(), testF, test.labels(), log,
+                dir);
         spec.commandLine().getOut().println(options.json
             ? String.format(Locale.ROOT, "{\"top1\": %.4f, \"top5\": %.4f, \"epochs\": %d, \"seconds\": %.1f}",
                 r.top1(), r.top5(), r.epochs().size(), r.seconds())

@@ -99,6 +99,25 @@ class DownstreamFoldersTest {
   }
 
   @Test
+  void linprobe_augment_recomputesFeaturesOfCropsAndResumesToTheSameAccuracy() throws Exception {
+    Path train = folder("train", 16, "dark", "light");
+    Path val = folder("val", 3, "dark", "light");
+    Path out = dir.resolve("lp-aug");
+    assertThat(run("linprobe", "--train-dir", train.toString(), "--val-dir", val.toString(), "--epochs", "2",
+        "--augment", "--output", out.toString(), "--json")).as(cli.err()).isEqualTo(0);
+    JsonNode first = new ObjectMapper().readTree(cli.out());
+    assertThat(first.get("epochs").asInt()).isEqualTo(2);
+    assertThat(first.get("top1").asDouble()).isBetween(0.0, 1.0);
+    // the recorded recipe carries the crop and flip, so a resumed run keeps augmenting
+    assertThat(Files.readString(out.resolve("checkpoint-last.ckpt"), java.nio.charset.StandardCharsets.ISO_8859_1))
+        .contains("cropScaleMin");
+    cli.out.getBuffer().setLength(0);
+    assertThat(run("linprobe", "--resume", out.toString(), "--json")).as(cli.err()).isEqualTo(0);
+    assertThat(new ObjectMapper().readTree(cli.out()).get("top1").asDouble()).isEqualTo(first.get("top1").asDouble());
+    assertThat(run("linprobe", "--resume", out.toString(), "--augment")).isEqualTo(2);
+  }
+
+  @Test
   void knn_foldersWithDifferentClasses_exits2NamingBoth() throws Exception {
     Path train = folder("train", 1, "dark", "light");
     Path val = folder("val", 1, "dark", "medium", "light");
