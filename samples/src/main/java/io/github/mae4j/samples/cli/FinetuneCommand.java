@@ -67,9 +67,7 @@ final class FinetuneCommand implements Callable<Integer> {
     } else {
       recipe = Recipes.fashionMnistFinetune();
       if (epochs != null) {
-        // warmup stays below the epochs, as 'mae pretrain --epochs' keeps it
-        recipe = recipe.toBuilder().epochs(epochs)
-            .warmupEpochs(Math.min(recipe.getWarmupEpochs(), Math.max(0, epochs - 1))).build();
+        recipe = RecipeArgument.withEpochs(recipe, recipe.toBuilder(), epochs);
       }
       w = EncoderWeights.load(options.checkpoint, recipe.getModel());
       // the encoder's geometry, the data's classes, statistics for the encoder's channels

@@ -72,9 +72,7 @@ final class LinprobeCommand implements Callable<Integer> {
     } else {
       recipe = Recipes.fashionMnistLinearProbe();
       if (epochs != null) {
-        // warmup stays below the epochs, as 'mae pretrain --epochs' keeps it
-        recipe = recipe.toBuilder().epochs(epochs)
-            .warmupEpochs(Math.min(recipe.getWarmupEpochs(), Math.max(0, epochs - 1))).build();
+        recipe = RecipeArgument.withEpochs(recipe, recipe.toBuilder(), epochs);
       }
       recipe = recipe.withNumClasses(options.numClasses());
       if (augment) {

@@ -53,7 +53,7 @@ final class PretrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PretrainRecipe r = RecipeArgument.pretrain(recipe);
     if (epochs != null) {
-      r = r.withEpochs(epochs).withWarmupEpochs(Math.min(r.getWarmupEpochs(), Math.max(0, epochs - 1)));
+      r = RecipeArgument.withEpochs(r, r.toBuilder(), epochs);
     }
     if (batchSize != null) {
       r = r.toBuilder().batchSizePerStep(batchSize).effectiveBatchSize(batchSize).build();

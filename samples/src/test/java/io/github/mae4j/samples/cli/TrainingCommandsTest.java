@@ -46,6 +46,17 @@ class TrainingCommandsTest {
   }
 
   @Test
+  void pretrain_epochsAtOrBelowTheWarmup_cutsTheWarmupInsteadOfRefusing() throws Exception {
+    // quickstart warms up for 1 epoch: --epochs 1 leaves no room for it
+    Path out = dir.resolve("one-epoch");
+    assertThat(run("pretrain", "quickstart", "--epochs", "1", "--max-steps", "1", "--workers", "1", "--out",
+        out.toString())).as(err.toString()).isEqualTo(0);
+    var recipe = io.github.mae4j.api.recipe.RecipeIo.read(out.resolve("recipe.json"));
+    assertThat(recipe.getEpochs()).isEqualTo(1);
+    assertThat(recipe.getWarmupEpochs()).isZero();
+  }
+
+  @Test
   void pretrain_unknownRecipe_exits2ListingNames() {
     assertThat(run("pretrain", "no-such-recipe", "--out", dir.toString())).isEqualTo(2);
     assertThat(err.toString()).contains("no-such-recipe", "quickstart");
