@@ -13,7 +13,7 @@ import java.util.random.RandomGenerator;
  * @param normalization applied last
  * @param resampler bicubic flavor
  */
-public record EvalTransform(int resize, int crop, Normalization normalization, Bicubic resampler)
+public record EvalTransform(int resize, int crop, Normalization normalization, Resampler resampler)
     implements Transform {
   public EvalTransform {
     if (crop < 1 || resize < crop) {
@@ -28,7 +28,7 @@ public record EvalTransform(int resize, int crop, Normalization normalization, B
 
   /** Resize the shorter side to {@code resize}, center crop {@code crop}, no normalization. */
   public static EvalTransform resizeCenterCrop(int resize, int crop) {
-    return new EvalTransform(resize, crop, Normalization.none(), Bicubic.pil());
+    return new EvalTransform(resize, crop, Normalization.none(), Resampler.pil());
   }
 
   /** The same with normalization {@code n}. */

@@ -34,7 +34,7 @@ public final class PretrainTransform implements Transform {
   /** Random resized crop to {@code size} with the given area scale range and ratio (3/4, 4/3). */
   public static PretrainTransform randomResizedCrop(int size, double scaleMin, double scaleMax) {
     return new PretrainTransform(
-        new RandomResizedCrop(size, scaleMin, scaleMax, 3.0 / 4.0, 4.0 / 3.0, Bicubic.pil()), null,
+        new RandomResizedCrop(size, scaleMin, scaleMax, 3.0 / 4.0, 4.0 / 3.0, Resampler.pil()), null,
         Normalization.none());
   }
 
@@ -44,8 +44,8 @@ public final class PretrainTransform implements Transform {
         crop.resampler()), flip, normalization);
   }
 
-  /** With this bicubic flavor (default {@link Bicubic#pil()}). */
-  public PretrainTransform resampler(Bicubic resampler) {
+  /** With this bicubic flavor (default {@link Resampler#pil()}). */
+  public PretrainTransform resampler(Resampler resampler) {
     return new PretrainTransform(new RandomResizedCrop(crop.size(), crop.scaleMin(), crop.scaleMax(),
         crop.ratioMin(), crop.ratioMax(), resampler), flip, normalization);
   }

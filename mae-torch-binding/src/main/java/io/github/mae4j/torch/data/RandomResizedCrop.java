@@ -18,7 +18,7 @@ import java.util.random.RandomGenerator;
  * @param resampler the bicubic flavor
  */
 public record RandomResizedCrop(int size, double scaleMin, double scaleMax, double ratioMin, double ratioMax,
-    Bicubic resampler) implements Transform {
+    Resampler resampler) implements Transform {
   public RandomResizedCrop {
     if (size < 1) {
       throw new IllegalArgumentException("crop size must be >= 1, got " + size);

@@ -7,9 +7,11 @@ import io.github.mae4j.api.recipe.Interpolation;
  * Builds this package's transforms from a recipe's {@link Augmentation} and
  * {@link io.github.mae4j.api.recipe.Normalization}.
  *
- * <p>Implemented: random resized crop (scale, ratio), resize + centre crop, horizontal flip, bicubic
- * interpolation ({@link Bicubic#pil()}). Not implemented yet, rejected with an {@link IllegalArgumentException}
- * rather than silently ignored: NEAREST/BILINEAR interpolation, RandAugment, random erasing (fine-tuning only).
+ * <p>Per image: random resized crop (scale, ratio), resize + centre crop, horizontal flip, with PIL's bicubic,
+ * bilinear or nearest resampling ({@link Resampler#pil(Interpolation)}), then normalization. RandAugment and random
+ * erasing belong to fine-tuning, where {@code downstream.finetune.Finetuner} applies them to each batch; a recipe
+ * that asks this (pretraining) pipeline for them is refused with an {@link IllegalArgumentException} naming where
+ * they go, rather than silently ignored.
  */
 public final class RecipeTransforms {
   private RecipeTransforms() {}
@@ -20,14 +22,16 @@ public final class RecipeTransforms {
    * @throws IllegalArgumentException for parts of the augmentation this pipeline does not implement
    */
   public static Transform train(Augmentation aug, int imageSize, io.github.mae4j.api.recipe.Normalization norm) {
-    Bicubic resampler = resampler(aug);
+    Resampler resampler = resampler(aug);
     if (!aug.getRandAugment().isEmpty()) {
       throw new IllegalArgumentException("augmentation.randAugment (\"" + aug.getRandAugment()
-          + "\") is not implemented by the data pipeline; use an augmentation without it");
+          + "\") is a fine-tuning augmentation, applied to batches by the fine-tuner (mae finetune, "
+          + "downstream.finetune.Finetuner); MAE pretraining uses crop and flip only: remove it from this recipe");
     }
     if (aug.getRandomErasing() != 0) {
       throw new IllegalArgumentException("augmentation.randomErasing (" + aug.getRandomErasing()
-          + ") is not implemented by the data pipeline; set it to 0");
+          + ") is a fine-tuning augmentation, applied to batches by the fine-tuner (mae finetune, "
+          + "downstream.finetune.Finetuner); MAE pretraining uses crop and flip only: set it to 0 here");
     }
     Normalization n = Normalization.from(norm);
     if (aug.isRandomResizedCrop()) {
@@ -51,11 +55,7 @@ public final class RecipeTransforms {
     return new EvalTransform(Math.max(resize, imageSize), imageSize, Normalization.from(norm), resampler(aug));
   }
 
-  private static Bicubic resampler(Augmentation aug) {
-    if (aug.getInterpolation() != Interpolation.BICUBIC) {
-      throw new IllegalArgumentException("augmentation.interpolation (" + aug.getInterpolation()
-          + ") is not implemented by the data pipeline; only BICUBIC is");
-    }
-    return Bicubic.pil();
+  private static Resampler resampler(Augmentation aug) {
+    return Resampler.pil(aug.getInterpolation());
   }
 }

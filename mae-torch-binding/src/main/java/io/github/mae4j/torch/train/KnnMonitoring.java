@@ -1,7 +1,7 @@
 package io.github.mae4j.torch.train;
 
 import io.github.mae4j.api.recipe.PretrainRecipe;
-import io.github.mae4j.torch.data.Bicubic;
+import io.github.mae4j.torch.data.Resampler;
 import io.github.mae4j.torch.data.EvalTransform;
 import io.github.mae4j.torch.data.FashionMnist;
 import io.github.mae4j.torch.data.ImageDataset;
@@ -86,7 +86,7 @@ public record KnnMonitoring(int everyEpochs, int bankSize, int querySize, int k,
     int size = recipe.getModel().getImageSize();
     int channels = recipe.getModel().getInChannels();
     int resize = Math.max(size, (int) Math.round(size / recipe.getAugmentation().getEvalCropPct()));
-    EvalTransform t = new EvalTransform(resize, size, Normalization.from(recipe.getNormalization()), Bicubic.pil());
+    EvalTransform t = new EvalTransform(resize, size, Normalization.from(recipe.getNormalization()), Resampler.pil());
     LabeledImages bank;
     LabeledImages queries;
     int classes;

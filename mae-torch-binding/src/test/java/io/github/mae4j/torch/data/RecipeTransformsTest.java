@@ -49,11 +49,26 @@ class RecipeTransformsTest {
   }
 
   @Test
-  void train_unimplementedParts_areRejectedByName() {
+  void train_fineTuningAugmentations_areRejectedNamingTheFineTuner() {
     assertThatThrownBy(() -> RecipeTransforms.train(Augmentation.finetune(), 224, GRAY))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("randAugment");
-    Augmentation bilinear = Augmentation.builder().interpolation(Interpolation.BILINEAR).build();
-    assertThatThrownBy(() -> RecipeTransforms.train(bilinear, 224, GRAY))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("BILINEAR");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("randAugment")
+        .hasMessageContaining("mae finetune");
+    Augmentation erasing = Augmentation.builder().randomErasing(0.25).build();
+    assertThatThrownBy(() -> RecipeTransforms.train(erasing, 224, GRAY))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("randomErasing")
+        .hasMessageContaining("fine-tuner");
+  }
+
+  @Test
+  void eval_nearestInterpolation_halvesByTakingEveryOtherPixel() {
+    // 4×4 → resize to 2 (shorter side 2 / evalCropPct 1.0) → centre crop 2: PIL NEAREST takes rows/cols 1 and 3
+    Augmentation nearest = Augmentation.builder().interpolation(Interpolation.NEAREST).evalCropPct(1.0).build();
+    float[] px = new float[16];
+    for (int i = 0; i < 16; i++) {
+      px[i] = i;
+    }
+    Sample out = RecipeTransforms.eval(nearest, 2, io.github.mae4j.api.recipe.Normalization.identity(1))
+        .apply(new Sample(px, 1, 4, 4, 0), new SplittableRandom(0));
+    assertThat(out.chw()).containsExactly(5f, 7f, 13f, 15f);
   }
 }

@@ -56,7 +56,7 @@ class TransformTest {
 
   @Test
   void box_impossibleRatio_fallsBackToCenterCropClampedToRatio() {
-    RandomResizedCrop crop = new RandomResizedCrop(8, 0.99, 1.0, 3.0 / 4, 4.0 / 3, Bicubic.pil());
+    RandomResizedCrop crop = new RandomResizedCrop(8, 0.99, 1.0, 3.0 / 4, 4.0 / 3, Resampler.pil());
     RandomResizedCrop.Box b = crop.box(10, 100, new SplittableRandom(0)); // 10:1, wider than 4/3 allows
     assertThat(b).isEqualTo(new RandomResizedCrop.Box(0, 43, 10, 13));
   }

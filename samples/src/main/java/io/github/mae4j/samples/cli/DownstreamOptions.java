@@ -5,7 +5,7 @@ import io.github.mae4j.api.recipe.Normalization;
 import io.github.mae4j.api.recipe.Recipe;
 import io.github.mae4j.recipes.Recipes;
 import io.github.mae4j.samples.proof.ProofData;
-import io.github.mae4j.torch.data.Bicubic;
+import io.github.mae4j.torch.data.Resampler;
 import io.github.mae4j.torch.data.EvalTransform;
 import io.github.mae4j.torch.data.FashionMnist;
 import io.github.mae4j.torch.data.ImageFolderDataset;
@@ -116,7 +116,7 @@ final class DownstreamOptions {
       Path dir = split == FashionMnist.Split.TRAIN ? trainDir : valDir;
       int size = model.getImageSize();
       int resize = Math.max(size, (int) Math.round(size / recipe.getAugmentation().getEvalCropPct()));
-      EvalTransform t = new EvalTransform(resize, size, folderNormalization(recipe, model), Bicubic.pil());
+      EvalTransform t = new EvalTransform(resize, size, folderNormalization(recipe, model), Resampler.pil());
       LabeledFolder f = LabeledFolder.read(dir, model.getInChannels(), t,
           split == FashionMnist.Split.TRAIN ? trainLimit : testLimit, true);
       log("read " + f.data().size() + " images of " + f.numClasses() + " classes from " + dir);

@@ -3,7 +3,7 @@ package io.github.mae4j.samples.cli;
 import io.github.mae4j.api.MaeConfig;
 import io.github.mae4j.api.recipe.LinearProbeRecipe;
 import io.github.mae4j.recipes.Recipes;
-import io.github.mae4j.torch.data.Bicubic;
+import io.github.mae4j.torch.data.Resampler;
 import io.github.mae4j.torch.data.EvalTransform;
 import io.github.mae4j.torch.data.FashionMnist;
 import io.github.mae4j.torch.downstream.LabeledFolder;
@@ -83,7 +83,7 @@ final class FeaturesCommand implements Callable<Integer> {
     int size = model.getImageSize();
     int resize = Math.max(size, (int) Math.round(size / recipe.getAugmentation().getEvalCropPct()));
     EvalTransform t = new EvalTransform(resize, size, DownstreamOptions.folderNormalization(recipe, model),
-        Bicubic.pil());
+        Resampler.pil());
     return LabeledFolder.read(dir, model.getInChannels(), t, 0, false).data();
   }
 }

@@ -2,7 +2,7 @@ package io.github.mae4j.torch.downstream.aug;
 
 import io.github.mae4j.api.recipe.Augmentation;
 import io.github.mae4j.api.recipe.Interpolation;
-import io.github.mae4j.torch.data.Bicubic;
+import io.github.mae4j.torch.data.Resampler;
 import io.github.mae4j.torch.data.RandomResizedCrop;
 import io.github.mae4j.torch.downstream.internal.Tensors;
 import java.util.random.RandomGenerator;
@@ -13,7 +13,7 @@ import org.bytedeco.pytorch.global.torch;
 /**
  * A recipe's random resized crop and horizontal flip applied to an in-memory batch, per image: the crop box is
  * drawn as {@link RandomResizedCrop#box} draws it (scale and aspect-ratio ranges of the {@link Augmentation}) and
- * resampled to {@code size × size} with the recipe's interpolation (BICUBIC: {@link Bicubic#pil()}, BILINEAR and
+ * resampled to {@code size × size} with the recipe's interpolation (BICUBIC: {@link Resampler#pil()}, BILINEAR and
  * NEAREST: libtorch's upsampling, {@code align_corners = false}); a box that already is the whole image at the
  * output size is copied unchanged. Then the image is mirrored left-right with probability ½ (a draw is made for
  * every image, flip or not). Resampling is linear, so it may run on normalized values.
@@ -30,7 +30,7 @@ public final class RandomCropFlip {
   /** The crop and flip of {@code aug} with output side {@code size}. */
   public RandomCropFlip(Augmentation aug, int size) {
     this.crop = new RandomResizedCrop(size, aug.getCropScaleMin(), aug.getCropScaleMax(), aug.getCropRatioMin(),
-        aug.getCropRatioMax(), Bicubic.pil());
+        aug.getCropRatioMax(), Resampler.pil());
     this.cropping = aug.isRandomResizedCrop();
     this.flipping = aug.isHorizontalFlip();
     this.interpolation = aug.getInterpolation();
@@ -81,7 +81,7 @@ public final class RandomCropFlip {
       case BILINEAR -> torch.upsample_bilinear2d(box.unsqueeze(0), out, false).squeeze(0);
       case BICUBIC -> {
         float[] px = Tensors.toFloatArray(img.contiguous());
-        float[] r = Bicubic.pil().resize(px, c, h, w, b.top(), b.left(), b.height(), b.width(), size, size);
+        float[] r = Resampler.pil().resize(px, c, h, w, b.top(), b.left(), b.height(), b.width(), size, size);
         yield Tensors.floats(r, c, size, size);
       }
     };

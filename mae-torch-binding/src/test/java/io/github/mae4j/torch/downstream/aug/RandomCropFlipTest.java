@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.mae4j.api.recipe.Augmentation;
 import io.github.mae4j.api.recipe.Interpolation;
 import io.github.mae4j.torch.Torch;
-import io.github.mae4j.torch.data.Bicubic;
+import io.github.mae4j.torch.data.Resampler;
 import io.github.mae4j.torch.data.RandomResizedCrop;
 import io.github.mae4j.torch.downstream.internal.Tensors;
 import java.util.SplittableRandom;
@@ -89,7 +89,7 @@ class RandomCropFlipTest {
     Augmentation aug = Augmentation.builder().cropScaleMin(0.25).cropScaleMax(0.25).cropRatioMin(1).cropRatioMax(1)
         .horizontalFlip(false).build();
     float[] out = Tensors.toFloatArray(new RandomCropFlip(aug, 4).apply(ramp(1), new SplittableRandom(4)));
-    RandomResizedCrop.Box b = new RandomResizedCrop(4, 0.25, 0.25, 1, 1, Bicubic.pil())
+    RandomResizedCrop.Box b = new RandomResizedCrop(4, 0.25, 0.25, 1, 1, Resampler.pil())
         .box(8, 8, new SplittableRandom(4));
     for (int c = 0; c < 2; c++) {
       for (int y = 0; y < 4; y++) {

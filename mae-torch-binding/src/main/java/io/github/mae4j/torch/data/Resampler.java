@@ -1,48 +1,78 @@
 package io.github.mae4j.torch.data;
 
 /**
- * Separable bicubic resampling of planar float images (Keys' cubic convolution kernel), in two flavors:
+ * Separable resampling of planar float images: PIL's resize filters (what torchvision's transforms use on PIL
+ * images) and torch's bicubic {@code interpolate}.
  *
  * <ul>
- *   <li>{@link #pil()} — {@code a = −0.5}, antialiased: when shrinking, the kernel is stretched by the scale
- *       factor, and at the borders the window is cut to the image and the weights renormalized. This is PIL's
- *       {@code Image.resize(BICUBIC)} (what torchvision's transforms use on PIL images) and torch's
+ *   <li>{@link #pil()} — bicubic (Keys' cubic convolution kernel, {@code a = −0.5}), antialiased: when shrinking,
+ *       the kernel is stretched by the scale factor, and at the borders the window is cut to the image and the
+ *       weights renormalized. This is PIL's {@code Image.resize(BICUBIC)} and torch's
  *       {@code interpolate(mode="bicubic", antialias=True)}. It is the default of the transforms here.
- *   <li>{@link #torch()} — {@code a = −0.75}, no antialiasing, edge pixels replicated: torch's
+ *   <li>{@link #torch()} — bicubic, {@code a = −0.75}, no antialiasing, edge pixels replicated: torch's
  *       {@code interpolate(mode="bicubic", align_corners=False)}.
+ *   <li>{@link #pilBilinear()} — PIL's {@code BILINEAR}: the triangle kernel (support 1), antialiased as above.
+ *   <li>{@link #pilNearest()} — PIL's {@code NEAREST}: output pixel o takes input pixel
+ *       {@code floor((o + 0.5) · in / out)}.
  * </ul>
  *
- * <p>Both flavors keep a constant image constant; only {@code a = −0.5} also keeps a linear ramp linear (Keys
+ * <p>The bicubic flavors keep a constant image constant; only {@code a = −0.5} also keeps a linear ramp linear (Keys
  * 1981), {@code a = −0.75} bends it slightly (by up to ~5% of the step between neighbors).
- * {@code BicubicTest} checks both flavors against torch 1.13's {@code interpolate} to 2e-6.
+ * {@code ResamplerTest} checks both against torch 1.13's {@code interpolate} to 2e-6, and the bilinear and nearest
+ * filters against values computed by hand.
  *
  * <p>Values are not clamped: bicubic overshoot near edges survives (as with torch on float tensors). Input
  * pixels outside the crop box are never read (a hard crop, then a resize, like torchvision's
  * {@code resized_crop}).
  */
-public final class Bicubic {
-  private static final Bicubic PIL = new Bicubic(-0.5, true);
-  private static final Bicubic TORCH = new Bicubic(-0.75, false);
+public final class Resampler {
+  private enum Filter { CUBIC, LINEAR, NEAREST }
 
+  private static final Resampler PIL = new Resampler(Filter.CUBIC, -0.5, true);
+  private static final Resampler TORCH = new Resampler(Filter.CUBIC, -0.75, false);
+  private static final Resampler PIL_BILINEAR = new Resampler(Filter.LINEAR, 0, true);
+  private static final Resampler PIL_NEAREST = new Resampler(Filter.NEAREST, 0, false);
+
+  private final Filter filter;
   private final double a;
   private final boolean antialias;
 
-  private Bicubic(double a, boolean antialias) {
+  private Resampler(Filter filter, double a, boolean antialias) {
+    this.filter = filter;
     this.a = a;
     this.antialias = antialias;
   }
 
+  /** PIL's resize filter for {@code interpolation}: {@link #pil()}, {@link #pilBilinear()} or {@link #pilNearest()}. */
+  public static Resampler pil(io.github.mae4j.api.recipe.Interpolation interpolation) {
+    return switch (interpolation) {
+      case BICUBIC -> PIL;
+      case BILINEAR -> PIL_BILINEAR;
+      case NEAREST -> PIL_NEAREST;
+    };
+  }
+
+  /** PIL's {@code BILINEAR} resize (triangle kernel, antialiased). */
+  public static Resampler pilBilinear() {
+    return PIL_BILINEAR;
+  }
+
+  /** PIL's {@code NEAREST} resize. */
+  public static Resampler pilNearest() {
+    return PIL_NEAREST;
+  }
+
   /** PIL / torch-antialias bicubic ({@code a = −0.5}, antialiased). */
-  public static Bicubic pil() {
+  public static Resampler pil() {
     return PIL;
   }
 
   /** torch {@code interpolate} bicubic ({@code a = −0.75}, not antialiased, edges replicated). */
-  public static Bicubic torch() {
+  public static Resampler torch() {
     return TORCH;
   }
 
-  /** The kernel's {@code a}. */
+  /** The bicubic kernel's {@code a} (0 for the bilinear and nearest filters). */
   public double a() {
     return a;
   }
@@ -113,9 +143,12 @@ public final class Bicubic {
     return out;
   }
 
-  /** Keys' cubic kernel with this {@code a}. */
+  /** The filter's kernel: Keys' cubic with this {@code a}, or the triangle {@code max(0, 1 − |x|)}. */
   double kernel(double x) {
     x = Math.abs(x);
+    if (filter == Filter.LINEAR) {
+      return Math.max(0, 1 - x);
+    }
     if (x < 1) {
       return ((a + 2) * x - (a + 3)) * x * x + 1;
     }
@@ -133,12 +166,15 @@ public final class Bicubic {
 
   Coefficients coefficients(int in, int out) {
     double scale = (double) in / out;
+    if (filter == Filter.NEAREST) {
+      return nearest(in, out, scale);
+    }
     return antialias ? antialiased(in, out, scale) : replicated(in, out, scale);
   }
 
   private Coefficients antialiased(int in, int out, double scale) {
     double filterScale = Math.max(scale, 1.0);
-    double support = 2.0 * filterScale;
+    double support = (filter == Filter.LINEAR ? 1.0 : 2.0) * filterScale;
     int taps = (int) Math.ceil(support) * 2 + 1;
     int[] count = new int[out];
     int[] index = new int[out * taps];
@@ -161,6 +197,18 @@ public final class Bicubic {
       }
     }
     return new Coefficients(taps, count, index, weights);
+  }
+
+  private static Coefficients nearest(int in, int out, double scale) {
+    int[] count = new int[out];
+    int[] index = new int[out];
+    float[] weights = new float[out];
+    for (int o = 0; o < out; o++) {
+      count[o] = 1;
+      index[o] = Math.min((int) Math.floor((o + 0.5) * scale), in - 1);
+      weights[o] = 1f;
+    }
+    return new Coefficients(1, count, index, weights);
   }
 
   private Coefficients replicated(int in, int out, double scale) {

@@ -14,14 +14,14 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
-class BicubicTest {
-  static List<Bicubic> flavors() {
-    return List.of(Bicubic.pil(), Bicubic.torch());
+class ResamplerTest {
+  static List<Resampler> flavors() {
+    return List.of(Resampler.pil(), Resampler.torch());
   }
 
   @ParameterizedTest
   @MethodSource("flavors")
-  void resize_constantImage_staysConstant(Bicubic b) {
+  void resize_constantImage_staysConstant(Resampler b) {
     float[] src = new float[2 * 9 * 13];
     java.util.Arrays.fill(src, 0, 9 * 13, 0.3f);
     java.util.Arrays.fill(src, 9 * 13, src.length, 0.8f);
@@ -38,7 +38,7 @@ class BicubicTest {
   /** Only a = −0.5 reproduces linear functions (Keys 1981); torch's a = −0.75 is checked against torch below. */
   @Test
   void resize_linearRamp_staysLinearInTheInterior() {
-    Bicubic b = Bicubic.pil();
+    Resampler b = Resampler.pil();
     int h = 6;
     int w = 40;
     float[] src = new float[h * w];
@@ -66,7 +66,7 @@ class BicubicTest {
     for (int i = 0; i < src.length; i++) {
       src[i] = (i * 37 % 11) / 11f;
     }
-    for (Bicubic b : flavors()) {
+    for (Resampler b : flavors()) {
       assertThat(b.resize(src, 3, 5, 7, 5, 7)).containsExactly(src, within(1e-6f));
     }
   }
@@ -80,19 +80,19 @@ class BicubicTest {
         src[y * 10 + x] = 1f;
       }
     }
-    float[] r = Bicubic.pil().resize(src, 1, 10, 10, 2, 3, 4, 5, 3, 3);
+    float[] r = Resampler.pil().resize(src, 1, 10, 10, 2, 3, 4, 5, 3, 3);
     assertThat(r).containsExactly(new float[] {1, 1, 1, 1, 1, 1, 1, 1, 1}, within(1e-6f));
   }
 
   @Test
   void resize_boxOutsideImage_isRejected() {
-    assertThatThrownBy(() -> Bicubic.pil().resize(new float[16], 1, 4, 4, 2, 0, 3, 4, 2, 2))
+    assertThatThrownBy(() -> Resampler.pil().resize(new float[16], 1, 4, 4, 2, 0, 3, 4, 2, 2))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("leaves the 4x4 image");
   }
 
   static List<Arguments> torchCases() throws IOException {
     List<Arguments> cases = new ArrayList<>();
-    try (InputStream in = BicubicTest.class.getResourceAsStream("bicubic_fixture.txt")) {
+    try (InputStream in = ResamplerTest.class.getResourceAsStream("bicubic_fixture.txt")) {
       String[] lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n");
       for (int i = 0; i < lines.length; i++) {
         if (lines[i].startsWith("case ")) {
@@ -120,8 +120,40 @@ class BicubicTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("torchCases")
   void resize_matchesTorchInterpolate(String name, boolean antialias, int[] dims, float[] in, float[] expected) {
-    Bicubic b = antialias ? Bicubic.pil() : Bicubic.torch();
+    Resampler b = antialias ? Resampler.pil() : Resampler.torch();
     float[] out = b.resize(in, 1, dims[0], dims[1], dims[2], dims[3]);
     assertThat(out).containsExactly(expected, within(2e-6f));
+  }
+
+  @org.junit.jupiter.api.Test
+  void pilBilinear_halving_weightsNeighboursOneThreeThreeOne() {
+    // PIL BILINEAR shrinking 6 → 3: the triangle stretched to support 2 around centres 1, 3, 5; output 1 reads
+    // inputs 1..4 with weights 0.25, 0.75, 0.75, 0.25 (normalized: 1, 3, 3, 1 over 8); output 0 is cut at the
+    // border to inputs 0..2 with 0.75, 0.75, 0.25 (over 1.75)
+    float[] row = {0, 8, 16, 40, 0, 8};
+    float[] out = Resampler.pilBilinear().resize(row, 1, 1, 6, 1, 3);
+    assertThat(out[1]).isCloseTo((8 + 3 * 16 + 3 * 40 + 0) / 8f, within(1e-5f));
+    assertThat(out[0]).isCloseTo((0.75f * 0 + 0.75f * 8 + 0.25f * 16) / 1.75f, within(1e-5f));
+    // a constant stays constant, upscaling a ramp keeps the interior on the ramp
+    assertThat(Resampler.pilBilinear().resize(new float[] {3, 3, 3, 3}, 1, 1, 4, 1, 7)).containsOnly(3f);
+    float[] up = Resampler.pilBilinear().resize(new float[] {0, 1, 2, 3}, 1, 1, 4, 1, 8);
+    // output o samples input position (o + 0.5) / 2 − 0.5: o = 3 → 1.25
+    assertThat(up[3]).isCloseTo(1.25f, within(1e-6f));
+  }
+
+  @org.junit.jupiter.api.Test
+  void pilNearest_takesTheInputPixelUnderEachOutputCentre() {
+    float[] row = {10, 11, 12, 13, 14};
+    // 5 → 2: floor((o + 0.5) · 2.5) = 1, 3
+    assertThat(Resampler.pilNearest().resize(row, 1, 1, 5, 1, 2)).containsExactly(11f, 13f);
+    // 2 → 4: floor((o + 0.5) · 0.5) = 0, 0, 1, 1
+    assertThat(Resampler.pilNearest().resize(new float[] {1, 2}, 1, 1, 2, 1, 4)).containsExactly(1f, 1f, 2f, 2f);
+  }
+
+  @org.junit.jupiter.api.Test
+  void pil_interpolation_picksTheMatchingFilter() {
+    assertThat(Resampler.pil(io.github.mae4j.api.recipe.Interpolation.BICUBIC)).isSameAs(Resampler.pil());
+    assertThat(Resampler.pil(io.github.mae4j.api.recipe.Interpolation.BILINEAR)).isSameAs(Resampler.pilBilinear());
+    assertThat(Resampler.pil(io.github.mae4j.api.recipe.Interpolation.NEAREST)).isSameAs(Resampler.pilNearest());
   }
 }
