@@ -2,8 +2,8 @@ package io.github.mae4j.torch.downstream.aug;
 
 import io.github.mae4j.api.recipe.Augmentation;
 import io.github.mae4j.api.recipe.Interpolation;
-import io.github.mae4j.torch.data.Resampler;
 import io.github.mae4j.torch.data.RandomResizedCrop;
+import io.github.mae4j.torch.data.Resampler;
 import io.github.mae4j.torch.downstream.internal.Tensors;
 import java.util.random.RandomGenerator;
 import org.bytedeco.javacpp.PointerScope;
@@ -13,9 +13,9 @@ import org.bytedeco.pytorch.global.torch;
 /**
  * A recipe's random resized crop and horizontal flip applied to an in-memory batch, per image: the crop box is
  * drawn as {@link RandomResizedCrop#box} draws it (scale and aspect-ratio ranges of the {@link Augmentation}) and
- * resampled to {@code size × size} with the recipe's interpolation (BICUBIC: {@link Resampler#pil()}, BILINEAR and
- * NEAREST: libtorch's upsampling, {@code align_corners = false}); a box that already is the whole image at the
- * output size is copied unchanged. Then the image is mirrored left-right with probability ½ (a draw is made for
+ * resampled to {@code size × size} with PIL's filter for the recipe's interpolation
+ * ({@link Resampler#pil(Interpolation)}, as the data pipeline and torchvision's PIL transforms do); a box that
+ * already is the whole image at the output size is copied unchanged. Then the image is mirrored left-right with probability ½ (a draw is made for
  * every image, flip or not). Resampling is linear, so it may run on normalized values.
  *
  * <p>images [N, C, H, W] → [N, C, size, size]
@@ -24,7 +24,7 @@ public final class RandomCropFlip {
   private final RandomResizedCrop crop;
   private final boolean cropping;
   private final boolean flipping;
-  private final Interpolation interpolation;
+  private final Resampler resampler;
   private final int size;
 
   /** The crop and flip of {@code aug} with output side {@code size}. */
@@ -33,7 +33,7 @@ public final class RandomCropFlip {
         aug.getCropRatioMax(), Resampler.pil());
     this.cropping = aug.isRandomResizedCrop();
     this.flipping = aug.isHorizontalFlip();
-    this.interpolation = aug.getInterpolation();
+    this.resampler = Resampler.pil(aug.getInterpolation());
     this.size = size;
   }
 
@@ -75,15 +75,8 @@ public final class RandomCropFlip {
     if (b.height() == size && b.width() == size) {
       return box;
     }
-    long[] out = {size, size};
-    return switch (interpolation) {
-      case NEAREST -> torch.upsample_nearest2d(box.unsqueeze(0), out).squeeze(0);
-      case BILINEAR -> torch.upsample_bilinear2d(box.unsqueeze(0), out, false).squeeze(0);
-      case BICUBIC -> {
-        float[] px = Tensors.toFloatArray(img.contiguous());
-        float[] r = Resampler.pil().resize(px, c, h, w, b.top(), b.left(), b.height(), b.width(), size, size);
-        yield Tensors.floats(r, c, size, size);
-      }
-    };
+    float[] px = Tensors.toFloatArray(img.contiguous());
+    float[] r = resampler.resize(px, c, h, w, b.top(), b.left(), b.height(), b.width(), size, size);
+    return Tensors.floats(r, c, size, size);
   }
 }
