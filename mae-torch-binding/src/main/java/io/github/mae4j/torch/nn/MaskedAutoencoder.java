@@ -134,6 +134,17 @@ public final class MaskedAutoencoder implements AutoCloseable {
     }
   }
 
+  /**
+   * The reconstruction of {@code images} from a forward pass already made on them ({@code out} of
+   * {@link #forward}), for callers that also need the raw predictions without running the model twice.
+   */
+  public Reconstruction reconstruct(Tensor images, MaeOutput out) {
+    ensureOpen();
+    try (org.bytedeco.pytorch.NoGradGuard guard = new org.bytedeco.pytorch.NoGradGuard()) {
+      return FeatureExtraction.reconstruct(this, images, out);
+    }
+  }
+
   /** The libtorch module, e.g. for {@code parameters()} or serialization archives. */
   public Module module() {
     ensureOpen();

@@ -1,5 +1,6 @@
 package io.github.mae4j.torch.train;
 
+import io.github.mae4j.torch.nn.MaeOutput;
 import io.github.mae4j.torch.nn.MaskedAutoencoder;
 import io.github.mae4j.torch.nn.Reconstruction;
 import java.awt.Color;
@@ -82,13 +83,14 @@ public final class ReconstructionGrid {
         Generator g = torch.createCPUGenerator(seed)) {
       Tensor x = model.device().isCuda() ? images.to(model.device().toTorch(), torch.ScalarType.Float) : images;
       Tensor noise = model.sampleNoise(n, g);
-      Reconstruction r = model.reconstruct(x, noise);
+      MaeOutput out = model.forward(x, noise);
+      Reconstruction r = model.reconstruct(x, out);
       int p = model.config().getPatchSize();
       Tensor maskPix = model.unpatchify(r.mask().to(torch.ScalarType.Float).unsqueeze(-1)
           .repeat(1, 1, (long) p * p * c));
       original = floats(x);
       if (stats == PatchStats.TARGET && model.config().isNormPixLoss()) {
-        Tensor pred = model.forward(x, noise).pred();
+        Tensor pred = out.pred();
         Tensor target = model.patchify(x);
         Tensor mu = target.mean(new long[] {-1}, true, new org.bytedeco.pytorch.ScalarTypeOptional());
         Tensor var = target.var(new long[] {-1}, true, true);

@@ -108,6 +108,20 @@ class FeaturesAndReconstructionTest {
   }
 
   @Test
+  void reconstruct_fromAnOutputAlreadyComputed_equalsReconstructFromTheNoise() {
+    try (PointerScope s = new PointerScope()) {
+      Tensor x = torch.rand(2, 3, 16, 16);
+      Tensor noise = torch.rand(2, 16);
+      Reconstruction a = model.reconstruct(x, noise);
+      Reconstruction b = model.reconstruct(x, model.forward(x, noise));
+      assertThat(TensorData.toFloatArray(b.predicted())).containsExactly(TensorData.toFloatArray(a.predicted()));
+      assertThat(TensorData.toFloatArray(b.pasted())).containsExactly(TensorData.toFloatArray(a.pasted()));
+      assertThat(TensorData.toFloatArray(b.mask())).containsExactly(TensorData.toFloatArray(a.mask()));
+      assertThat(b.pixelScale()).isEqualTo(a.pixelScale());
+    }
+  }
+
+  @Test
   void reconstruct_normPix_usesVisibleStatisticsOnly() {
     try (PointerScope s = new PointerScope()) {
       Tensor x = torch.rand(1, 3, 16, 16);
