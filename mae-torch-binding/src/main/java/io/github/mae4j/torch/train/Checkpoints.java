@@ -1,6 +1,7 @@
 package io.github.mae4j.torch.train;
 
 import io.github.mae4j.api.Json;
+import io.github.mae4j.torch.internal.AdamWFactory;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 
@@ -27,6 +28,9 @@ final class Checkpoints {
       t.generator.set_state(new TensorData("Byte", new long[] {c.generator().length}, c.generator()).toTensor());
     }
     OptimizerState.load(t.optimizer, c.optimizer());
+    // the archive restores the betas it was written with (swapped in checkpoints from before the betas fix): the
+    // plan's hyperparameters rule
+    AdamWFactory.enforce(t.optimizer, t.plan.beta1(), t.plan.beta2(), t.plan.eps());
     if (t.scaler != null) {
       t.scaler.restore(c.lossScale(), c.lossScaleGoodSteps());
     }

@@ -1,18 +1,16 @@
 package io.github.mae4j.torch.train;
 
 import io.github.mae4j.torch.Torch;
+import io.github.mae4j.torch.internal.AdamWFactory;
 import io.github.mae4j.torch.nn.NonFiniteLossException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.AdamW;
-import org.bytedeco.pytorch.AdamWOptions;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Generator;
-import org.bytedeco.pytorch.OptimizerParamGroup;
 import org.bytedeco.pytorch.OptimizerParamGroupVector;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -85,23 +83,9 @@ public final class Trainer implements AutoCloseable {
     if (trainable.isEmpty()) {
       throw new IllegalArgumentException("the model has no trainable parameters");
     }
-    AdamW opt = null;
-    for (var group : List.of(Map.entry(decay, plan.weightDecay()), Map.entry(noDecay, 0.0))) {
-      if (group.getKey().isEmpty()) {
-        continue;
-      }
-      TensorVector params = new TensorVector(group.getKey().toArray(new Tensor[0]));
-      AdamWOptions o = new AdamWOptions(plan.lr());
-      o.betas().put(0, plan.beta1()).put(1, plan.beta2());
-      o.eps().put(plan.eps());
-      o.weight_decay().put(group.getValue());
-      if (opt == null) {
-        opt = new AdamW(params, o);
-      } else {
-        opt.add_param_group(new OptimizerParamGroup(params, o));
-      }
-    }
-    this.optimizer = opt;
+    this.optimizer = AdamWFactory.create(
+        List.of(new AdamWFactory.Group(decay, plan.weightDecay()), new AdamWFactory.Group(noDecay, 0.0)),
+        new AdamWFactory.Hyper(plan.lr(), plan.beta1(), plan.beta2(), plan.eps()));
     this.generator = torch.createCPUGenerator(plan.seed());
     this.scaler = settings.precision() == Precision.FP16
         ? new LossScaler(LossScaler.INITIAL_SCALE, 0, 2000) : null;

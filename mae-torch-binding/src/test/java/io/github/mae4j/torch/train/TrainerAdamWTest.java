@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.mae4j.torch.Torch;
+import io.github.mae4j.torch.internal.AdamWFactory;
 import java.nio.file.Path;
 import java.util.OptionalDouble;
 import org.bytedeco.javacpp.PointerScope;
@@ -15,6 +16,22 @@ import org.junit.jupiter.api.io.TempDir;
 
 class TrainerAdamWTest {
   @TempDir Path dir;
+
+  @Test
+  void constructor_planBetas_areWhatEveryParamGroupRunsWith() throws Exception {
+    Torch.load();
+    TrainingPlan plan = new TrainingPlan("toy", 1, 0, 0.01, 0.0, 0.05, 0.9, 0.95, 1e-8, 1, OptionalDouble.empty(), 7,
+        "{}");
+    try (ToyModel m = new ToyModel(DIM, 1, false);
+        Trainer t = new Trainer(plan, m, new RandomData(8, 1, SIDE, 4), settings(dir), ProgressReporter.silent())) {
+      assertThat(t.optimizer.param_groups().size()).isEqualTo(2);
+      for (int g = 0; g < 2; g++) {
+        assertThat(AdamWFactory.betas(t.optimizer, g)).as("group %d", g).containsExactly(0.9, 0.95);
+      }
+      assertThat(AdamWFactory.weightDecay(t.optimizer, 0)).isEqualTo(0.05);
+      assertThat(AdamWFactory.weightDecay(t.optimizer, 1)).isEqualTo(0.0);
+    }
+  }
 
   @Test
   void run_oneStep_appliesAdamWWithDecayOnWeightsOnlyAtTheScheduledLr() throws Exception {

@@ -115,7 +115,7 @@ public final class Finetuner {
     Map<String, String> identity = Map.of("ema_decay",
         emaDecay.isPresent() ? Double.toString(emaDecay.getAsDouble()) : "none");
     try (GroupedAdamW opt = new GroupedAdamW(groups, recipe.getOptimizer().getBeta1(),
-            recipe.getOptimizer().getBeta2());
+            recipe.getOptimizer().getBeta2(), recipe.getOptimizer().getEps());
         ModelEma ema = emaDecay.isPresent() ? new ModelEma(params, emaDecay.getAsDouble()) : null;
         EpochRecorder rec = EpochRecorder.open(dir, DownstreamCheckpoint.FINETUNE, RecipeIo.toJson(recipe),
             identity, trainable, stepsPerEpoch, stepsPerEpoch * batch)) {

@@ -1,12 +1,9 @@
 package io.github.mae4j.torch.downstream.optim;
 
+import io.github.mae4j.torch.internal.AdamWFactory;
 import io.github.mae4j.torch.train.OptimizerState;
 import java.util.List;
 import org.bytedeco.pytorch.AdamW;
-import org.bytedeco.pytorch.AdamWOptions;
-import org.bytedeco.pytorch.OptimizerParamGroup;
-import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
 
 /**
  * libtorch AdamW over {@link ParamGroup}s, each with its own weight decay; {@link #setLearningRate(double)} sets
@@ -15,26 +12,27 @@ import org.bytedeco.pytorch.TensorVector;
 public final class GroupedAdamW implements AutoCloseable {
   private final AdamW adamw;
   private final List<ParamGroup> groups;
+  private final double beta1;
+  private final double beta2;
+  private final double eps;
   private boolean closed;
 
+  /** AdamW with libtorch's default eps (1e-8), as timm's and the reference fine-tuning use. */
   public GroupedAdamW(List<ParamGroup> groups, double beta1, double beta2) {
+    this(groups, beta1, beta2, 1e-8);
+  }
+
+  public GroupedAdamW(List<ParamGroup> groups, double beta1, double beta2, double eps) {
     if (groups.isEmpty()) {
       throw new IllegalArgumentException("AdamW needs at least one parameter group, got none");
     }
     this.groups = List.copyOf(groups);
-    AdamW opt = null;
-    for (ParamGroup g : this.groups) {
-      AdamWOptions o = new AdamWOptions(0.0);
-      o.betas().put(0, beta1).put(1, beta2);
-      o.weight_decay().put(g.weightDecay());
-      TensorVector v = new TensorVector(g.params().toArray(new Tensor[0]));
-      if (opt == null) {
-        opt = new AdamW(v, o);
-      } else {
-        opt.add_param_group(new OptimizerParamGroup(v, o));
-      }
-    }
-    adamw = opt;
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.eps = eps;
+    adamw = AdamWFactory.create(
+        this.groups.stream().map(g -> new AdamWFactory.Group(g.params(), g.weightDecay())).toList(),
+        new AdamWFactory.Hyper(0.0, beta1, beta2, eps));
   }
 
   public List<ParamGroup> groups() {
@@ -65,6 +63,13 @@ public final class GroupedAdamW implements AutoCloseable {
    */
   public void loadState(byte[] state) {
     OptimizerState.load(adamw, state);
+    // the archive restores the betas it was written with (swapped in checkpoints from before the betas fix)
+    AdamWFactory.enforce(adamw, beta1, beta2, eps);
+  }
+
+  /** {@code {β1, β2}} that group {@code group} runs with, read back from libtorch. */
+  public double[] betas(int group) {
+    return AdamWFactory.betas(adamw, group);
   }
 
   public void zeroGrad() {

@@ -38,6 +38,9 @@ class LayerDecayGroupsTest {
         opt.setLearningRate(1e-3);
         int i = groups.indexOf(byName.get("layer_0_decay"));
         assertThat(opt.learningRate(i)).isCloseTo(1.25e-4, within(1e-18));
+        for (int g = 0; g < groups.size(); g++) {
+          assertThat(opt.betas(g)).as("betas of group %d", g).containsExactly(0.9, 0.999);
+        }
       }
     }
   }
