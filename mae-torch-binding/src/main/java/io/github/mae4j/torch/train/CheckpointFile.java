@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.mae4j.api.Json;
 import io.github.mae4j.torch.io.pth.PyOrderedDict;
 import io.github.mae4j.torch.io.pth.TorchCheckpoint;
+import io.github.mae4j.torch.run.AtomicFiles;
+import io.github.mae4j.torch.run.CheckpointStore;
+import io.github.mae4j.torch.run.TensorData;
+import io.github.mae4j.torch.run.VersionedFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,7 +46,7 @@ public final class CheckpointFile {
   /** The current version of the layout. */
   public static final int VERSION = 2;
   /** The file name extension of checkpoints. */
-  public static final String EXTENSION = ".ckpt";
+  public static final String EXTENSION = CheckpointStore.EXTENSION;
 
   private static final ObjectMapper MAPPER = Json.mapper();
 
@@ -89,7 +93,7 @@ public final class CheckpointFile {
    * @throws IOException naming the file when it is missing, unreadable, or not a mae4j checkpoint
    */
   public static TrainingCheckpoint read(Path path) throws IOException {
-    Map<?, ?> top = readVersioned(path, FORMAT, VERSION);
+    Map<?, ?> top = VersionedFile.read(path, FORMAT, VERSION);
     try (PointerScope scope = new PointerScope()) {
       if (!(top.get("model") instanceof Map<?, ?> modelTree) || !(top.get("meta") instanceof String metaJson)
           || !(top.get("optimizer_libtorch_archive") instanceof Tensor opt)
@@ -126,31 +130,6 @@ public final class CheckpointFile {
     }
   }
 
-  /**
-   * Reads a {@code torch.save} file whose top level is a dict with {@code "format": format} and
-   * {@code "version": version}, as mae4j's checkpoints are; the caller frees its tensors with
-   * {@link TorchCheckpoint#closeTensors(Object)}.
-   *
-   * @throws IOException naming the file when it is missing, unreadable, or of another format or version
-   */
-  public static Map<?, ?> readVersioned(Path path, String format, long version) throws IOException {
-    if (!Files.isRegularFile(path)) {
-      throw new IOException("no checkpoint file at " + path);
-    }
-    Object tree;
-    try {
-      tree = TorchCheckpoint.read(path);
-    } catch (IOException | RuntimeException e) {
-      throw new IOException(path + " is not a readable mae4j checkpoint: " + e.getMessage(), e);
-    }
-    if (tree instanceof Map<?, ?> top && format.equals(top.get("format")) && top.get("version") instanceof Long v
-        && v == version) {
-      return top;
-    }
-    TorchCheckpoint.closeTensors(tree);
-    String found = tree instanceof Map<?, ?> m ? m.get("format") + " version " + m.get("version") : "no dict";
-    throw new IOException(path + " is not a " + format + " version " + version + " file (found " + found + ")");
-  }
 
   /**
    * Whether {@code path} is a mae4j checkpoint: a {@code torch.save} zip whose pickle names the mae4j format (only

@@ -2,6 +2,9 @@ package io.github.mae4j.torch.train;
 
 import io.github.mae4j.api.Json;
 import io.github.mae4j.torch.internal.AdamWFactory;
+import io.github.mae4j.torch.run.OptimizerState;
+import io.github.mae4j.torch.run.Provenance;
+import io.github.mae4j.torch.run.TensorData;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 

@@ -1,16 +1,17 @@
 package io.github.mae4j.torch.train;
 
 import io.github.mae4j.api.recipe.PretrainRecipe;
-import io.github.mae4j.torch.data.Resampler;
 import io.github.mae4j.torch.data.EvalTransform;
 import io.github.mae4j.torch.data.FashionMnist;
 import io.github.mae4j.torch.data.ImageDataset;
 import io.github.mae4j.torch.data.ImageFolderDataset;
 import io.github.mae4j.torch.data.Normalization;
+import io.github.mae4j.torch.data.Resampler;
 import io.github.mae4j.torch.data.SyntheticDataset;
 import io.github.mae4j.torch.downstream.DatasetImages;
 import io.github.mae4j.torch.downstream.LabeledImages;
 import io.github.mae4j.torch.downstream.knn.KnnMonitor;
+import io.github.mae4j.torch.run.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,10 @@ import io.github.mae4j.api.recipe.PretrainRecipe;
 import io.github.mae4j.api.recipe.RecipeIo;
 import io.github.mae4j.torch.MaeDevice;
 import io.github.mae4j.torch.downstream.knn.KnnMonitor;
+import io.github.mae4j.torch.nn.MaeCheckpoint;
 import io.github.mae4j.torch.nn.MaskedAutoencoder;
+import io.github.mae4j.torch.run.CheckpointStore;
+import io.github.mae4j.torch.run.ProgressReporter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -110,8 +113,8 @@ public final class PretrainRun {
         // the reference model; the encoder-only file is what fine-tuning starts from
         Path pth = settings.outDir().resolve("mae-final.pth");
         Path encoderPth = settings.outDir().resolve("mae-final-encoder.pth");
-        io.github.mae4j.torch.io.pth.MaeCheckpoint.save(mae, pth);
-        io.github.mae4j.torch.io.pth.MaeCheckpoint.saveEncoder(mae, encoderPth);
+        io.github.mae4j.torch.nn.MaeCheckpoint.save(mae, pth);
+        io.github.mae4j.torch.nn.MaeCheckpoint.saveEncoder(mae, encoderPth);
         written.add(pth);
         written.add(encoderPth);
         Path png = settings.outDir().resolve("reconstruction.png");

@@ -3,6 +3,7 @@ package io.github.mae4j.torch.train;
 import io.github.mae4j.torch.nn.MaeOutput;
 import io.github.mae4j.torch.nn.MaskedAutoencoder;
 import io.github.mae4j.torch.nn.Reconstruction;
+import io.github.mae4j.torch.run.AtomicFiles;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;

@@ -1,5 +1,6 @@
 package io.github.mae4j.torch.train;
 
+import io.github.mae4j.torch.run.ProgressReporter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;

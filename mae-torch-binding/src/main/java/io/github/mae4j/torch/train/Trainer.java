@@ -3,6 +3,9 @@ package io.github.mae4j.torch.train;
 import io.github.mae4j.torch.Torch;
 import io.github.mae4j.torch.internal.AdamWFactory;
 import io.github.mae4j.torch.nn.NonFiniteLossException;
+import io.github.mae4j.torch.run.CheckpointStore;
+import io.github.mae4j.torch.run.ProgressReporter;
+import io.github.mae4j.torch.run.TrainingDivergedException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -234,10 +237,11 @@ public final class Trainer implements AutoCloseable {
           "the optimizer step made the weights NaN or infinite — the learning rate is probably too high");
     }
     TrainingCheckpoint c = snapshot();
-    Path last = store.saveLast(c);
+    Path last = store.last();
+    CheckpointFile.write(c, last);
     state.lastGoodCheckpoint = last;
     if (copy != null) {
-      store.save(c, copy);
+      CheckpointFile.write(c, copy);
     }
     return last;
   }

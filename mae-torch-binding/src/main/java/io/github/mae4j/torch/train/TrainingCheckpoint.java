@@ -1,5 +1,6 @@
 package io.github.mae4j.torch.train;
 
+import io.github.mae4j.torch.run.TensorData;
 import java.util.Map;
 
 /**

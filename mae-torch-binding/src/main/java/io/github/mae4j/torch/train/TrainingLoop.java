@@ -1,5 +1,9 @@
 package io.github.mae4j.torch.train;
 
+import io.github.mae4j.torch.run.LossCurvePlot;
+import io.github.mae4j.torch.run.MetricsLog;
+import io.github.mae4j.torch.run.MetricsRecord;
+import io.github.mae4j.torch.run.ProgressReporter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.mae4j.torch.Torch;
-import io.github.mae4j.torch.train.OptimizerState;
+import io.github.mae4j.torch.run.OptimizerState;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.AdamW;

@@ -3,6 +3,9 @@ package io.github.mae4j.torch.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.mae4j.torch.run.AtomicFiles;
+import io.github.mae4j.torch.run.CheckpointStore;
+import io.github.mae4j.torch.run.TensorData;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -100,7 +103,7 @@ class CheckpointFileTest {
   @Test
   void resolve_runDirectory_findsLastCheckpoint() throws IOException {
     CheckpointStore store = new CheckpointStore(dir);
-    store.saveLast(checkpoint(10, (byte) 1));
+    CheckpointFile.write(checkpoint(10, (byte) 1), store.last());
     assertThat(CheckpointStore.resolve(dir)).isEqualTo(store.last());
     assertThat(CheckpointStore.resolve(store.last())).isEqualTo(store.last());
     assertThatThrownBy(() -> CheckpointStore.resolve(dir.resolve("nothing"))).isInstanceOf(IOException.class)

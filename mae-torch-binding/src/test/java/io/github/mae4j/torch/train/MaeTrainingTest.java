@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.mae4j.api.MaeConfig;
 import io.github.mae4j.torch.nn.MaskedAutoencoder;
+import io.github.mae4j.torch.run.CheckpointStore;
+import io.github.mae4j.torch.run.ProgressReporter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

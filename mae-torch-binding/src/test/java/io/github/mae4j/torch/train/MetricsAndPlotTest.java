@@ -7,6 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.mae4j.torch.Torch;
+import io.github.mae4j.torch.run.LossCurvePlot;
+import io.github.mae4j.torch.run.MetricsLog;
+import io.github.mae4j.torch.run.MetricsRecord;
+import io.github.mae4j.torch.run.ProgressReporter;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;

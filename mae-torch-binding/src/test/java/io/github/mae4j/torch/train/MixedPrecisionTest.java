@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.mae4j.torch.Torch;
+import io.github.mae4j.torch.run.ProgressReporter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

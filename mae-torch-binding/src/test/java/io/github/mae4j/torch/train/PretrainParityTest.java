@@ -13,6 +13,7 @@ import io.github.mae4j.torch.internal.TensorData;
 import io.github.mae4j.torch.io.pth.PyOrderedDict;
 import io.github.mae4j.torch.io.pth.TorchCheckpoint;
 import io.github.mae4j.torch.nn.MaskedAutoencoder;
+import io.github.mae4j.torch.run.ProgressReporter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

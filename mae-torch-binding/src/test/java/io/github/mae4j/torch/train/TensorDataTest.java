@@ -3,6 +3,7 @@ package io.github.mae4j.torch.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.mae4j.torch.Torch;
+import io.github.mae4j.torch.run.TensorData;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;

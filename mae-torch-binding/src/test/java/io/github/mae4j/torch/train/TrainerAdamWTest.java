@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.github.mae4j.torch.Torch;
 import io.github.mae4j.torch.internal.AdamWFactory;
+import io.github.mae4j.torch.run.ProgressReporter;
 import java.nio.file.Path;
 import java.util.OptionalDouble;
 import org.bytedeco.javacpp.PointerScope;

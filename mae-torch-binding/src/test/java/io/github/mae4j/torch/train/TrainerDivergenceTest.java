@@ -8,6 +8,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.github.mae4j.torch.Torch;
+import io.github.mae4j.torch.run.CheckpointStore;
+import io.github.mae4j.torch.run.ProgressReporter;
+import io.github.mae4j.torch.run.TensorData;
+import io.github.mae4j.torch.run.TrainingDivergedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;

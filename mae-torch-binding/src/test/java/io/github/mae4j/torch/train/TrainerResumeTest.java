@@ -8,6 +8,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.mae4j.torch.Torch;
+import io.github.mae4j.torch.run.CheckpointStore;
+import io.github.mae4j.torch.run.MetricsLog;
+import io.github.mae4j.torch.run.MetricsRecord;
+import io.github.mae4j.torch.run.ProgressReporter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.github.mae4j.api.schedule.LrSchedule;
 import io.github.mae4j.torch.Torch;
+import io.github.mae4j.torch.run.ProgressReporter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

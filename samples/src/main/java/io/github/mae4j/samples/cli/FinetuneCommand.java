@@ -11,7 +11,7 @@ import io.github.mae4j.torch.downstream.checkpoint.RunDirectory;
 import io.github.mae4j.torch.downstream.finetune.Finetuner;
 import io.github.mae4j.torch.downstream.vit.EncoderLoadReport;
 import io.github.mae4j.torch.downstream.vit.VitClassifier;
-import io.github.mae4j.torch.train.ProgressReporter;
+import io.github.mae4j.torch.run.ProgressReporter;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;

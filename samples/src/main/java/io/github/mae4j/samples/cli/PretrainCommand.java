@@ -3,7 +3,7 @@ package io.github.mae4j.samples.cli;
 import io.github.mae4j.api.recipe.PretrainRecipe;
 import io.github.mae4j.torch.train.KnnMonitoring;
 import io.github.mae4j.torch.train.PretrainRun;
-import io.github.mae4j.torch.train.ProgressReporter;
+import io.github.mae4j.torch.run.ProgressReporter;
 import io.github.mae4j.torch.train.TrainerSettings;
 import java.nio.file.Path;
 import java.time.LocalDateTime;

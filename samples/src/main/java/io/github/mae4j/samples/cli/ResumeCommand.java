@@ -1,9 +1,9 @@
 package io.github.mae4j.samples.cli;
 
-import io.github.mae4j.torch.train.CheckpointStore;
+import io.github.mae4j.torch.run.CheckpointStore;
 import io.github.mae4j.torch.train.KnnMonitoring;
 import io.github.mae4j.torch.train.PretrainRun;
-import io.github.mae4j.torch.train.ProgressReporter;
+import io.github.mae4j.torch.run.ProgressReporter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

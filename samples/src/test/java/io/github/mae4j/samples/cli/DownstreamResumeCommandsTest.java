@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.mae4j.torch.downstream.checkpoint.DownstreamCheckpoint;
 import io.github.mae4j.torch.downstream.checkpoint.RunDirectory;
-import io.github.mae4j.torch.train.MetricsLog;
+import io.github.mae4j.torch.run.MetricsLog;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -7,9 +7,10 @@ import io.github.mae4j.api.recipe.Augmentation;
 import io.github.mae4j.api.recipe.Normalization;
 import io.github.mae4j.api.recipe.PretrainRecipe;
 import io.github.mae4j.api.recipe.RecipeIo;
+import io.github.mae4j.torch.nn.MaeCheckpoint;
+import io.github.mae4j.torch.run.MetricsLog;
+import io.github.mae4j.torch.run.MetricsRecord;
 import io.github.mae4j.torch.train.CheckpointFile;
-import io.github.mae4j.torch.train.MetricsLog;
-import io.github.mae4j.torch.train.MetricsRecord;
 import io.github.mae4j.torch.train.ReconstructionGrid;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
@@ -101,7 +102,7 @@ class TrainingCommandsTest {
     assertThat(encoder).containsKeys("cls_token", "blocks.0.attn.qkv.weight").doesNotContainKey("decoder_pred.weight");
     try (var fresh = io.github.mae4j.torch.nn.MaskedAutoencoder.create(tiny.getModel(),
         io.github.mae4j.torch.MaeDevice.cpu(), 99)) {
-      var loaded = io.github.mae4j.torch.io.pth.MaeCheckpoint.load(fresh, full, true);
+      var loaded = io.github.mae4j.torch.nn.MaeCheckpoint.load(fresh, full, true);
       assertThat(loaded.report().missing()).isEmpty();
       assertThat(fresh.stateDict().get("decoder_pred.weight").equal(full.get("decoder_pred.weight"))).isTrue();
     }

@@ -1,7 +1,7 @@
 package io.github.mae4j.torch.downstream.checkpoint;
 
 import io.github.mae4j.torch.downstream.EpochStats;
-import io.github.mae4j.torch.train.TensorData;
+import io.github.mae4j.torch.run.TensorData;
 import java.util.List;
 import java.util.Map;
 

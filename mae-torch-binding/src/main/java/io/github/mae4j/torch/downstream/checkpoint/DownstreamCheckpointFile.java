@@ -8,9 +8,9 @@ import io.github.mae4j.api.Json;
 import io.github.mae4j.torch.downstream.EpochStats;
 import io.github.mae4j.torch.io.pth.PyOrderedDict;
 import io.github.mae4j.torch.io.pth.TorchCheckpoint;
-import io.github.mae4j.torch.train.AtomicFiles;
-import io.github.mae4j.torch.train.CheckpointFile;
-import io.github.mae4j.torch.train.TensorData;
+import io.github.mae4j.torch.run.AtomicFiles;
+import io.github.mae4j.torch.run.TensorData;
+import io.github.mae4j.torch.run.VersionedFile;
 import java.io.IOException;
 import java.nio.channels.Channels;
 import java.nio.file.Files;
@@ -83,7 +83,7 @@ public final class DownstreamCheckpointFile {
    * @throws IOException naming the file when it is missing, unreadable, truncated or not a downstream checkpoint
    */
   public static DownstreamCheckpoint read(Path path) throws IOException {
-    Map<?, ?> top = CheckpointFile.readVersioned(path, FORMAT, VERSION);
+    Map<?, ?> top = VersionedFile.read(path, FORMAT, VERSION);
     try (PointerScope scope = new PointerScope()) {
       if (!(top.get("kind") instanceof String kind) || !(top.get("model") instanceof Map<?, ?> model)
           || !(top.get("extra") instanceof Map<?, ?> extra) || !(top.get("meta") instanceof String metaJson)) {

@@ -1,6 +1,6 @@
 package io.github.mae4j.torch.downstream.checkpoint;
 
-import io.github.mae4j.torch.train.CheckpointStore;
+import io.github.mae4j.torch.run.CheckpointStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -12,7 +12,7 @@ import io.github.mae4j.torch.downstream.mix.SoftTargetCrossEntropy;
 import io.github.mae4j.torch.downstream.optim.GroupedAdamW;
 import io.github.mae4j.torch.downstream.optim.ModelEma;
 import io.github.mae4j.torch.downstream.vit.VitClassifier;
-import io.github.mae4j.torch.train.TrainingDivergedException;
+import io.github.mae4j.torch.run.TrainingDivergedException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -23,7 +23,7 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
-import io.github.mae4j.torch.train.ProgressReporter;
+import io.github.mae4j.torch.run.ProgressReporter;
 import org.jspecify.annotations.Nullable;
 
 /**

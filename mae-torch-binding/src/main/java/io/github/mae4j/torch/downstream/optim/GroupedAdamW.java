@@ -1,7 +1,7 @@
 package io.github.mae4j.torch.downstream.optim;
 
 import io.github.mae4j.torch.internal.AdamWFactory;
-import io.github.mae4j.torch.train.OptimizerState;
+import io.github.mae4j.torch.run.OptimizerState;
 import java.util.List;
 import org.bytedeco.pytorch.AdamW;
 

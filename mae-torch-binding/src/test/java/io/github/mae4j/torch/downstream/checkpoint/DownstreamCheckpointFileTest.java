@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.mae4j.torch.Torch;
 import io.github.mae4j.torch.downstream.EpochStats;
 import io.github.mae4j.torch.io.pth.PythonTorch;
-import io.github.mae4j.torch.train.TensorData;
+import io.github.mae4j.torch.run.TensorData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

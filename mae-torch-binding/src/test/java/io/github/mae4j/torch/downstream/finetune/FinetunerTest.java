@@ -18,7 +18,7 @@ import io.github.mae4j.torch.downstream.vit.VitClassifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
-import io.github.mae4j.torch.train.ProgressReporter;
+import io.github.mae4j.torch.run.ProgressReporter;
 import org.junit.jupiter.api.Test;
 
 class FinetunerTest {

@@ -2,6 +2,7 @@ package io.github.mae4j.torch.io.pth;
 
 import io.github.mae4j.api.MaeConfig;
 import io.github.mae4j.torch.Torch;
+import io.github.mae4j.torch.nn.MaeCheckpoint;
 import io.github.mae4j.torch.nn.MaskedAutoencoder;
 import java.nio.file.Files;
 import java.nio.file.Path;

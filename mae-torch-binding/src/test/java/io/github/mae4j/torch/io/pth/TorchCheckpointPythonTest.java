@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.mae4j.torch.Torch;
+import io.github.mae4j.torch.nn.MaeCheckpoint;
 import io.github.mae4j.torch.nn.MaskedAutoencoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,8 +60,8 @@ class TorchCheckpointPythonTest {
       Map<String, Tensor> sd = model.stateDict();
       sd.forEach((k, v) -> JAVA_MODEL.put(k, Fixtures.doubles(v)));
       // a trainer checkpoint of the same model: PyTorch must open it too
-      Map<String, io.github.mae4j.torch.train.TensorData> weights = new LinkedHashMap<>();
-      sd.forEach((k, v) -> weights.put(k, io.github.mae4j.torch.train.TensorData.of(v)));
+      Map<String, io.github.mae4j.torch.run.TensorData> weights = new LinkedHashMap<>();
+      sd.forEach((k, v) -> weights.put(k, io.github.mae4j.torch.run.TensorData.of(v)));
       io.github.mae4j.torch.train.CheckpointFile.write(new io.github.mae4j.torch.train.TrainingCheckpoint(1, 0, 7, 7,
           1.25, 3, 0.5, weights, new byte[] {1, 2, 3}, new byte[] {4, 5}, 1.0, 0, "{\"name\":\"tiny\"}",
           "{\"device\":\"cpu\"}", Map.of("mae4j", "test")), dir.resolve("java_training.ckpt"));

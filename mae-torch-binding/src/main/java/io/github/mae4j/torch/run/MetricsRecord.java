@@ -1,4 +1,4 @@
-package io.github.mae4j.torch.train;
+package io.github.mae4j.torch.run;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;

@@ -1,8 +1,9 @@
-package io.github.mae4j.torch.io.pth;
+package io.github.mae4j.torch.nn;
 
 import io.github.mae4j.torch.io.LoadReport;
 import io.github.mae4j.torch.io.StateDict;
-import io.github.mae4j.torch.nn.MaskedAutoencoder;
+import io.github.mae4j.torch.io.pth.CheckpointFormatException;
+import io.github.mae4j.torch.io.pth.TorchCheckpoint;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

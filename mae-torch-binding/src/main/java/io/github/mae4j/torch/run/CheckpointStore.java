@@ -1,4 +1,4 @@
-package io.github.mae4j.torch.train;
+package io.github.mae4j.torch.run;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,9 +11,13 @@ import java.util.stream.Stream;
 /**
  * The checkpoints of one run directory: {@code checkpoint-last.ckpt} (always the newest, replaced atomically),
  * {@code checkpoint-epoch-NNNN.ckpt} (kept at the periodic epoch boundaries) and {@code checkpoint-final.ckpt}.
- * A failed write never touches the previous file.
+ * Writers go through {@link AtomicFiles}, so a failed write never touches the previous file. Pretraining and
+ * fine-tuning/probing runs share these names.
  */
 public final class CheckpointStore {
+  /** The file name extension of mae4j checkpoints ({@code torch.save} zips with a versioned top-level dict). */
+  public static final String EXTENSION = ".ckpt";
+
   private final Path dir;
 
   public CheckpointStore(Path dir) {
@@ -26,30 +30,19 @@ public final class CheckpointStore {
 
   /** The newest checkpoint's path. */
   public Path last() {
-    return dir.resolve("checkpoint-last" + CheckpointFile.EXTENSION);
+    return dir.resolve("checkpoint-last" + EXTENSION);
   }
 
   /** The final checkpoint's path. */
   public Path fin() {
-    return dir.resolve("checkpoint-final" + CheckpointFile.EXTENSION);
+    return dir.resolve("checkpoint-final" + EXTENSION);
   }
 
   /** The path of the copy kept after {@code epochsDone} epochs. */
   public Path epoch(int epochsDone) {
-    return dir.resolve(String.format(Locale.ROOT, "checkpoint-epoch-%04d%s", epochsDone, CheckpointFile.EXTENSION));
+    return dir.resolve(String.format(Locale.ROOT, "checkpoint-epoch-%04d%s", epochsDone, EXTENSION));
   }
 
-  /** Writes {@code c} as the newest checkpoint and returns its path. */
-  public Path saveLast(TrainingCheckpoint c) throws IOException {
-    CheckpointFile.write(c, last());
-    return last();
-  }
-
-  /** Writes {@code c} to {@code path} atomically. */
-  public Path save(TrainingCheckpoint c, Path path) throws IOException {
-    CheckpointFile.write(c, path);
-    return path;
-  }
 
   /**
    * The checkpoint a user means by {@code fileOrRunDir}: the file itself, or in a run directory
@@ -70,11 +63,11 @@ public final class CheckpointStore {
     }
     try (Stream<Path> files = Files.list(fileOrRunDir)) {
       Optional<Path> newest = files
-          .filter(p -> p.getFileName().toString().endsWith(CheckpointFile.EXTENSION))
+          .filter(p -> p.getFileName().toString().endsWith(EXTENSION))
           .filter(Files::isRegularFile)
           .max(Comparator.comparingLong(p -> p.toFile().lastModified()));
       return newest.orElseThrow(() -> new IOException(
-          "run directory " + fileOrRunDir + " holds no checkpoint (*" + CheckpointFile.EXTENSION + ")"));
+          "run directory " + fileOrRunDir + " holds no checkpoint (*" + EXTENSION + ")"));
     }
   }
 }

@@ -1,4 +1,4 @@
-package io.github.mae4j.torch.train;
+package io.github.mae4j.torch.run;
 
 import io.github.mae4j.torch.Torch;
 import java.io.InputStream;

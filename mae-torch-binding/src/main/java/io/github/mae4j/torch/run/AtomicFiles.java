@@ -1,4 +1,4 @@
-package io.github.mae4j.torch.train;
+package io.github.mae4j.torch.run;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -37,7 +37,7 @@ public final class AtomicFiles {
    * As {@link #write(Path, Body)}, with the stream passed through {@code decorate} first (tests use it to make the
    * stream fail part-way).
    */
-  static void write(Path target, Body body, UnaryOperator<OutputStream> decorate) throws IOException {
+  public static void write(Path target, Body body, UnaryOperator<OutputStream> decorate) throws IOException {
     Path abs = target.toAbsolutePath();
     Path dir = abs.getParent();
     Files.createDirectories(dir);

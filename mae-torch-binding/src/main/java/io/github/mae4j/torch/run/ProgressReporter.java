@@ -1,4 +1,4 @@
-package io.github.mae4j.torch.train;
+package io.github.mae4j.torch.run;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
