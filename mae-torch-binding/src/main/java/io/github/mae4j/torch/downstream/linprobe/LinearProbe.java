@@ -15,6 +15,7 @@ import io.github.mae4j.torch.downstream.checkpoint.RunDirectory;
 import io.github.mae4j.torch.downstream.eval.TopKAccuracy;
 import io.github.mae4j.torch.downstream.optim.Lars;
 import io.github.mae4j.torch.downstream.vit.VitClassifier;
+import io.github.mae4j.torch.run.ProgressReporter;
 import io.github.mae4j.torch.run.TensorData;
 import io.github.mae4j.torch.run.TrainingDivergedException;
 import java.util.LinkedHashMap;
@@ -94,8 +95,18 @@ public final class LinearProbe extends Module implements AutoCloseable {
    */
   public RunResult train(LinearProbeRecipe recipe, Tensor trainFeatures, Tensor trainLabels, Tensor testFeatures,
       Tensor testLabels, Consumer<EpochStats> progress, RunDirectory dir) {
+    return train(recipe, trainFeatures, trainLabels, testFeatures, testLabels, progress, dir,
+        ProgressReporter.silent());
+  }
+
+  /**
+   * As {@link #train(LinearProbeRecipe, Tensor, Tensor, Tensor, Tensor, Consumer, RunDirectory)}, showing every
+   * training step on {@code stepProgress} (epoch, step, loss, lr, images/s, elapsed, ETA), as the fine-tuner does.
+   */
+  public RunResult train(LinearProbeRecipe recipe, Tensor trainFeatures, Tensor trainLabels, Tensor testFeatures,
+      Tensor testLabels, Consumer<EpochStats> progress, RunDirectory dir, ProgressReporter stepProgress) {
     return train(recipe, trainFeatures.size(0), (epoch, idx) -> trainFeatures.index_select(0, idx), Map.of(),
-        trainLabels, testFeatures, testLabels, progress, dir);
+        trainLabels, testFeatures, testLabels, progress, dir, stepProgress);
   }
 
   /**
@@ -107,10 +118,20 @@ public final class LinearProbe extends Module implements AutoCloseable {
    */
   public RunResult trainAugmented(LinearProbeRecipe recipe, VitClassifier encoder, LabeledImages train,
       Tensor testFeatures, Tensor testLabels, Consumer<EpochStats> progress, RunDirectory dir) {
+    return trainAugmented(recipe, encoder, train, testFeatures, testLabels, progress, dir, ProgressReporter.silent());
+  }
+
+  /**
+   * As {@link #trainAugmented(LinearProbeRecipe, VitClassifier, LabeledImages, Tensor, Tensor, Consumer,
+   * RunDirectory)}, showing every training step on {@code stepProgress}.
+   */
+  public RunResult trainAugmented(LinearProbeRecipe recipe, VitClassifier encoder, LabeledImages train,
+      Tensor testFeatures, Tensor testLabels, Consumer<EpochStats> progress, RunDirectory dir,
+      ProgressReporter stepProgress) {
     AugmentedFeatures features = new AugmentedFeatures(encoder, train.images(), recipe.getAugmentation(),
         recipe.getModel().getImageSize(), recipe.getSeed());
     return train(recipe, train.size(), features, Map.of("features", "augmented every epoch"), train.labels(),
-        testFeatures, testLabels, progress, dir);
+        testFeatures, testLabels, progress, dir, stepProgress);
   }
 
   /** The training features of one step: rows {@code idx} [B] of the training set in {@code epoch} → [B, D]. */
@@ -120,7 +141,8 @@ public final class LinearProbe extends Module implements AutoCloseable {
   }
 
   private RunResult train(LinearProbeRecipe recipe, long n, StepFeatures trainFeatures, Map<String, String> identity,
-      Tensor trainLabels, Tensor testFeatures, Tensor testLabels, Consumer<EpochStats> progress, RunDirectory dir) {
+      Tensor trainLabels, Tensor testFeatures, Tensor testLabels, Consumer<EpochStats> progress, RunDirectory dir,
+      ProgressReporter stepProgress) {
     if (recipe.getOptimizer().getType() != OptimizerType.LARS) {
       throw new IllegalArgumentException("linear probing uses LARS, the recipe names " + recipe.getOptimizer().getType());
     }
@@ -147,6 +169,7 @@ public final class LinearProbe extends Module implements AutoCloseable {
         TensorData.copyInto(namedTensors(), c.model(), "the linear probe");
         TensorData.copyInto(momentum, c.extra(), "the LARS momentum");
       });
+      long stepsDone = 0;
       for (int epoch = rec.firstEpoch(); epoch < recipe.getEpochs(); epoch++) {
         long t0 = System.nanoTime();
         double lossSum = 0;
@@ -169,6 +192,12 @@ public final class LinearProbe extends Module implements AutoCloseable {
               loss.backward();
               lars.step();
               lossSum += value;
+              double elapsed = (System.nanoTime() - start) / 1e9;
+              long iter = epoch * steps + s;
+              long total = recipe.getEpochs() * steps;
+              double perStep = elapsed / (++stepsDone);
+              stepProgress.update(new ProgressReporter.Snapshot(epoch, recipe.getEpochs(), iter, total, value,
+                  lars.learningRate(), batch / perStep, elapsed, perStep * (total - iter - 1)));
             }
           }
         }
@@ -179,6 +208,7 @@ public final class LinearProbe extends Module implements AutoCloseable {
             TensorData.ofAll(momentum)));
         progress.accept(e);
       }
+      stepProgress.finish();
       TopKAccuracy fin = evaluate(testFeatures, testLabels, 4096);
       return new RunResult(rec.stats(), fin.top1(), fin.accuracy(1), (System.nanoTime() - start) / 1e9);
     }

@@ -44,7 +44,7 @@ public final class PythonTorch {
   }
 
   /** The repository root (holds tools/). */
-  static Path repoRoot() {
+  public static Path repoRoot() {
     Path p = Path.of("").toAbsolutePath();
     while (p != null && !Files.isDirectory(p.resolve("tools"))) {
       p = p.getParent();
