@@ -25,59 +25,13 @@ OUT.pth: torch.save of a plain dict of the final weights. Stdout: JSON {"losses"
 by accum_iter], "lrs": [the scheduled lr in force at each batch]}.
 """
 import json
-import math
 import sys
 
 import torch
 from torch import nn
 import torch.nn.functional as F
 
-
-class Attention(nn.Module):
-    def __init__(self, dim, heads):
-        super().__init__()
-        self.heads = heads
-        self.qkv = nn.Linear(dim, 3 * dim)
-        self.proj = nn.Linear(dim, dim)
-
-    def forward(self, x):
-        n, l, d = x.shape
-        hd = d // self.heads
-        q, k, v = self.qkv(x).reshape(n, l, 3, self.heads, hd).permute(2, 0, 3, 1, 4).unbind(0)
-        a = (q @ k.transpose(-2, -1)) * hd ** -0.5
-        return self.proj((a.softmax(dim=-1) @ v).transpose(1, 2).reshape(n, l, d))
-
-
-class Mlp(nn.Module):
-    def __init__(self, dim, hidden):
-        super().__init__()
-        self.fc1 = nn.Linear(dim, hidden)
-        self.fc2 = nn.Linear(hidden, dim)
-
-    def forward(self, x):
-        return self.fc2(F.gelu(self.fc1(x)))
-
-
-class Block(nn.Module):
-    def __init__(self, dim, heads, hidden, eps):
-        super().__init__()
-        self.norm1 = nn.LayerNorm(dim, eps=eps)
-        self.attn = Attention(dim, heads)
-        self.norm2 = nn.LayerNorm(dim, eps=eps)
-        self.mlp = Mlp(dim, hidden)
-
-    def forward(self, x):
-        x = x + self.attn(self.norm1(x))
-        return x + self.mlp(self.norm2(x))
-
-
-class PatchEmbed(nn.Module):
-    def __init__(self, chans, dim, patch):
-        super().__init__()
-        self.proj = nn.Conv2d(chans, dim, patch, patch)
-
-    def forward(self, x):
-        return self.proj(x).flatten(2).transpose(1, 2)
+from vit_layers import Block, PatchEmbed, warmup_cosine
 
 
 class VisionTransformer(nn.Module):
@@ -138,10 +92,7 @@ def param_groups_lrd(model, weight_decay, layer_decay, depth):
 
 def scheduled_lr(spec, epoch):
     """Linear warmup from 0, then half-cycle cosine to min_lr, at fractional epoch."""
-    lr, min_lr, warmup, epochs = spec["lr"], spec["min_lr"], spec["warmup_epochs"], spec["epochs"]
-    if epoch < warmup:
-        return lr * epoch / warmup
-    return min_lr + (lr - min_lr) * 0.5 * (1.0 + math.cos(math.pi * (epoch - warmup) / (epochs - warmup)))
+    return warmup_cosine(spec["lr"], spec["min_lr"], spec["warmup_epochs"], spec["epochs"], epoch)
 
 
 def label_smoothing_cross_entropy(logits, labels, smoothing):

@@ -17,59 +17,12 @@ cls/mask tokens (mae4j follows timm's no_weight_decay() for the tokens; the offi
 Prints JSON on stdout: {"losses": [...], "lrs": [...]}; writes the final state dict to OUTPUT.pth.
 """
 import json
-import math
 import sys
 
 import torch
 from torch import nn
 
-
-class Attention(nn.Module):
-    def __init__(self, dim, heads):
-        super().__init__()
-        self.heads = heads
-        self.scale = (dim // heads) ** -0.5
-        self.qkv = nn.Linear(dim, dim * 3)
-        self.proj = nn.Linear(dim, dim)
-
-    def forward(self, x):
-        n, l, d = x.shape
-        qkv = self.qkv(x).reshape(n, l, 3, self.heads, d // self.heads).permute(2, 0, 3, 1, 4)
-        q, k, v = qkv[0], qkv[1], qkv[2]
-        a = ((q @ k.transpose(-2, -1)) * self.scale).softmax(dim=-1)
-        return self.proj((a @ v).transpose(1, 2).reshape(n, l, d))
-
-
-class Mlp(nn.Module):
-    def __init__(self, dim, hidden):
-        super().__init__()
-        self.fc1 = nn.Linear(dim, hidden)
-        self.fc2 = nn.Linear(hidden, dim)
-
-    def forward(self, x):
-        return self.fc2(nn.functional.gelu(self.fc1(x)))
-
-
-class Block(nn.Module):
-    def __init__(self, dim, heads, mlp_ratio):
-        super().__init__()
-        self.norm1 = nn.LayerNorm(dim, eps=1e-6)
-        self.attn = Attention(dim, heads)
-        self.norm2 = nn.LayerNorm(dim, eps=1e-6)
-        self.mlp = Mlp(dim, int(dim * mlp_ratio))
-
-    def forward(self, x):
-        x = x + self.attn(self.norm1(x))
-        return x + self.mlp(self.norm2(x))
-
-
-class PatchEmbed(nn.Module):
-    def __init__(self, chans, dim, patch):
-        super().__init__()
-        self.proj = nn.Conv2d(chans, dim, patch, patch)
-
-    def forward(self, x):
-        return self.proj(x).flatten(2).transpose(1, 2)
+from vit_layers import Block, PatchEmbed, warmup_cosine
 
 
 class Mae(nn.Module):
@@ -81,13 +34,13 @@ class Mae(nn.Module):
         self.patch_embed = PatchEmbed(self.chans, dim, self.patch)
         self.cls_token = nn.Parameter(torch.zeros(1, 1, dim))
         self.pos_embed = nn.Parameter(torch.zeros(1, self.num_patches + 1, dim), requires_grad=False)
-        self.blocks = nn.ModuleList([Block(dim, s["numHeads"], s["mlpRatio"]) for _ in range(s["depth"])])
+        self.blocks = nn.ModuleList([Block(dim, s["numHeads"], int(dim * s["mlpRatio"]), 1e-6) for _ in range(s["depth"])])
         self.norm = nn.LayerNorm(dim, eps=1e-6)
         self.decoder_embed = nn.Linear(dim, ddim)
         self.mask_token = nn.Parameter(torch.zeros(1, 1, ddim))
         self.decoder_pos_embed = nn.Parameter(torch.zeros(1, self.num_patches + 1, ddim), requires_grad=False)
         self.decoder_blocks = nn.ModuleList(
-            [Block(ddim, s["decoderNumHeads"], s["decoderMlpRatio"]) for _ in range(s["decoderDepth"])])
+            [Block(ddim, s["decoderNumHeads"], int(ddim * s["decoderMlpRatio"]), 1e-6) for _ in range(s["decoderDepth"])])
         self.decoder_norm = nn.LayerNorm(ddim, eps=1e-6)
         self.decoder_pred = nn.Linear(ddim, self.patch * self.patch * self.chans)
         self.mask_ratio = s["maskRatio"]
@@ -131,10 +84,7 @@ class Mae(nn.Module):
 
 
 def lr_at(epoch, s):
-    if epoch < s["warmupEpochs"]:
-        return s["lr"] * epoch / s["warmupEpochs"]
-    t = (epoch - s["warmupEpochs"]) / (s["epochs"] - s["warmupEpochs"])
-    return s["minLr"] + (s["lr"] - s["minLr"]) * 0.5 * (1.0 + math.cos(math.pi * t))
+    return warmup_cosine(s["lr"], s["minLr"], s["warmupEpochs"], s["epochs"], epoch)
 
 
 def main(spec_path, input_path, output_path):

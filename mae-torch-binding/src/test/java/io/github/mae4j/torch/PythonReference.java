@@ -20,14 +20,7 @@ public final class PythonReference {
 
   /** The repository root (the directory holding {@code tools/}). */
   public static Path repoRoot() {
-    Path p = Path.of("").toAbsolutePath();
-    while (p != null && !Files.isDirectory(p.resolve("tools"))) {
-      p = p.getParent();
-    }
-    if (p == null) {
-      throw new IllegalStateException("no tools/ directory above " + Path.of("").toAbsolutePath());
-    }
-    return p;
+    return PythonTorch.repoRoot();
   }
 
   /**
