@@ -8,13 +8,11 @@ import org.bytedeco.pytorch.LinearImpl;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.ModuleListImpl;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
- * The libtorch module of a masked autoencoder, with the reference's parameter names. Holds the layers and the
- * encoder / decoder passes; {@link MaskedAutoencoder} is the public face.
+ * The libtorch module of a masked autoencoder, with the reference's parameter names: the layers only; the passes
+ * through them are {@link MaskedAutoencoder}'s.
  *
  * <p>Registration order follows the reference's {@code state_dict()}: own parameters ({@code cls_token},
  * {@code pos_embed}, {@code mask_token}, {@code decoder_pos_embed}, and {@code encoder_mask_token} only for the
@@ -67,60 +65,5 @@ final class MaeModule extends Module {
     }
     decoderNorm = register_module("decoder_norm", Block.layerNorm(dd, eps));
     decoderPred = register_module("decoder_pred", new LinearImpl(dd, config.getPatchDim()));
-  }
-
-  /**
-   * The encoder on the visible patches plus cls (all patches, removed ones replaced by
-   * {@code encoder_mask_token}, in the ablation): images [N, C, H, W] → latent [N, 1 + keep, D]
-   * ([N, 1 + L, D] in the ablation).
-   */
-  Tensor forwardEncoder(Tensor images, Masking.Indices idx) {
-    Tensor x = patchEmbed.forward(images);
-    long n = x.size(0);
-    long l = x.size(1);
-    long d = x.size(2);
-    if (config.isEncoderTakesMaskTokens()) {
-      Tensor removed = idx.mask().unsqueeze(-1).to(ScalarType.Bool);
-      x = torch.where(removed, encoderMaskToken.to(x.scalar_type()), x).add(posEmbed.narrow(1, 1, l));
-    } else {
-      x = x.add(posEmbed.narrow(1, 1, l));
-      long keep = idx.idsKeep().size(1);
-      x = torch.gather(x, 1, idx.idsKeep().unsqueeze(-1).expand(n, keep, d));
-    }
-    return encodeWithCls(x, posEmbed.narrow(1, 0, 1));
-  }
-
-  /** tokens [N, T, D] (position already added) → [N, 1 + T, D] after cls, blocks and the final norm. */
-  Tensor encodeWithCls(Tensor x, Tensor clsPos) {
-    Tensor cls = clsToken.add(clsPos).expand(x.size(0), -1, -1);
-    Tensor h = torch.cat(new TensorVector(cls, x), 1);
-    for (Block b : blocks) {
-      h = b.forward(h);
-    }
-    return norm.forward(h);
-  }
-
-  /**
-   * The decoder: latent [N, 1 + keep, D] → pred [N, L, p²·C]. Mask tokens are inserted and the sequence is
-   * unshuffled with {@code ids_restore} (skipped in the ablation, where the latent already has all L tokens).
-   */
-  Tensor forwardDecoder(Tensor latent, Tensor idsRestore) {
-    Tensor x = decoderEmbed.forward(latent);
-    long n = x.size(0);
-    long l = config.getNumPatches();
-    long dd = x.size(2);
-    if (!config.isEncoderTakesMaskTokens()) {
-      long visible = x.size(1) - 1;
-      Tensor tokens = maskToken.to(x.scalar_type()).expand(n, l - visible, dd);
-      Tensor rest = torch.cat(new TensorVector(x.narrow(1, 1, visible), tokens), 1);
-      rest = torch.gather(rest, 1, idsRestore.unsqueeze(-1).expand(n, l, dd));
-      x = torch.cat(new TensorVector(x.narrow(1, 0, 1), rest), 1);
-    }
-    x = x.add(decoderPosEmbed);
-    for (Block b : decoderBlocks) {
-      x = b.forward(x);
-    }
-    x = decoderPred.forward(decoderNorm.forward(x));
-    return x.narrow(1, 1, l);
   }
 }

@@ -12,8 +12,8 @@ import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
- * Per-sample masking as in the reference {@code random_masking}: the patches are ranked by a noise tensor
- * ({@code ids_shuffle = argsort(noise)}) and the first {@code ⌊L·(1−r)⌋} are kept.
+ * The mask samplers. {@link MaskedAutoencoder#randomMasking} ranks the patches by a noise tensor
+ * ({@code ids_shuffle = argsort(noise)}) and keeps the first {@code ⌊L·(1−r)⌋}; this class draws that noise.
  *
  * <p>Every sampling strategy is expressed as such a noise (a ranking key), so a forward pass given a noise tensor
  * is fully determined by it:
@@ -38,20 +38,6 @@ public final class Masking {
 
   /** Indices of one masking. mask [N, L] (0 keep, 1 remove), idsRestore/idsKeep int64. */
   public record Indices(Tensor idsShuffle, Tensor idsRestore, Tensor idsKeep, Tensor mask) {}
-
-  /**
-   * noise [N, L] → the masking that keeps the {@code numVisible} lowest-noise patches of each sample.
-   * The mask has dtype float32 on the noise's device.
-   */
-  public static Indices fromNoise(Tensor noise, int numVisible) {
-    Tensor idsShuffle = torch.argsort(noise, 1, false);
-    Tensor idsRestore = torch.argsort(idsShuffle, 1, false);
-    Tensor idsKeep = idsShuffle.narrow(1, 0, numVisible);
-    Tensor mask = torch.ones_like(noise).to(ScalarType.Float);
-    mask.narrow(1, 0, numVisible).zero_();
-    mask = torch.gather(mask, 1, idsRestore);
-    return new Indices(idsShuffle, idsRestore, idsKeep, mask);
-  }
 
   /**
    * The ranking key for {@code n} samples under the configuration's sampling, drawn from {@code generator} (a CPU

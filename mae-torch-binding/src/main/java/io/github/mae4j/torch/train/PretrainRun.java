@@ -7,6 +7,7 @@ import io.github.mae4j.torch.MaeDevice;
 import io.github.mae4j.torch.downstream.knn.KnnMonitor;
 import io.github.mae4j.torch.nn.MaeCheckpoint;
 import io.github.mae4j.torch.nn.MaskedAutoencoder;
+import io.github.mae4j.torch.nn.Reconstruction;
 import io.github.mae4j.torch.run.CheckpointStore;
 import io.github.mae4j.torch.run.ProgressReporter;
 import java.io.IOException;
@@ -124,7 +125,7 @@ public final class PretrainRun {
           int size = recipe.getModel().getImageSize();
           ReconstructionGrid.write(mae, images, recipe.getNormalization().getMean(),
               recipe.getNormalization().getStd(), plan.seed(), ReconstructionGrid.scaleFor(size, 96),
-              ReconstructionGrid.PatchStats.TARGET, png);
+              Reconstruction.PatchStatistics.TRUE_ORACLE, png);
         }
         written.add(png);
       }

@@ -3,6 +3,7 @@ package io.github.mae4j.torch.train;
 import io.github.mae4j.torch.nn.MaeOutput;
 import io.github.mae4j.torch.nn.MaskedAutoencoder;
 import io.github.mae4j.torch.nn.Reconstruction;
+import io.github.mae4j.torch.nn.Reconstruction.PatchStatistics;
 import io.github.mae4j.torch.run.AtomicFiles;
 import java.awt.Color;
 import java.awt.Font;
@@ -36,28 +37,15 @@ public final class ReconstructionGrid {
    * with each removed patch's TRUE mean and variance, the titles say so in the picture itself, so that borrowed
    * brightness and contrast are never mistaken for the model's work.
    */
-  public static List<String> columns(PatchStats stats, boolean normPixLoss) {
+  public static List<String> columns(PatchStatistics stats, boolean normPixLoss) {
     if (!normPixLoss) {
       return COLUMNS;
     }
-    return stats == PatchStats.TARGET
+    return stats == PatchStatistics.TRUE_ORACLE
         ? List.of("original", "masked", "recon, true stats", "+ visible")
         : List.of("original", "masked", "recon, visible stats", "+ visible");
   }
 
-  /**
-   * How a model trained on per-patch normalized pixels (normPixLoss) has its predictions mapped back to pixels.
-   * Models trained on raw pixels are drawn as they predict under either.
-   */
-  public enum PatchStats {
-    /** With statistics of the visible patches only (what the model could know; low contrast). */
-    VISIBLE,
-    /**
-     * With each patch's own mean and variance, as MAE visualizations of normalized-pixel models do: shows the
-     * predicted structure at the true brightness and contrast (which the model was not given).
-     */
-    TARGET
-  }
   private static final int HEADER = 18;
 
   private ReconstructionGrid() {}
@@ -68,7 +56,7 @@ public final class ReconstructionGrid {
    * {@code scale × scale} square. {@code stats} says how normalized-pixel predictions become pixels.
    */
   public static BufferedImage render(MaskedAutoencoder model, Tensor images, double[] mean, double[] std,
-      long seed, int scale, PatchStats stats) {
+      long seed, int scale, PatchStatistics stats) {
     int n = (int) images.size(0);
     int c = (int) images.size(1);
     int h = (int) images.size(2);
@@ -85,25 +73,13 @@ public final class ReconstructionGrid {
       Tensor x = model.device().isCuda() ? images.to(model.device().toTorch(), torch.ScalarType.Float) : images;
       Tensor noise = model.sampleNoise(n, g);
       MaeOutput out = model.forward(x, noise);
-      Reconstruction r = model.reconstruct(x, out);
+      Reconstruction r = model.reconstruct(x, out, stats);
       int p = model.config().getPatchSize();
       Tensor maskPix = model.unpatchify(r.mask().to(torch.ScalarType.Float).unsqueeze(-1)
           .repeat(1, 1, (long) p * p * c));
       original = floats(x);
-      if (stats == PatchStats.TARGET && model.config().isNormPixLoss()) {
-        Tensor pred = out.pred();
-        Tensor target = model.patchify(x);
-        Tensor mu = target.mean(new long[] {-1}, true, new org.bytedeco.pytorch.ScalarTypeOptional());
-        Tensor var = target.var(new long[] {-1}, true, true);
-        Tensor pix = pred.mul(var.add(new org.bytedeco.pytorch.Scalar(1e-6)).sqrt()).add(mu);
-        Tensor removed = r.mask().to(torch.ScalarType.Float).unsqueeze(-1);
-        Tensor kept = removed.neg().add(new org.bytedeco.pytorch.Scalar(1.0));
-        predicted = floats(model.unpatchify(pix));
-        pasted = floats(model.unpatchify(target.mul(kept).add(pix.mul(removed))));
-      } else {
-        predicted = floats(r.predicted());
-        pasted = floats(r.pasted());
-      }
+      predicted = floats(r.predicted());
+      pasted = floats(r.pasted());
       masked = floats(maskPix);
     }
     int cell = Math.max(h, w) * scale;
@@ -148,7 +124,7 @@ public final class ReconstructionGrid {
 
   /** Renders and writes the grid as a PNG (atomically). */
   public static void write(MaskedAutoencoder model, Tensor images, double[] mean, double[] std, long seed,
-      int scale, PatchStats stats, Path png) throws IOException {
+      int scale, PatchStatistics stats, Path png) throws IOException {
     BufferedImage img = render(model, images, mean, std, seed, scale, stats);
     AtomicFiles.write(png, out -> ImageIO.write(img, "png", out));
   }

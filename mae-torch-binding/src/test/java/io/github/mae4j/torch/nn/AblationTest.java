@@ -67,9 +67,9 @@ class AblationTest {
         .maskSampling(MaskSampling.BLOCK).maskRatio(0.6).build();
     try (MaskedAutoencoder m = MaskedAutoencoder.create(config, 3); PointerScope s = new PointerScope()) {
       float[] a = TensorData.toFloatArray(
-          Masking.fromNoise(m.sampleNoise(4, torch.createCPUGenerator(5)), config.getNumVisible()).mask());
+          MaskedAutoencoder.randomMasking(m.sampleNoise(4, torch.createCPUGenerator(5)), config.getNumVisible()).mask());
       float[] b = TensorData.toFloatArray(
-          Masking.fromNoise(m.sampleNoise(4, torch.createCPUGenerator(5)), config.getNumVisible()).mask());
+          MaskedAutoencoder.randomMasking(m.sampleNoise(4, torch.createCPUGenerator(5)), config.getNumVisible()).mask());
       assertThat(a).containsExactly(b);
       int l = config.getNumPatches();
       for (int n = 0; n < 4; n++) {

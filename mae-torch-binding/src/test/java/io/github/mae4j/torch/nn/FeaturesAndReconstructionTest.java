@@ -59,8 +59,8 @@ class FeaturesAndReconstructionTest {
         NoGradGuard g = new NoGradGuard()) {
       Tensor x = torch.rand(1, 3, 16, 16);
       Tensor identity = torch.arange(new org.bytedeco.pytorch.Scalar(16)).to(torch.ScalarType.Float).reshape(1, 16);
-      Masking.Indices idx = Masking.fromNoise(identity, 16);
-      Tensor latent = ((MaeModule) m.module()).forwardEncoder(x, idx);
+      Masking.Indices idx = MaskedAutoencoder.randomMasking(identity, 16);
+      Tensor latent = m.forwardEncoder(x, idx);
       float[] expected = TensorData.toFloatArray(latent);
       float[] actual = TensorData.toFloatArray(m.features(x).tokens());
       for (int i = 0; i < expected.length; i++) {
@@ -141,6 +141,36 @@ class FeaturesAndReconstructionTest {
       Tensor altered = model.unpatchify(TensorData.fromFloats(patches, 1, 16, 48));
       Reconstruction r2 = model.reconstruct(altered, noise);
       assertThat(TensorData.toFloatArray(r2.predicted())).containsExactly(TensorData.toFloatArray(r.predicted()));
+    }
+  }
+
+  @Test
+  void reconstruct_trueOracle_mapsEachPatchWithItsOwnStatisticsAndSaysSo() {
+    try (PointerScope s = new PointerScope()) {
+      Tensor x = torch.rand(1, 3, 16, 16);
+      Tensor noise = torch.rand(1, 16);
+      MaeOutput out = model.forward(x, noise);
+      Reconstruction r = model.reconstruct(x, out, Reconstruction.PatchStatistics.TRUE_ORACLE);
+      assertThat(r.pixelScale()).isEqualTo(Reconstruction.PixelScale.TRUE_PATCH_STATS_ORACLE);
+      // patch k's prediction p ↦ p·sqrt(var_k + 1e-6) + mean_k, with patch k's own mean and unbiased variance
+      float[] pred = TensorData.toFloatArray(out.pred());
+      float[] target = TensorData.toFloatArray(model.patchify(x));
+      float[] got = TensorData.toFloatArray(model.patchify(r.predicted()));
+      for (int k = 0; k < 16; k++) {
+        double mean = 0;
+        for (int v = 0; v < 48; v++) {
+          mean += target[k * 48 + v] / 48.0;
+        }
+        double var = 0;
+        for (int v = 0; v < 48; v++) {
+          var += Math.pow(target[k * 48 + v] - mean, 2) / 47.0;
+        }
+        for (int v = 0; v < 48; v++) {
+          double expected = pred[k * 48 + v] * Math.sqrt(var + MaskedAutoencoder.NORM_PIX_EPS) + mean;
+          assertThat((double) got[k * 48 + v]).as("patch %d value %d", k, v)
+              .isCloseTo(expected, org.assertj.core.api.Assertions.within(1e-5));
+        }
+      }
     }
   }
 }

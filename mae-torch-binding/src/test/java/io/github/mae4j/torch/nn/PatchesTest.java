@@ -21,7 +21,7 @@ class PatchesTest {
         v[i] = i;
       }
       Tensor img = TensorData.fromFloats(v, n, c, h, w);
-      float[] out = TensorData.toFloatArray(Patches.patchify(img, p));
+      float[] out = TensorData.toFloatArray(MaskedAutoencoder.patchify(img, p));
       int gw = w / p;
       // 'nchpwq->nhwpqc': patch (i, j), pixel (pp, q), channel ch
       for (int i = 0; i < h / p; i++) {
@@ -37,7 +37,7 @@ class PatchesTest {
           }
         }
       }
-      Tensor back = Patches.unpatchify(Patches.patchify(img, p), p, c, h / p, w / p);
+      Tensor back = MaskedAutoencoder.unpatchify(MaskedAutoencoder.patchify(img, p), p, c, h / p, w / p);
       assertThat(TensorData.toFloatArray(back)).containsExactly(v);
     }
   }
@@ -48,7 +48,7 @@ class PatchesTest {
     try (PointerScope s = new PointerScope()) {
       for (int c : new int[] {1, 3, 5}) {
         Tensor img = torch.rand(2, c, 12, 12);
-        Tensor back = Patches.unpatchify(Patches.patchify(img, 4), 4, c);
+        Tensor back = MaskedAutoencoder.unpatchify(MaskedAutoencoder.patchify(img, 4), 4, c);
         assertThat(TensorData.toFloatArray(back)).containsExactly(TensorData.toFloatArray(img));
       }
     }

@@ -8,6 +8,7 @@ import io.github.mae4j.api.recipe.RecipeIo;
 import io.github.mae4j.torch.MaeDevice;
 import io.github.mae4j.torch.nn.MaeCheckpoint;
 import io.github.mae4j.torch.nn.MaskedAutoencoder;
+import io.github.mae4j.torch.nn.Reconstruction;
 import io.github.mae4j.torch.train.CheckpointFile;
 import io.github.mae4j.torch.run.CheckpointStore;
 import io.github.mae4j.torch.train.HeldOutImages;
@@ -75,9 +76,9 @@ final class ReconstructCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ReconstructionGrid.PatchStats stats = switch (patchStats) {
-      case "target" -> ReconstructionGrid.PatchStats.TARGET;
-      case "visible" -> ReconstructionGrid.PatchStats.VISIBLE;
+    Reconstruction.PatchStatistics stats = switch (patchStats) {
+      case "target" -> Reconstruction.PatchStatistics.TRUE_ORACLE;
+      case "visible" -> Reconstruction.PatchStatistics.VISIBLE;
       default -> throw new IllegalArgumentException("--patch-stats must be target or visible, got " + patchStats);
     };
     if (count < 1) {
