@@ -8,7 +8,7 @@ import io.github.mae4j.torch.downstream.DownstreamData;
 import io.github.mae4j.torch.downstream.EncoderWeights;
 import io.github.mae4j.torch.downstream.EpochStats;
 import io.github.mae4j.torch.downstream.LabeledImages;
-import io.github.mae4j.torch.downstream.RecipeEpochs;
+import io.github.mae4j.torch.run.RecipeEpochs;
 import io.github.mae4j.torch.downstream.RunResult;
 import io.github.mae4j.torch.downstream.aug.RandomCropFlip;
 import io.github.mae4j.torch.downstream.checkpoint.DownstreamCheckpoint;

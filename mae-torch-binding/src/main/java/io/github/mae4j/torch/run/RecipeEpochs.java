@@ -1,4 +1,4 @@
-package io.github.mae4j.torch.downstream;
+package io.github.mae4j.torch.run;
 
 import io.github.mae4j.api.recipe.Recipe;
 import io.github.mae4j.api.recipe.RecipeBuilder;
