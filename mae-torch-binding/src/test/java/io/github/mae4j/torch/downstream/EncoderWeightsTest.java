@@ -46,7 +46,8 @@ class EncoderWeightsTest {
   @Test
   void load_missingFile_namesIt() {
     assertThatThrownBy(() -> EncoderWeights.load(dir.resolve("nope.pth"), tiny(16)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nope.pth").hasMessageContaining("does not exist");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("nope.pth").hasMessageContaining("does not exist");
   }
 
   @Test
@@ -64,7 +65,8 @@ class EncoderWeightsTest {
         EncoderWeights w = EncoderWeights.load(p, tiny(16));
         assertThat(w.model()).isEqualTo(model);
         assertThat(w.description()).endsWith("checkpoint-last.ckpt (epoch 2)");
-        assertThat(w.weights()).isNotNull().containsKeys("cls_token", "blocks.0.attn.qkv.weight", "decoder_pred.weight");
+        assertThat(w.weights()).isNotNull()
+            .containsKeys("cls_token", "blocks.0.attn.qkv.weight", "decoder_pred.weight");
         assertThat(bytes(w.weights().get("blocks.0.attn.qkv.weight")))
             .isEqualTo(saved.get("blocks.0.attn.qkv.weight").bytes());
       }
