@@ -7,7 +7,7 @@ import io.github.mae4j.api.recipe.LinearProbeRecipe;
 import io.github.mae4j.api.recipe.Normalization;
 import io.github.mae4j.api.recipe.OptimizerSpec;
 import io.github.mae4j.samples.proof.MiniPretrainer;
-import io.github.mae4j.samples.proof.ProofData;
+import io.github.mae4j.torch.downstream.FashionMnistImages;
 import io.github.mae4j.samples.proof.ProofReport;
 import io.github.mae4j.torch.Torch;
 import io.github.mae4j.torch.data.FashionMnist;
@@ -73,8 +73,8 @@ public final class FashionMnistProof {
     Torch.setThreads(1, blasThreads);
     ProofReport report = new ProofReport(model(), pretrainEpochs, finetuneEpochs, linprobeEpochs, trainLimit,
         testLimit);
-    LabeledImages train = ProofData.load(FashionMnist.Split.TRAIN, trainLimit);
-    LabeledImages test = ProofData.load(FashionMnist.Split.TEST, testLimit);
+    LabeledImages train = FashionMnistImages.load(FashionMnist.Split.TRAIN, trainLimit);
+    LabeledImages test = FashionMnistImages.load(FashionMnist.Split.TEST, testLimit);
     log("data: " + train.size() + " train, " + test.size() + " test images");
 
     LinearProbeRecipe lp = LinearProbeRecipe.builder().name("fashion-mnist-linprobe").model(model())

@@ -8,19 +8,15 @@ import io.github.mae4j.torch.io.pth.PyOrderedDict;
 import io.github.mae4j.torch.io.pth.TorchCheckpoint;
 import io.github.mae4j.torch.run.AtomicFiles;
 import io.github.mae4j.torch.run.CheckpointStore;
+import io.github.mae4j.torch.run.PretrainCheckpointFile;
 import io.github.mae4j.torch.run.TensorData;
 import io.github.mae4j.torch.run.VersionedFile;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 
@@ -42,9 +38,9 @@ import org.bytedeco.pytorch.Tensor;
  */
 public final class CheckpointFile {
   /** The {@code format} field. */
-  public static final String FORMAT = "mae4j-checkpoint";
+  public static final String FORMAT = PretrainCheckpointFile.FORMAT;
   /** The current version of the layout. */
-  public static final int VERSION = 2;
+  public static final int VERSION = PretrainCheckpointFile.VERSION;
   /** The file name extension of checkpoints. */
   public static final String EXTENSION = CheckpointStore.EXTENSION;
 
@@ -130,26 +126,12 @@ public final class CheckpointFile {
     }
   }
 
-
   /**
    * Whether {@code path} is a mae4j checkpoint: a {@code torch.save} zip whose pickle names the mae4j format (only
-   * the small pickle is read, no tensor data).
+   * the small pickle is read, no tensor data). See {@link PretrainCheckpointFile#isCheckpoint(Path)}.
    */
   public static boolean isCheckpoint(Path path) {
-    if (!Files.isRegularFile(path)) {
-      return false;
-    }
-    try (ZipFile zip = new ZipFile(path.toFile())) {
-      ZipEntry pkl = zip.stream().filter(e -> e.getName().endsWith("/data.pkl")).findFirst().orElse(null);
-      if (pkl == null) {
-        return false;
-      }
-      try (InputStream in = zip.getInputStream(pkl)) {
-        return new String(in.readNBytes(4096), StandardCharsets.ISO_8859_1).contains(FORMAT);
-      }
-    } catch (IOException e) {
-      return false;
-    }
+    return PretrainCheckpointFile.isCheckpoint(path);
   }
 
   private static Tensor blob(byte[] bytes) {

@@ -1,19 +1,12 @@
 package io.github.mae4j.samples.cli;
 
-import io.github.mae4j.api.MaeConfig;
 import io.github.mae4j.api.recipe.LinearProbeRecipe;
 import io.github.mae4j.recipes.Recipes;
-import io.github.mae4j.torch.data.Resampler;
-import io.github.mae4j.torch.data.EvalTransform;
 import io.github.mae4j.torch.data.FashionMnist;
-import io.github.mae4j.torch.downstream.LabeledFolder;
-import io.github.mae4j.torch.downstream.LabeledImages;
-import io.github.mae4j.torch.downstream.export.Npy;
+import io.github.mae4j.torch.downstream.export.FeatureExport;
 import io.github.mae4j.torch.downstream.vit.Pooling;
-import io.github.mae4j.torch.downstream.vit.VitClassifier;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.bytedeco.pytorch.Tensor;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -56,34 +49,23 @@ final class FeaturesCommand implements Callable<Integer> {
       throw new IllegalArgumentException("give exactly one of --images DIR or --data fashion-mnist-train|test");
     }
     LinearProbeRecipe recipe = Recipes.fashionMnistLinearProbe();
-    EncoderWeights w = EncoderWeights.load(options.checkpoint, recipe.getModel());
-    LabeledImages set = images != null ? folder(images, w.model(), recipe) : switch (data) {
-      case "fashion-mnist-train" -> options.data(FashionMnist.Split.TRAIN, w.model(), recipe);
-      case "fashion-mnist-test" -> options.data(FashionMnist.Split.TEST, w.model(), recipe);
-      default -> throw new IllegalArgumentException(
-          "--data must be fashion-mnist-train or fashion-mnist-test, got " + data);
-    };
-    try (VitClassifier m = DownstreamOptions.frozenEncoder(w, 10, clsToken ? Pooling.CLS_TOKEN : Pooling.AVERAGE)) {
-      Tensor f = DownstreamOptions.features(m, set);
-      Npy.writeFloats(out, f);
-      if (labelsOut != null) {
-        Npy.writeLongs(labelsOut, set.labels());
-      }
-      spec.commandLine().getOut().println("wrote " + out.toAbsolutePath() + " [" + f.size(0) + ", " + f.size(1) + "]"
-          + (labelsOut != null ? " and " + labelsOut.toAbsolutePath() : ""));
+    FeatureExport export;
+    if (images != null) {
+      export = FeatureExport.ofFolder(recipe, options.checkpoint, images, out);
+    } else {
+      FashionMnist.Split split = switch (data) {
+        case "fashion-mnist-train" -> FashionMnist.Split.TRAIN;
+        case "fashion-mnist-test" -> FashionMnist.Split.TEST;
+        default -> throw new IllegalArgumentException(
+            "--data must be fashion-mnist-train or fashion-mnist-test, got " + data);
+      };
+      export = FeatureExport.ofFashionMnist(recipe, options.checkpoint, split,
+          split == FashionMnist.Split.TRAIN ? options.trainLimit : options.testLimit, out);
     }
+    FeatureExport.Result r = export.withPooling(clsToken ? Pooling.CLS_TOKEN : Pooling.AVERAGE)
+        .withLabelsOut(labelsOut).run(DownstreamOptions::log);
+    spec.commandLine().getOut().println("wrote " + out.toAbsolutePath() + " [" + r.rows() + ", " + r.dim() + "]"
+        + (labelsOut != null ? " and " + labelsOut.toAbsolutePath() : ""));
     return 0;
-  }
-
-  /**
-   * Every image of the folder (labels from class sub-folders, -1 when it has none), resized so the shorter side is
-   * {@code size / evalCropPct}, centre-cropped, normalized.
-   */
-  private static LabeledImages folder(Path dir, MaeConfig model, LinearProbeRecipe recipe) throws java.io.IOException {
-    int size = model.getImageSize();
-    int resize = Math.max(size, (int) Math.round(size / recipe.getAugmentation().getEvalCropPct()));
-    EvalTransform t = new EvalTransform(resize, size, DownstreamOptions.folderNormalization(recipe, model),
-        Resampler.pil());
-    return LabeledFolder.read(dir, model.getInChannels(), t, 0, false).data();
   }
 }

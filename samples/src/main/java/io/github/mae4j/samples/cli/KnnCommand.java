@@ -1,16 +1,9 @@
 package io.github.mae4j.samples.cli;
 
-import io.github.mae4j.api.recipe.LinearProbeRecipe;
 import io.github.mae4j.recipes.Recipes;
-import io.github.mae4j.torch.data.FashionMnist;
-import io.github.mae4j.torch.downstream.LabeledImages;
-import io.github.mae4j.torch.downstream.eval.TopKAccuracy;
-import io.github.mae4j.torch.downstream.knn.KnnClassifier;
-import io.github.mae4j.torch.downstream.vit.Pooling;
-import io.github.mae4j.torch.downstream.vit.VitClassifier;
+import io.github.mae4j.torch.downstream.knn.KnnEvaluation;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.bytedeco.pytorch.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -28,34 +21,22 @@ final class KnnCommand implements Callable<Integer> {
   @Mixin DownstreamOptions options = new DownstreamOptions();
 
   @Option(names = "--k", paramLabel = "K", description = "Neighbours (default 20).")
-  int k = 20;
+  int k = KnnEvaluation.DEFAULT_K;
 
   @Option(names = "--temperature", paramLabel = "T", description = "Vote temperature (default 0.07).")
-  double temperature = 0.07;
+  double temperature = KnnEvaluation.DEFAULT_TEMPERATURE;
 
   @Override
   public Integer call() throws Exception {
-    LinearProbeRecipe recipe = Recipes.fashionMnistLinearProbe();
-    EncoderWeights w = EncoderWeights.load(options.checkpoint, recipe.getModel());
-    LabeledImages train = options.data(FashionMnist.Split.TRAIN, w.model(), recipe);
-    LabeledImages test = options.data(FashionMnist.Split.TEST, w.model(), recipe);
-    int classes = options.numClasses();
-    long t0 = System.nanoTime();
-    try (VitClassifier m = DownstreamOptions.frozenEncoder(w, classes, Pooling.AVERAGE)) {
-      Tensor trainF = DownstreamOptions.features(m, train);
-      Tensor testF = DownstreamOptions.features(m, test);
-      try (KnnClassifier knn = new KnnClassifier(trainF, train.labels(), classes, k, temperature)) {
-        TopKAccuracy acc = knn.evaluate(testF, test.labels(), 256);
-        double s = (System.nanoTime() - t0) / 1e9;
-        spec.commandLine().getOut().println(options.json
-            ? String.format(Locale.ROOT, "{\"top1\": %.4f, \"top5\": %.4f, \"k\": %d, \"temperature\": %s, "
-                + "\"train\": %d, \"test\": %d, \"seconds\": %.1f}", acc.top1(), acc.accuracy(1), k, temperature,
-                train.size(), test.size(), s)
-            : String.format(Locale.ROOT, "k-NN (k=%d, T=%s): top-1 %.2f %%, top-5 %.2f %% on %d test images "
-                + "(%d neighbours bank, %.1f s)", k, temperature, 100 * acc.top1(), 100 * acc.accuracy(1),
-                test.size(), train.size(), s));
-      }
-    }
+    KnnEvaluation.Result r = new KnnEvaluation(Recipes.fashionMnistLinearProbe(), options.checkpoint, options.data(),
+        k, temperature).run(DownstreamOptions::log);
+    spec.commandLine().getOut().println(options.json
+        ? String.format(Locale.ROOT, "{\"top1\": %.4f, \"top5\": %.4f, \"k\": %d, \"temperature\": %s, "
+            + "\"train\": %d, \"test\": %d, \"seconds\": %.1f}", r.top1(), r.top5(), k, temperature,
+            r.bank(), r.queries(), r.seconds())
+        : String.format(Locale.ROOT, "k-NN (k=%d, T=%s): top-1 %.2f %%, top-5 %.2f %% on %d test images "
+            + "(%d neighbours bank, %.1f s)", k, temperature, 100 * r.top1(), 100 * r.top5(),
+            r.queries(), r.bank(), r.seconds()));
     return 0;
   }
 }

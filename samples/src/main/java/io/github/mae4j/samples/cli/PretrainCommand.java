@@ -4,6 +4,7 @@ import io.github.mae4j.api.recipe.PretrainRecipe;
 import io.github.mae4j.torch.train.KnnMonitoring;
 import io.github.mae4j.torch.train.PretrainRun;
 import io.github.mae4j.torch.run.ProgressReporter;
+import io.github.mae4j.torch.run.RecipeEpochs;
 import io.github.mae4j.torch.train.TrainerSettings;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -53,7 +54,7 @@ final class PretrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PretrainRecipe r = RecipeArgument.pretrain(recipe);
     if (epochs != null) {
-      r = RecipeArgument.withEpochs(r, r.toBuilder(), epochs);
+      r = RecipeEpochs.withEpochs(r, r.toBuilder(), epochs);
     }
     if (batchSize != null) {
       r = r.toBuilder().batchSizePerStep(batchSize).effectiveBatchSize(batchSize).build();

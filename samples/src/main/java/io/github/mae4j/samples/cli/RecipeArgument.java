@@ -2,7 +2,6 @@ package io.github.mae4j.samples.cli;
 
 import io.github.mae4j.api.recipe.PretrainRecipe;
 import io.github.mae4j.api.recipe.Recipe;
-import io.github.mae4j.api.recipe.RecipeBuilder;
 import io.github.mae4j.api.recipe.RecipeIo;
 import io.github.mae4j.recipes.Recipes;
 import java.nio.file.Files;
@@ -25,13 +24,5 @@ final class RecipeArgument {
           + " recipe; mae pretrain needs a pretraining recipe");
     }
     return p;
-  }
-
-  /**
-   * {@code recipe} run for {@code epochs} epochs, its warmup cut to {@code epochs − 1} when it would not fit
-   * (a recipe's warmup must stay below its epochs). {@code builder} is {@code recipe.toBuilder()}.
-   */
-  static <B extends RecipeBuilder<B, R>, R extends Recipe> R withEpochs(R recipe, B builder, int epochs) {
-    return builder.epochs(epochs).warmupEpochs(Math.min(recipe.getWarmupEpochs(), Math.max(0, epochs - 1))).build();
   }
 }

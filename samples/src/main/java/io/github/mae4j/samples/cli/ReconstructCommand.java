@@ -1,27 +1,12 @@
 package io.github.mae4j.samples.cli;
 
-import io.github.mae4j.api.Json;
 import io.github.mae4j.api.MaeConfig;
 import io.github.mae4j.api.recipe.Normalization;
 import io.github.mae4j.api.recipe.PretrainRecipe;
-import io.github.mae4j.api.recipe.RecipeIo;
-import io.github.mae4j.torch.MaeDevice;
-import io.github.mae4j.torch.nn.MaeCheckpoint;
-import io.github.mae4j.torch.nn.MaskedAutoencoder;
 import io.github.mae4j.torch.nn.Reconstruction;
-import io.github.mae4j.torch.train.CheckpointFile;
-import io.github.mae4j.torch.run.CheckpointStore;
-import io.github.mae4j.torch.train.HeldOutImages;
-import io.github.mae4j.torch.train.ReconstructionGrid;
-import io.github.mae4j.torch.run.TensorData;
-import io.github.mae4j.torch.train.TrainerSettings;
-import io.github.mae4j.torch.train.TrainingCheckpoint;
+import io.github.mae4j.torch.train.ReconstructionRun;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Tensor;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -84,47 +69,12 @@ final class ReconstructCommand implements Callable<Integer> {
     if (count < 1) {
       throw new IllegalArgumentException("--count must be >= 1, got " + count);
     }
-    Path file = checkpoint;
-    PretrainRecipe recipe;
-    String source;
-    TrainingCheckpoint ours = null;
-    if (java.nio.file.Files.isDirectory(file) || CheckpointFile.isCheckpoint(file)) {
-      file = CheckpointStore.resolve(file);
-      ours = CheckpointFile.read(file);
-      recipe = RecipeIo.fromJson(ours.recipeJson(), PretrainRecipe.class);
-      source = Json.read(ours.settingsJson(), TrainerSettings.class).data();
-    } else {
-      recipe = officialRecipe();
-      source = "synthetic";
-    }
-    if (maskRatio != null) {
-      recipe = recipe.withModel(recipe.getModel().withMaskRatio(maskRatio));
-    }
-    String from = images != null ? images.toString() : data != null ? data : source;
-    try (MaskedAutoencoder mae = MaskedAutoencoder.create(recipe.getModel(), MaeDevice.parse(device), 0)) {
-      if (ours != null) {
-        try (PointerScope ignored = new PointerScope()) {
-          Map<String, Tensor> sd = new LinkedHashMap<>();
-          for (Map.Entry<String, TensorData> e : ours.model().entrySet()) {
-            sd.put(e.getKey(), e.getValue().toTensor());
-          }
-          mae.loadStateDict(sd, true);
-        }
-      } else {
-        MaeCheckpoint.Result r = MaeCheckpoint.load(mae, file, null, false);
-        System.err.println("loaded " + file + " as " + r.layout() + " (" + r.report() + ")");
-      }
-      mae.train(false);
-      Normalization n = recipe.getNormalization();
-      try (PointerScope ignored = new PointerScope()) {
-        Tensor x = HeldOutImages.load(recipe, from, count, seed);
-        int size = recipe.getModel().getImageSize();
-        ReconstructionGrid.write(mae, x, n.getMean(), n.getStd(), seed, ReconstructionGrid.scaleFor(size, 112),
-            stats, out);
-      }
-    }
-    System.out.println("wrote " + out.toAbsolutePath() + " (" + count + " images from " + from + ", model from "
-        + file + ")");
+    ReconstructionRun.Result r = ReconstructionRun.of(checkpoint,
+            ReconstructionRun.namesItsModel(checkpoint) ? null : officialRecipe(), out)
+        .withSource(images != null ? images.toString() : data).withCount(count, seed).withMaskRatio(maskRatio)
+        .withStats(stats, device).run(System.err::println);
+    System.out.println("wrote " + out.toAbsolutePath() + " (" + count + " images from " + r.source()
+        + ", model from " + r.model() + ")");
     return 0;
   }
 

@@ -1,16 +1,15 @@
-package io.github.mae4j.samples.proof;
+package io.github.mae4j.torch.downstream;
 
 import io.github.mae4j.api.recipe.Normalization;
 import io.github.mae4j.torch.data.FashionMnist;
 import io.github.mae4j.torch.data.IdxDataset;
 import io.github.mae4j.torch.data.Sample;
-import io.github.mae4j.torch.downstream.LabeledImages;
 import org.bytedeco.pytorch.Tensor;
 import java.io.IOException;
 
-/** Fashion-MNIST from the Debian package as normalized in-memory tensors. */
-public final class ProofData {
-  private ProofData() {}
+/** Fashion-MNIST (the Debian package's files, see {@link FashionMnist#debian}) as normalized in-memory tensors. */
+public final class FashionMnistImages {
+  private FashionMnistImages() {}
 
   /**
    * The first {@code limit} images of a split (all when {@code limit <= 0}), normalized with Fashion-MNIST's

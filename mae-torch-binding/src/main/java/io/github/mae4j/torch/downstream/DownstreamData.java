@@ -1,0 +1,169 @@
+package io.github.mae4j.torch.downstream;
+
+import io.github.mae4j.api.MaeConfig;
+import io.github.mae4j.api.recipe.Normalization;
+import io.github.mae4j.api.recipe.Recipe;
+import io.github.mae4j.torch.data.EvalTransform;
+import io.github.mae4j.torch.data.FashionMnist;
+import io.github.mae4j.torch.data.ImageFolderDataset;
+import io.github.mae4j.torch.data.Resampler;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The labelled data of a downstream run: Fashion-MNIST's training and test sets, or two image folders laid out as
+ * torchvision's {@code ImageFolder} ({@code DIR/<class>/<image>.png|jpg}) with the same classes, each optionally cut
+ * to its first (Fashion-MNIST) or evenly spaced (folders) {@code limit} images. Immutable; the folders' classes are
+ * scanned once, when first needed.
+ */
+public final class DownstreamData {
+  private final @Nullable Path trainDir;
+  private final @Nullable Path valDir;
+  private final int trainLimit;
+  private final int testLimit;
+  private @Nullable List<String> folderClasses;
+
+  private DownstreamData(@Nullable Path trainDir, @Nullable Path valDir, int trainLimit, int testLimit) {
+    if (trainLimit < 0 || testLimit < 0) {
+      throw new IllegalArgumentException("limits must be >= 0 (0: all), got " + trainLimit + " and " + testLimit);
+    }
+    this.trainDir = trainDir;
+    this.valDir = valDir;
+    this.trainLimit = trainLimit;
+    this.testLimit = testLimit;
+  }
+
+  /** Fashion-MNIST's first {@code trainLimit} training and {@code testLimit} test images (0: all). */
+  public static DownstreamData fashionMnist(int trainLimit, int testLimit) {
+    return new DownstreamData(null, null, trainLimit, testLimit);
+  }
+
+  /**
+   * Labelled folders: {@code trainDir} for training (or the k-NN bank), {@code valDir} for evaluation; either may be
+   * null only to be refused with a clear message when the data are read.
+   */
+  public static DownstreamData folders(@Nullable Path trainDir, @Nullable Path valDir, int trainLimit,
+      int testLimit) {
+    return new DownstreamData(trainDir, valDir, trainLimit, testLimit);
+  }
+
+  /** The data a run recorded with {@link #saveTo(Map)} (runs from before folders recorded none: Fashion-MNIST). */
+  public static DownstreamData fromSettings(Map<String, String> settings) {
+    String train = settings.getOrDefault("train_dir", "");
+    String val = settings.getOrDefault("val_dir", "");
+    return new DownstreamData(train.isEmpty() ? null : Path.of(train), val.isEmpty() ? null : Path.of(val),
+        intSetting(settings, "train_limit"), intSetting(settings, "test_limit"));
+  }
+
+  /** Records where the data come from in a run's settings, so that a resumed run reads the same data. */
+  public void saveTo(Map<String, String> settings) {
+    settings.put("train_limit", Integer.toString(trainLimit));
+    settings.put("test_limit", Integer.toString(testLimit));
+    settings.put("train_dir", trainDir == null ? "" : trainDir.toAbsolutePath().normalize().toString());
+    settings.put("val_dir", valDir == null ? "" : valDir.toAbsolutePath().normalize().toString());
+  }
+
+  /** True when folders replace Fashion-MNIST. */
+  public boolean usesFolders() {
+    return trainDir != null || valDir != null;
+  }
+
+  public int trainLimit() {
+    return trainLimit;
+  }
+
+  public int testLimit() {
+    return testLimit;
+  }
+
+  /**
+   * Number of classes: the class sub-folders of the training folder (checked to equal the validation folder's), or
+   * Fashion-MNIST's 10.
+   *
+   * @throws IllegalArgumentException for only one folder, folders whose classes differ, or one without classes
+   */
+  public int numClasses() throws IOException {
+    return usesFolders() ? checkedFolderClasses().size() : FashionMnist.CLASSES.size();
+  }
+
+  /**
+   * The labelled images of a split: from the folders (TRAIN → training folder, TEST → validation folder) resized so
+   * the shorter side is {@code imageSize / evalCropPct} and centre-cropped to the model's image size, converted to
+   * its channels and normalized with {@link #normalizationFor the recipe's statistics}; otherwise Fashion-MNIST.
+   *
+   * @param log told what was read from a folder
+   * @throws IllegalArgumentException for only one of the two folders, folders whose classes differ, an empty or
+   *     unlabelled folder, an unreadable image (named), or Fashion-MNIST with a model that is not 28×28 gray
+   */
+  public LabeledImages load(FashionMnist.Split split, MaeConfig model, Recipe recipe, Consumer<String> log)
+      throws IOException {
+    boolean training = split == FashionMnist.Split.TRAIN;
+    if (usesFolders()) {
+      checkedFolderClasses();
+      Path dir = training ? trainDir : valDir;
+      LabeledFolder f = LabeledFolder.read(dir, model.getInChannels(), evalTransform(recipe, model),
+          training ? trainLimit : testLimit, true);
+      log.accept("read " + f.data().size() + " images of " + f.numClasses() + " classes from " + dir);
+      return f.data();
+    }
+    if (model.getImageSize() != 28 || model.getInChannels() != 1) {
+      throw new IllegalArgumentException("Fashion-MNIST is 28×28 with 1 channel, the model expects "
+          + model.getImageSize() + "×" + model.getImageSize() + " with " + model.getInChannels() + " channel(s)");
+    }
+    return FashionMnistImages.load(split, training ? trainLimit : testLimit);
+  }
+
+  /**
+   * The deterministic transform of images read from a folder: resize so the shorter side is
+   * {@code imageSize / evalCropPct}, centre-crop to the model's size, normalize as {@link #normalizationFor}.
+   */
+  public static EvalTransform evalTransform(Recipe recipe, MaeConfig model) {
+    int size = model.getImageSize();
+    int resize = Math.max(size, (int) Math.round(size / recipe.getAugmentation().getEvalCropPct()));
+    return new EvalTransform(resize, size,
+        io.github.mae4j.torch.data.Normalization.from(normalizationFor(recipe, model)), Resampler.pil());
+  }
+
+  /** The recipe's statistics when they fit the model's channels; else ImageNet's (RGB) or none (gray). */
+  public static Normalization normalizationFor(Recipe recipe, MaeConfig model) {
+    Normalization n = recipe.getNormalization();
+    if (n.getChannels() != model.getInChannels()) {
+      n = model.getInChannels() == 3 ? Normalization.imagenet() : Normalization.identity(model.getInChannels());
+    }
+    return n;
+  }
+
+  private List<String> checkedFolderClasses() throws IOException {
+    if (folderClasses == null) {
+      if (trainDir == null || valDir == null) {
+        throw new IllegalArgumentException("give both --train-dir and --val-dir (got only "
+            + (trainDir != null ? "--train-dir " + trainDir : "--val-dir " + valDir) + ")");
+      }
+      // channels do not change the scan; 3 accepts any model
+      List<String> train = ImageFolderDataset.open(trainDir, 3).classes();
+      List<String> val = ImageFolderDataset.open(valDir, 3).classes();
+      if (train.isEmpty()) {
+        throw new IllegalArgumentException("--train-dir " + trainDir + " has no class sub-folders holding images; "
+            + "lay it out as " + trainDir.resolve("<class>/<image>.png"));
+      }
+      LabeledFolder.requireSameClasses(train, trainDir, val, valDir);
+      folderClasses = List.copyOf(train);
+    }
+    return folderClasses;
+  }
+
+  private static int intSetting(Map<String, String> settings, String key) {
+    String v = settings.get(key);
+    return v == null || v.isEmpty() ? 0 : Integer.parseInt(v);
+  }
+
+  @Override
+  public String toString() {
+    return usesFolders() ? "folders " + trainDir + " / " + valDir + " (limits " + trainLimit + ", " + testLimit + ")"
+        : "Fashion-MNIST (limits " + trainLimit + ", " + testLimit + ")";
+  }
+}

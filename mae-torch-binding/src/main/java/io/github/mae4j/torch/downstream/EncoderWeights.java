@@ -1,0 +1,87 @@
+package io.github.mae4j.torch.downstream;
+
+import io.github.mae4j.api.MaeConfig;
+import io.github.mae4j.api.recipe.PretrainRecipe;
+import io.github.mae4j.api.recipe.RecipeIo;
+import io.github.mae4j.torch.io.Safetensors;
+import io.github.mae4j.torch.nn.MaeCheckpoint;
+import io.github.mae4j.torch.nn.MaskedAutoencoder;
+import io.github.mae4j.torch.run.PretrainCheckpointFile;
+import io.github.mae4j.torch.run.TensorData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The encoder a downstream run starts from, read from any checkpoint: a mae4j pretraining checkpoint (a
+ * {@code *.ckpt} file or a run directory; its recipe says the model), an official MAE {@code .pth} or a safetensors
+ * file ({@code *.safetensors}; full MAE or encoder only; the model is the one the caller expects), or none (random
+ * initialization).
+ *
+ * @param model the architecture the weights belong to
+ * @param weights MAE parameters by reference name ({@code patch_embed.proj.weight}, {@code blocks.0...}), or null
+ *     for random initialization
+ * @param description where they came from, for a log line: the file and epoch, or the file and its layout
+ */
+public record EncoderWeights(MaeConfig model, @Nullable Map<String, Tensor> weights, String description) {
+  /** The file name ending that marks a safetensors checkpoint. */
+  public static final String SAFETENSORS = ".safetensors";
+
+  /** No weights: an encoder of {@code model} initialized at random (the baseline of a downstream table). */
+  public static EncoderWeights random(MaeConfig model) {
+    return new EncoderWeights(model, null, "random initialization");
+  }
+
+  /**
+   * Reads the encoder of {@code checkpoint}, or {@link #random(MaeConfig)} when it is null.
+   *
+   * @param checkpoint a mae4j checkpoint or run directory, an official {@code .pth}, a safetensors file, or null
+   * @param expected the model an official or safetensors checkpoint is loaded into (a mae4j checkpoint names its
+   *     own)
+   * @throws IllegalArgumentException when {@code checkpoint} does not exist, or its tensors do not fit the model
+   * @throws IOException when it cannot be read
+   */
+  public static EncoderWeights load(@Nullable Path checkpoint, MaeConfig expected) throws IOException {
+    if (checkpoint == null) {
+      return random(expected);
+    }
+    if (!Files.exists(checkpoint)) {
+      throw new IllegalArgumentException("checkpoint " + checkpoint + " does not exist");
+    }
+    if (Files.isDirectory(checkpoint) || PretrainCheckpointFile.isCheckpoint(checkpoint)) {
+      PretrainCheckpointFile.Weights c = PretrainCheckpointFile.readWeights(checkpoint);
+      MaeConfig model = RecipeIo.fromJson(c.recipeJson(), PretrainRecipe.class).getModel();
+      try (MaskedAutoencoder mae = MaskedAutoencoder.create(model, 0)) {
+        Map<String, Tensor> sd = new LinkedHashMap<>();
+        for (Map.Entry<String, TensorData> e : c.model().entrySet()) {
+          sd.put(e.getKey(), e.getValue().toTensor());
+        }
+        mae.loadStateDict(sd, true);
+        return new EncoderWeights(model, mae.stateDict(), c.file() + " (epoch " + c.epoch() + ")");
+      }
+    }
+    try (MaskedAutoencoder mae = MaskedAutoencoder.create(expected, 0)) {
+      MaeCheckpoint.Result r;
+      if (checkpoint.getFileName().toString().endsWith(SAFETENSORS)) {
+        Map<String, Tensor> sd = Safetensors.read(checkpoint);
+        try {
+          r = MaeCheckpoint.load(mae, sd, false);
+        } finally {
+          sd.values().forEach(Tensor::close);
+        }
+      } else {
+        r = MaeCheckpoint.load(mae, checkpoint, null, false);
+      }
+      return new EncoderWeights(expected, mae.stateDict(), checkpoint + " (" + r.layout() + ")");
+    }
+  }
+
+  /** Whether there are no weights (random initialization). */
+  public boolean isRandom() {
+    return weights == null;
+  }
+}

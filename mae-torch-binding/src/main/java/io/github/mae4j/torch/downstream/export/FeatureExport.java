@@ -1,0 +1,95 @@
+package io.github.mae4j.torch.downstream.export;
+
+import io.github.mae4j.api.recipe.Recipe;
+import io.github.mae4j.torch.data.FashionMnist;
+import io.github.mae4j.torch.downstream.DownstreamData;
+import io.github.mae4j.torch.downstream.EncoderWeights;
+import io.github.mae4j.torch.downstream.LabeledFolder;
+import io.github.mae4j.torch.downstream.LabeledImages;
+import io.github.mae4j.torch.downstream.eval.FrozenEncoder;
+import io.github.mae4j.torch.downstream.vit.Pooling;
+import io.github.mae4j.torch.downstream.vit.VitClassifier;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.bytedeco.pytorch.Tensor;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Encoder features of a set of images written to a NumPy {@code .npy} file [N, D] (float32, file order), as
+ * {@code mae features} does it; the labels [N] (int64; class sub-folders as torchvision's {@code ImageFolder}, -1
+ * without) optionally to a second file.
+ *
+ * @param recipe gives the model of an official checkpoint, the statistics and the evaluation crop of folder images
+ * @param encoder the encoder's checkpoint ({@link EncoderWeights#load}), or null for a random encoder
+ * @param images a folder of images (resized + centre-cropped), or null to use {@code split}
+ * @param split the Fashion-MNIST split to use when {@code images} is null (its first {@code limit} images)
+ * @param limit Fashion-MNIST images to use (0: all)
+ * @param pooling mean of the patch tokens, or the cls token after the final norm
+ * @param out the features file
+ * @param labelsOut the labels file, or null
+ */
+public record FeatureExport(Recipe recipe, @Nullable Path encoder, @Nullable Path images, FashionMnist.Split split,
+    int limit, Pooling pooling, Path out, @Nullable Path labelsOut) {
+
+  /** Features of every image of a folder, mean-pooled. */
+  public static FeatureExport ofFolder(Recipe recipe, @Nullable Path encoder, Path images, Path out) {
+    return new FeatureExport(recipe, encoder, images, FashionMnist.Split.TRAIN, 0, Pooling.AVERAGE, out, null);
+  }
+
+  /** Features of Fashion-MNIST's first {@code limit} images of {@code split} (0: all), mean-pooled. */
+  public static FeatureExport ofFashionMnist(Recipe recipe, @Nullable Path encoder, FashionMnist.Split split,
+      int limit, Path out) {
+    return new FeatureExport(recipe, encoder, null, split, limit, Pooling.AVERAGE, out, null);
+  }
+
+  /** The same with another pooling. */
+  public FeatureExport withPooling(Pooling p) {
+    return new FeatureExport(recipe, encoder, images, split, limit, p, out, labelsOut);
+  }
+
+  /** The same, also writing the labels to {@code file}. */
+  public FeatureExport withLabelsOut(@Nullable Path file) {
+    return new FeatureExport(recipe, encoder, images, split, limit, pooling, out, file);
+  }
+
+  /**
+   * What was written.
+   *
+   * @param features the features file
+   * @param rows images (N)
+   * @param dim feature size (D)
+   * @param labels the labels file, when one was asked for
+   */
+  public record Result(Path features, long rows, long dim, Optional<Path> labels) {}
+
+  /** Runs it without a log. */
+  public Result run() throws IOException {
+    return run(s -> {});
+  }
+
+  /**
+   * Reads the encoder and the images, computes the features, writes the files.
+   *
+   * @param log told what is loaded
+   * @throws IllegalArgumentException for a missing checkpoint, an empty folder, an unreadable image (named), or
+   *     Fashion-MNIST with a model that is not 28×28 gray
+   * @throws IOException when a checkpoint or an image cannot be read, or a file cannot be written
+   */
+  public Result run(Consumer<String> log) throws IOException {
+    EncoderWeights w = EncoderWeights.load(encoder, recipe.getModel());
+    LabeledImages set = images != null
+        ? LabeledFolder.read(images, w.model().getInChannels(), DownstreamData.evalTransform(recipe, w.model()), 0,
+            false).data()
+        : DownstreamData.fashionMnist(limit, limit).load(split, w.model(), recipe, log);
+    try (VitClassifier m = FrozenEncoder.open(w, 10, pooling, log)) {
+      Tensor f = FrozenEncoder.features(m, set);
+      Npy.writeFloats(out, f);
+      if (labelsOut != null) {
+        Npy.writeLongs(labelsOut, set.labels());
+      }
+      return new Result(out, f.size(0), f.size(1), Optional.ofNullable(labelsOut));
+    }
+  }
+}
