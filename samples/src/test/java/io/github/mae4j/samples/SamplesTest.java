@@ -23,7 +23,7 @@ class SamplesTest {
     assertThat(JavaConfigs.readmeExample())
         .startsWith(MaeConfig.builder().decoder(d -> d.embedDim(256).depth(4).numHeads(8)).maskRatio(0.9).build()
             .getParameterCount() + " parameters; ViT-L masks 147 patches; ")
-        .contains("\"maskRatio\":0.9");
+        .contains("\"maskRatio\" : 0.9");
   }
 
   @Test
