@@ -43,6 +43,37 @@ class SamplesTest {
     assertThat(back.getLearningRate()).isCloseTo(1.5e-4 * 1024 / 256, org.assertj.core.data.Offset.offset(1e-12));
   }
 
+  static final MaeConfig TINY = MaeConfig.builder().imageSize(16).patchSize(4)
+      .encoder(e -> e.embedDim(16).depth(1).numHeads(2)).decoder(d -> d.embedDim(16).depth(1).numHeads(2)).build();
+
+  @Test
+  void checkpointFiles_writeReadAndLoadStrictly() throws Exception {
+    try (var model = io.github.mae4j.torch.nn.MaskedAutoencoder.create(TINY, 1);
+         var fresh = io.github.mae4j.torch.nn.MaskedAutoencoder.create(TINY, 2)) {
+      Path pth = CheckpointFiles.write(model, dir);
+      assertThat(CheckpointFiles.read(pth)).isEqualTo(model.stateDict().size());
+      assertThat(dir.resolve("mine.pth")).isNotEmptyFile();
+      var r = CheckpointFiles.load(fresh, pth);
+      assertThat(r.layout()).isEqualTo(io.github.mae4j.torch.io.pth.MaeCheckpoint.Layout.FULL);
+      assertThat(r.report().missing()).isEmpty();
+      assertThat(fresh.stateDict().get("decoder_pred.weight").equal(model.stateDict().get("decoder_pred.weight")))
+          .isTrue();
+      assertThat(CheckpointFiles.read(dir.resolve("mae-encoder.pth"))).isLessThan(model.stateDict().size());
+    }
+  }
+
+  @Test
+  void dataPipeline_loadsEveryFullBatchOfEachEpoch() {
+    assertThat(DataPipeline.run(20, 32, 2)).isEqualTo(2 * (20 / 8));
+  }
+
+  @Test
+  void classifierFromEncoder_givesTenLogitsPerImage() {
+    try (var images = org.bytedeco.pytorch.global.torch.randn(3, 3, 16, 16)) {
+      assertThat(ClassifierFromEncoder.logitsShape(TINY, images)).containsExactly(3, 10);
+    }
+  }
+
   @Test
   void pretrainOnFolder_trainsOnTheImagesAndWritesTheRun() throws Exception {
     Path images = Files.createDirectories(dir.resolve("images/a"));
