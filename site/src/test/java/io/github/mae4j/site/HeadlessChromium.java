@@ -43,9 +43,15 @@ final class HeadlessChromium implements AutoCloseable {
   private final List<String> errors = new CopyOnWriteArrayList<>();
   private volatile CompletableFuture<Void> loaded = new CompletableFuture<>();
 
-  /** The browser's executable: {@code $CHROMIUM}, else the first of chromium, chromium-browser on the PATH. */
+  /**
+   * The browser's executable: {@code $CHROMIUM}, else the first of chromium, chromium-browser on the PATH; none when
+   * {@code CHROMIUM=none} (to skip the browser checks on purpose).
+   */
   static Optional<Path> find() {
     String env = System.getenv("CHROMIUM");
+    if ("none".equals(env)) {
+      return Optional.empty();
+    }
     if (env != null && Files.isExecutable(Path.of(env))) {
       return Optional.of(Path.of(env));
     }
@@ -230,14 +236,16 @@ final class HeadlessChromium implements AutoCloseable {
     } catch (Exception e) {
       // closing anyway
     }
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
+    // the browser's helper processes (renderer, zygote, GPU) write to the profile until they end: end them all
+    List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+    all.add(process.toHandle());
+    all.forEach(ProcessHandle::destroy);
+    for (ProcessHandle h : all) {
+      try {
+        h.onExit().get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        h.destroyForcibly();
       }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
     }
   }
 

@@ -14,8 +14,8 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The generated site (target/site, written by the build before the tests) in a real browser: Debian's headless
@@ -29,25 +29,43 @@ class SiteBrowserTest {
   static final int DESKTOP = 1280;
   static final int PHONE = 390;
 
-  @TempDir static Path profile;
+  static Path profile;
   static SiteServer server;
   static HeadlessChromium browser;
+
+  /** Why the browser checks cannot run here, or null when they can. */
+  static String skipReason;
 
   @BeforeAll
   static void start() throws Exception {
     assertThat(SITE.resolve("index.html")).as("the build writes the site before the tests (process-classes)")
         .exists();
     var chromium = HeadlessChromium.find();
-    Assumptions.assumeTrue(chromium.isPresent(), "no chromium on the PATH (or $CHROMIUM): the browser checks of the "
-        + "site are skipped; install Debian's chromium (.ci/run does so as root) to run them");
+    if (chromium.isEmpty()) {
+      skip("no chromium on the PATH (or $CHROMIUM, or CHROMIUM=none): the browser checks of the site are skipped; "
+          + "install Debian's chromium (.ci/run does so as root) to run them");
+      return;
+    }
     server = new SiteServer(SITE);
+    profile = Files.createTempDirectory("mae4j-chromium-");
     try {
       browser = HeadlessChromium.start(chromium.get(), profile);
     } catch (IOException e) {
-      Assumptions.abort("chromium is installed but does not start here, so the browser checks are skipped: "
+      skip("chromium is installed but does not start here, so the browser checks of the site are skipped: "
           + e.getMessage());
+      return;
     }
     Files.createDirectories(SCREENSHOTS);
+  }
+
+  private static void skip(String reason) {
+    skipReason = reason;
+    System.err.println("[SiteBrowserTest] " + reason);
+  }
+
+  @BeforeEach
+  void browserAvailable() {
+    Assumptions.assumeTrue(skipReason == null, skipReason);
   }
 
   @AfterAll
@@ -57,6 +75,18 @@ class SiteBrowserTest {
     }
     if (server != null) {
       server.close();
+    }
+    if (profile != null) {
+      deleteQuietly(profile);
+    }
+  }
+
+  /** Removes the browser profile; what the browser still holds is left to the system's temp cleaning. */
+  private static void deleteQuietly(Path dir) {
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException | java.io.UncheckedIOException e) {
+      // best effort
     }
   }
 
