@@ -117,33 +117,26 @@ final class BenchmarkCharts {
     });
   }
 
-  /** Draws the table {@code id} as a bar chart PNG. */
+  /**
+   * Draws the table {@code id} as a bar chart PNG: one bar per row (named in full in the legend) for the fastest and
+   * for the slowest of its runs.
+   */
   void draw(String id, String title, String axis, Path png) throws IOException {
     List<Row> rows = table(id);
     System.setProperty("java.awt.headless", "true");
-    CategoryChart chart = new CategoryChartBuilder().width(900).height(520).title(title).yAxisTitle(axis).build();
+    CategoryChart chart = new CategoryChartBuilder().width(960).height(520 + 22 * rows.size()).title(title)
+        .yAxisTitle(axis).build();
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
-    chart.getStyler().setXAxisLabelRotation(12);
     chart.getStyler().setLabelsVisible(true);
     chart.getStyler().setLabelsPosition(0.9);
-    chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
-    List<String> labels = rows.stream().map(r -> shorten(r.label())).toList();
-    List<Double> best = new ArrayList<>();
-    List<Double> worst = new ArrayList<>();
+    chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+    List<String> runs = List.of("fastest run", "slowest run");
     for (Row r : rows) {
       DoubleSummaryStatistics s = r.values().stream().mapToDouble(Double::doubleValue).summaryStatistics();
-      best.add(s.getMin());
-      worst.add(s.getMax());
+      chart.addSeries(r.label().replaceAll("\\s+", " ").strip(), runs, List.of(s.getMin(), s.getMax()));
     }
-    chart.addSeries("fastest run", labels, best).setFillColor(new Color(70, 130, 180));
-    chart.addSeries("slowest run", labels, worst).setFillColor(new Color(230, 145, 56));
     Files.createDirectories(png.getParent());
     BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
-  }
-
-  private static String shorten(String label) {
-    String l = label.replaceAll("\\s+", " ").strip();
-    return l.length() <= 34 ? l : l.substring(0, 33) + "…";
   }
 
   /** Collects the marked tables of every document parsed by {@code parser}. */

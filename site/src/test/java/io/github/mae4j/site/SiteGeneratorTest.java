@@ -116,7 +116,7 @@ class SiteGeneratorTest {
   void render_chart_drawsTheMarkedTable() throws IOException {
     new SiteGenerator(MAP, "1.0").render(root, out);
     assertThat(Files.readString(out.resolve("howto.html"))).contains("<img class=\"chart\" src=\"img/charts/steps.png\"");
-    assertThat(javax.imageio.ImageIO.read(out.resolve("img/charts/steps.png").toFile()).getWidth()).isEqualTo(900);
+    assertThat(javax.imageio.ImageIO.read(out.resolve("img/charts/steps.png").toFile()).getWidth()).isEqualTo(960);
   }
 
   @Test
