@@ -51,11 +51,13 @@ public abstract class MaeConfig {
     return 3;
   }
 
+  /** The ViT encoder (default ViT-B: 768 wide, 12 blocks, 12 heads). */
   @Value.Default
   public EncoderSpec getEncoder() {
     return EncoderSpec.of(VitSize.BASE);
   }
 
+  /** The light decoder that reconstructs the pixels (default 512 wide, 8 blocks, 16 heads). */
   @Value.Default
   public DecoderSpec getDecoder() {
     return DecoderSpec.builder().build();
@@ -67,6 +69,7 @@ public abstract class MaeConfig {
     return 0.75;
   }
 
+  /** How the removed patches are chosen (see {@link MaskSampling}); the paper's default is RANDOM. */
   @Value.Default
   public MaskSampling getMaskSampling() {
     return MaskSampling.RANDOM;
@@ -78,6 +81,7 @@ public abstract class MaeConfig {
     return true;
   }
 
+  /** Epsilon of every LayerNorm, 1e-6 as in the reference implementation. */
   @Value.Default
   public double getLayerNormEps() {
     return 1e-6;

@@ -52,7 +52,7 @@ public record Normalization(double[] mean, double[] std) implements Transform {
    * Estimates per-channel mean and std over {@code samples} images spread evenly over the dataset (all when
    * samples ≥ size), unaugmented; unreadable images are passed over.
    *
-   * @throws IllegalArgumentException when samples < 1 or no sampled image could be read
+   * @throws IllegalArgumentException when samples {@literal <} 1 or no sampled image could be read
    */
   public static Normalization estimate(ImageDataset dataset, int samples) {
     if (samples < 1) {

@@ -38,7 +38,7 @@ public final class SyntheticDataset implements ImageDataset {
   /**
    * A dataset of {@code size} square images of {@code imageSize} pixels.
    *
-   * @throws IllegalArgumentException when size < 1, imageSize < 8 or channels is not 1 or 3
+   * @throws IllegalArgumentException when size {@literal <} 1, imageSize {@literal <} 8 or channels is not 1 or 3
    */
   public static SyntheticDataset of(int size, int imageSize, int channels, long seed) {
     if (size < 1) {

@@ -4,9 +4,8 @@ import io.github.mae4j.torch.downstream.internal.Tensors;
 import org.bytedeco.pytorch.Tensor;
 
 /**
- * An in-memory labelled image set, already normalized: images [N, C, H, W] float32, labels [N] int64.
- *
- * @throws IllegalArgumentException when the shapes disagree
+ * An in-memory labelled image set, already normalized: images [N, C, H, W] float32, labels [N] int64. The
+ * constructor throws {@link IllegalArgumentException} when the shapes disagree.
  */
 public record LabeledImages(Tensor images, Tensor labels) {
   public LabeledImages {
