@@ -28,9 +28,9 @@ public record Normalization(double[] mean, double[] std) implements Transform {
     }
   }
 
-  /** ImageNet RGB statistics (mean 0.485, 0.456, 0.406; std 0.229, 0.224, 0.225), what MAE uses. */
+  /** ImageNet RGB statistics, what MAE uses ({@link io.github.mae4j.api.recipe.Normalization#imagenet()}). */
   public static Normalization imagenet() {
-    return new Normalization(new double[] {0.485, 0.456, 0.406}, new double[] {0.229, 0.224, 0.225});
+    return from(io.github.mae4j.api.recipe.Normalization.imagenet());
   }
 
   /** No normalization: values stay in [0, 1]. */

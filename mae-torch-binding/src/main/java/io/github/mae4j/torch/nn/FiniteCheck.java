@@ -1,8 +1,8 @@
 package io.github.mae4j.torch.nn;
 
-import org.bytedeco.pytorch.NoGradGuard;
+import io.github.mae4j.torch.internal.NonFinite;
+import io.github.mae4j.torch.io.StateDict;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
 
 /** Turns a NaN or infinite loss into a {@link NonFiniteLossException} that says where it came from. */
 final class FiniteCheck {
@@ -12,18 +12,9 @@ final class FiniteCheck {
     if (loss.isfinite().item_bool()) {
       return;
     }
-    try (NoGradGuard guard = new NoGradGuard()) {
-      boolean imagesFinite = images.isfinite().all().item_bool();
-      String badParam = null;
-      TensorVector params = module.parameters(true);
-      for (long i = 0; i < params.size() && badParam == null; i++) {
-        if (!params.get(i).isfinite().all().item_bool()) {
-          badParam = module.named_parameters(true).get(i).key().getString();
-        }
-      }
-      String context = (imagesFinite ? "input images are finite" : "input images contain NaN or Inf")
-          + (badParam == null ? ", parameters are finite" : ", parameter " + badParam + " is not finite");
-      throw new NonFiniteLossException(loss.detach().item_float(), context);
-    }
+    String badParam = NonFinite.firstTensor(StateDict.of(module));
+    String context = (NonFinite.count(images) == 0 ? "input images are finite" : "input images contain NaN or Inf")
+        + (badParam == null ? ", parameters are finite" : ", parameter " + badParam + " is not finite");
+    throw new NonFiniteLossException(loss.detach().item_float(), context);
   }
 }

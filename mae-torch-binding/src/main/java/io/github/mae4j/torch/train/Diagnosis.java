@@ -1,6 +1,6 @@
 package io.github.mae4j.torch.train;
 
-import java.util.Map;
+import io.github.mae4j.torch.internal.NonFinite;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.jspecify.annotations.Nullable;
@@ -10,33 +10,25 @@ final class Diagnosis {
   private Diagnosis() {}
 
   static String of(Tensor images, PretrainModel model, Precision precision) {
-    try (PointerScope ignored = new PointerScope()) {
-      long bad = images.numel() - images.isfinite().sum().item_long();
-      if (bad > 0) {
-        return "the input batch holds " + bad + " non-finite pixel values of " + images.numel()
-            + " (check the data and its normalization)";
-      }
-      String tensor = nonFiniteTensor(model);
-      if (tensor != null) {
-        return "the weights are non-finite (" + tensor + ") after the previous update — the learning rate is "
-            + "probably too high";
-      }
-      return "the forward pass overflowed with finite inputs and weights"
-          + (precision == Precision.FP16 ? " in fp16 (try bf16)" : "")
-          + " — lower the learning rate or clip gradients";
+    long bad = NonFinite.count(images);
+    if (bad > 0) {
+      return "the input batch holds " + bad + " non-finite pixel values of " + images.numel()
+          + " (check the data and its normalization)";
     }
+    String tensor = nonFiniteTensor(model);
+    if (tensor != null) {
+      return "the weights are non-finite (" + tensor + ") after the previous update — the learning rate is "
+          + "probably too high";
+    }
+    return "the forward pass overflowed with finite inputs and weights"
+        + (precision == Precision.FP16 ? " in fp16 (try bf16)" : "")
+        + " — lower the learning rate or clip gradients";
   }
 
   /** The name of the first model tensor holding NaN or infinity, or null when all are finite. */
   static @Nullable String nonFiniteTensor(PretrainModel model) {
     try (PointerScope ignored = new PointerScope()) {
-      for (Map.Entry<String, Tensor> e : model.namedTensors().entrySet()) {
-        Tensor t = e.getValue();
-        if (t.is_floating_point() && !t.isfinite().all().item_bool()) {
-          return e.getKey();
-        }
-      }
-      return null;
+      return NonFinite.firstTensor(model.namedTensors());
     }
   }
 }

@@ -47,7 +47,7 @@ public final class HeldOutImages {
       throw new IllegalArgumentException("no images in " + source);
     }
     EvalTransform t = EvalTransform.resizeCenterCrop(size, size).normalize(
-        Normalization.of(recipe.getNormalization().getMean(), recipe.getNormalization().getStd()));
+        Normalization.from(recipe.getNormalization()));
     float[] all = new float[n * channels * size * size];
     for (int i = 0; i < n; i++) {
       // spread evenly over the dataset (a split may be sorted by class)

@@ -79,7 +79,7 @@ public final class PretrainData {
   public static Transform transform(PretrainRecipe recipe) {
     int size = recipe.getModel().getImageSize();
     Augmentation a = recipe.getAugmentation();
-    Normalization n = Normalization.of(recipe.getNormalization().getMean(), recipe.getNormalization().getStd());
+    Normalization n = Normalization.from(recipe.getNormalization());
     if (a.isRandomResizedCrop()) {
       PretrainTransform t = PretrainTransform.randomResizedCrop(size, a.getCropScaleMin(), a.getCropScaleMax())
           .ratio(a.getCropRatioMin(), a.getCropRatioMax());
