@@ -4,6 +4,9 @@ import io.github.mae4j.api.MaeConfig;
 import io.github.mae4j.api.schedule.LayerDecay;
 import io.github.mae4j.torch.Torch;
 import io.github.mae4j.torch.downstream.internal.Tensors;
+import io.github.mae4j.torch.nn.Block;
+import io.github.mae4j.torch.nn.Initialization;
+import io.github.mae4j.torch.nn.PatchEmbed;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +28,8 @@ import org.bytedeco.pytorch.global.torch;
  * {@code cls_token}, {@code pos_embed}, {@code blocks.i.*}, {@code norm}), so a pretrained MAE checkpoint — ours or
  * an official encoder file — loads by name with {@link #loadEncoder(Map)}. On top: {@code fc_norm} (average pooling)
  * or {@code norm} + cls token, and a linear {@code head} initialized with std 2e-5 as in the reference fine-tuning.
+ * It is the MAE encoder's ViT: the same {@link PatchEmbed}, {@link Block} (here with stochastic depth) and
+ * {@link Initialization}.
  *
  * <p>Geometry (image size, patch size, channels, encoder width/depth/heads, LayerNorm eps) comes from a
  * {@link MaeConfig}; the decoder part of it is ignored. A fine-tuning image size different from the checkpoint's
@@ -39,12 +44,11 @@ public final class VitClassifier extends Module implements AutoCloseable {
   private final Generator generator;
   // Java-constructed modules are JavaCPP peers whose virtual calls (train, …) call back into Java: keep a strong
   // reference to every one of them for the life of the model, or a GC'd peer makes train(false) throw
-  private final Module patchEmbed;
+  private final PatchEmbed patchEmbed;
   private final ModuleListImpl blockList;
-  private final PatchProjection proj;
   private final Tensor clsToken;
   private final Tensor posEmbed;
-  private final List<VitBlock> blocks = new ArrayList<>();
+  private final List<Block> blocks = new ArrayList<>();
   private final LayerNormImpl finalNorm;
   private final LinearImpl head;
   private boolean closed;
@@ -69,22 +73,20 @@ public final class VitClassifier extends Module implements AutoCloseable {
     this.generator = torch.createCPUGenerator(seed);
     int d = config.getEncoder().getEmbedDim();
     int depth = config.getEncoder().getDepth();
-    patchEmbed = register_module("patch_embed", new Module());
-    proj = patchEmbed.register_module("proj", new PatchProjection(config.getInChannels(), d, config.getPatchSize()));
+    patchEmbed = register_module("patch_embed", new PatchEmbed(config.getInChannels(), d, config.getPatchSize()));
     clsToken = new Tensor(register_parameter("cls_token", Tensors.zeros(1, 1, d)));
     posEmbed = new Tensor(register_parameter("pos_embed", Tensors.zeros(1, config.getNumPatches() + 1, d)));
     blockList = register_module("blocks", new ModuleListImpl());
     for (int i = 0; i < depth; i++) {
       double rate = depth == 1 ? dropPathRate : dropPathRate * i / (depth - 1);
-      VitBlock b = new VitBlock(d, config.getEncoder().getNumHeads(), config.getEncoder().getMlpHiddenDim(),
-          config.getLayerNormEps(), rate, generator);
+      Block b = new Block(config.getEncoder(), config.getLayerNormEps(), rate, generator);
       blockList.push_back(b);
       blocks.add(b);
     }
     String normName = pooling == Pooling.AVERAGE ? "fc_norm" : "norm";
-    finalNorm = register_module(normName, VitBlock.layerNorm(d, config.getLayerNormEps()));
+    finalNorm = register_module(normName, Block.layerNorm(d, config.getLayerNormEps()));
     head = register_module("head", new LinearImpl(d, numClasses));
-    WeightInit.initialize(this, generator);
+    Initialization.initializeClassifier(this, generator, config.getGridSize());
   }
 
   public MaeConfig config() {
@@ -116,26 +118,6 @@ public final class VitClassifier extends Module implements AutoCloseable {
     generator.set_current_seed(seed);
   }
 
-  Generator generator() {
-    return generator;
-  }
-
-  LinearImpl head() {
-    return head;
-  }
-
-  PatchProjection projection() {
-    return proj;
-  }
-
-  Tensor clsToken() {
-    return clsToken;
-  }
-
-  Tensor posEmbed() {
-    return posEmbed;
-  }
-
   /**
    * images [N, C, H, W] → features [N, D]: patch embedding + pos_embed, cls token, blocks, then the pooling.
    *
@@ -150,10 +132,10 @@ public final class VitClassifier extends Module implements AutoCloseable {
     }
     long n = images.size(0);
     long d = embedDim();
-    Tensor x = proj.forward(images).add(posEmbed.narrow(1, 1, config.getNumPatches()));
+    Tensor x = patchEmbed.forward(images).add(posEmbed.narrow(1, 1, config.getNumPatches()));
     Tensor cls = clsToken.add(posEmbed.narrow(1, 0, 1)).expand(n, 1, d);
     x = torch.cat(new TensorVector(cls, x), 1);
-    for (VitBlock b : blocks) {
+    for (Block b : blocks) {
       x = b.forward(x);
     }
     if (pooling == Pooling.AVERAGE) {
