@@ -1,17 +1,16 @@
 package io.github.mae4j.torch.downstream.vit;
 
 import io.github.mae4j.api.MaeConfig;
-import io.github.mae4j.api.schedule.LayerDecay;
 import io.github.mae4j.torch.Torch;
 import io.github.mae4j.torch.downstream.internal.Tensors;
 import io.github.mae4j.torch.nn.Block;
 import io.github.mae4j.torch.nn.Initialization;
 import io.github.mae4j.torch.nn.PatchEmbed;
+import io.github.mae4j.torch.nn.VitParameterRules;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.LayerNormImpl;
 import org.bytedeco.pytorch.LinearImpl;
@@ -36,8 +35,6 @@ import org.bytedeco.pytorch.global.torch;
  * interpolates {@code pos_embed}.
  */
 public final class VitClassifier extends Module implements AutoCloseable {
-  private static final Set<String> NO_WEIGHT_DECAY = Set.of("pos_embed", "cls_token");
-
   private final MaeConfig config;
   private final int numClasses;
   private final Pooling pooling;
@@ -152,10 +149,10 @@ public final class VitClassifier extends Module implements AutoCloseable {
   /**
    * The layer group of a parameter for layer-wise lr decay (the reference {@code get_layer_id_for_vit}):
    * {@code cls_token}, {@code pos_embed}, {@code patch_embed.*} → 0; {@code blocks.i.*} → i+1; the rest
-   * (final norm, head) → depth+1.
+   * (final norm, head) → depth+1: {@link VitParameterRules#layerId}, the rule pretraining uses too.
    */
   public int layerId(String name) {
-    return LayerDecay.layerId(name, depth());
+    return VitParameterRules.layerId(name, depth());
   }
 
   /** Number of layer groups: depth + 2. */
@@ -163,9 +160,12 @@ public final class VitClassifier extends Module implements AutoCloseable {
     return depth() + 2;
   }
 
-  /** Whether a parameter is exempt from weight decay: 1-D tensors (norms, biases), {@code pos_embed}, {@code cls_token}. */
+  /**
+   * Whether a parameter is exempt from weight decay: 1-D tensors (norms, biases), {@code pos_embed},
+   * {@code cls_token} ({@link VitParameterRules#noWeightDecay}, the rule pretraining uses too).
+   */
   public boolean noWeightDecay(String name, Tensor parameter) {
-    return parameter.dim() <= 1 || NO_WEIGHT_DECAY.contains(name);
+    return VitParameterRules.noWeightDecay(name, parameter);
   }
 
   /** The trainable parameters by reference name, in registration order (tensors share storage with the model). */
