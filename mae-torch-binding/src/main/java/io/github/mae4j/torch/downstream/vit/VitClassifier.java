@@ -33,12 +33,17 @@ import org.bytedeco.pytorch.global.torch;
  * <p>Geometry (image size, patch size, channels, encoder width/depth/heads, LayerNorm eps) comes from a
  * {@link MaeConfig}; the decoder part of it is ignored. A fine-tuning image size different from the checkpoint's
  * interpolates {@code pos_embed}.
+ *
+ * <p>It holds its libtorch module rather than being one, as {@code MaskedAutoencoder} does: {@link #module()} is there
+ * for what needs libtorch itself. Build it outside any {@code PointerScope}. Closing twice is harmless; use after
+ * close throws {@link IllegalStateException}.
  */
-public final class VitClassifier extends Module implements AutoCloseable {
+public final class VitClassifier implements AutoCloseable {
   private final MaeConfig config;
   private final int numClasses;
   private final Pooling pooling;
   private final Generator generator;
+  private final Module module;
   // Java-constructed modules are JavaCPP peers whose virtual calls (train, …) call back into Java: keep a strong
   // reference to every one of them for the life of the model, or a GC'd peer makes train(false) throw
   private final PatchEmbed patchEmbed;
@@ -70,10 +75,11 @@ public final class VitClassifier extends Module implements AutoCloseable {
     this.generator = torch.createCPUGenerator(seed);
     int d = config.getEncoder().getEmbedDim();
     int depth = config.getEncoder().getDepth();
-    patchEmbed = register_module("patch_embed", new PatchEmbed(config.getInChannels(), d, config.getPatchSize()));
-    clsToken = new Tensor(register_parameter("cls_token", Tensors.zeros(1, 1, d)));
-    posEmbed = new Tensor(register_parameter("pos_embed", Tensors.zeros(1, config.getNumPatches() + 1, d)));
-    blockList = register_module("blocks", new ModuleListImpl());
+    module = new Module();
+    patchEmbed = module.register_module("patch_embed", new PatchEmbed(config.getInChannels(), d, config.getPatchSize()));
+    clsToken = new Tensor(module.register_parameter("cls_token", Tensors.zeros(1, 1, d)));
+    posEmbed = new Tensor(module.register_parameter("pos_embed", Tensors.zeros(1, config.getNumPatches() + 1, d)));
+    blockList = module.register_module("blocks", new ModuleListImpl());
     for (int i = 0; i < depth; i++) {
       double rate = depth == 1 ? dropPathRate : dropPathRate * i / (depth - 1);
       Block b = new Block(config.getEncoder(), config.getLayerNormEps(), rate, generator);
@@ -81,9 +87,9 @@ public final class VitClassifier extends Module implements AutoCloseable {
       blocks.add(b);
     }
     String normName = pooling == Pooling.AVERAGE ? "fc_norm" : "norm";
-    finalNorm = register_module(normName, Block.layerNorm(d, config.getLayerNormEps()));
-    head = register_module("head", new LinearImpl(d, numClasses));
-    Initialization.initializeClassifier(this, generator, config.getGridSize());
+    finalNorm = module.register_module(normName, Block.layerNorm(d, config.getLayerNormEps()));
+    head = module.register_module("head", new LinearImpl(d, numClasses));
+    Initialization.initializeClassifier(module, generator, config.getGridSize());
   }
 
   public MaeConfig config() {
@@ -104,6 +110,27 @@ public final class VitClassifier extends Module implements AutoCloseable {
 
   public int embedDim() {
     return config.getEncoder().getEmbedDim();
+  }
+
+  /**
+   * The libtorch module holding the parameters under their reference names, for what needs libtorch itself
+   * (optimizers, archives); everything else goes through this class.
+   */
+  public Module module() {
+    checkOpen();
+    return module;
+  }
+
+  /** Switches training mode (drop path on) or evaluation mode (drop path off) for every block. */
+  public void train(boolean on) {
+    checkOpen();
+    module.train(on);
+  }
+
+  /** Whether the model is in training mode. */
+  public boolean isTraining() {
+    checkOpen();
+    return module.is_training();
   }
 
   /**
@@ -171,7 +198,7 @@ public final class VitClassifier extends Module implements AutoCloseable {
   /** The trainable parameters by reference name, in registration order (tensors share storage with the model). */
   public Map<String, Tensor> namedParameters() {
     checkOpen();
-    StringTensorDict dict = named_parameters(true);
+    StringTensorDict dict = module.named_parameters(true);
     Map<String, Tensor> out = new LinkedHashMap<>();
     for (long i = 0; i < dict.size(); i++) {
       // copy the handle: value() points into the dict item, which dies with the temporary dict
@@ -244,7 +271,7 @@ public final class VitClassifier extends Module implements AutoCloseable {
   public void close() {
     if (!closed) {
       closed = true;
-      super.close();
+      module.close();
     }
   }
 }
