@@ -4,7 +4,7 @@ package io.github.mae4j.api.schedule;
  * Layer-wise learning-rate decay for fine-tuning (BEiT, MAE): the layers of a ViT of depth {@code d} are numbered
  * 0 (patch embedding, cls token, position embedding), 1…d (the blocks) and d+1 (final norm and head), and layer
  * {@code i} trains at {@code lr · decay^(d + 1 − i)}: the head at the full rate, each block below it at one more
- * factor of {@code decay}.
+ * factor of {@code decay}. Which layer a parameter belongs to is the binding's {@code VitParameterRules.layerId}.
  */
 public final class LayerDecay {
   private LayerDecay() {}
@@ -27,35 +27,6 @@ public final class LayerDecay {
       out[i] = Math.pow(decay, depth + 1 - i);
     }
     return out;
-  }
-
-  /**
-   * The layer of a parameter by its reference name: {@code cls_token}, {@code pos_embed} and
-   * {@code patch_embed.*} → 0; {@code blocks.i.*} → i + 1; anything else (norms, head) → depth + 1.
-   */
-  public static int layerId(String parameterName, int depth) {
-    if (depth <= 0) {
-      throw new IllegalArgumentException("depth (" + depth + ") must be positive");
-    }
-    if (parameterName.equals("cls_token") || parameterName.equals("pos_embed")
-        || parameterName.startsWith("patch_embed")) {
-      return 0;
-    }
-    if (parameterName.startsWith("blocks.")) {
-      int end = parameterName.indexOf('.', 7);
-      String index = end < 0 ? parameterName.substring(7) : parameterName.substring(7, end);
-      try {
-        int block = Integer.parseInt(index);
-        if (block >= 0 && block < depth) {
-          return block + 1;
-        }
-      } catch (NumberFormatException e) {
-        // falls through to the error below
-      }
-      throw new IllegalArgumentException(
-          "parameter \"" + parameterName + "\" names block " + index + " but blocks are 0.." + (depth - 1));
-    }
-    return depth + 1;
   }
 
   private static void checkDepthAndDecay(int depth, double decay) {

@@ -33,24 +33,6 @@ class LayerDecayTest {
   }
 
   @Test
-  void layerId_referenceNames_mapToLayers() {
-    assertThat(LayerDecay.layerId("cls_token", 12)).isZero();
-    assertThat(LayerDecay.layerId("pos_embed", 12)).isZero();
-    assertThat(LayerDecay.layerId("patch_embed.proj.weight", 12)).isZero();
-    assertThat(LayerDecay.layerId("blocks.0.attn.qkv.weight", 12)).isEqualTo(1);
-    assertThat(LayerDecay.layerId("blocks.11.mlp.fc2.bias", 12)).isEqualTo(12);
-    assertThat(LayerDecay.layerId("fc_norm.weight", 12)).isEqualTo(13);
-    assertThat(LayerDecay.layerId("head.weight", 12)).isEqualTo(13);
-  }
-
-  @Test
-  void layerId_blockBeyondDepth_throws() {
-    assertThatThrownBy(() -> LayerDecay.layerId("blocks.12.norm1.weight", 12))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("parameter \"blocks.12.norm1.weight\" names block 12 but blocks are 0..11");
-  }
-
-  @Test
   void scale_badArguments_throw() {
     assertThatThrownBy(() -> LayerDecay.scale(4, 2, 0.5)).hasMessage("layerId (4) must be in [0, depth + 1 = 3]");
     assertThatThrownBy(() -> LayerDecay.scales(2, 0)).hasMessage("decay (0.0) must be in (0, 1]");

@@ -9,19 +9,19 @@ import org.bytedeco.pytorch.global.torch;
  * Multi-head self-attention with a qkv bias ({@code qkv}, {@code proj}), computed with libtorch's
  * {@code scaled_dot_product_attention} (scale 1/√headDim, no dropout).
  */
-public final class Attention extends Module {
+final class Attention extends Module {
   private final int numHeads;
   final LinearImpl qkv;
   final LinearImpl proj;
 
-  public Attention(int dim, int numHeads) {
+  Attention(int dim, int numHeads) {
     this.numHeads = numHeads;
     this.qkv = register_module("qkv", new LinearImpl(dim, 3L * dim));
     this.proj = register_module("proj", new LinearImpl(dim, dim));
   }
 
   /** x [B, T, D] → [B, T, D]. */
-  public Tensor forward(Tensor x) {
+  Tensor forward(Tensor x) {
     long b = x.size(0);
     long t = x.size(1);
     long d = x.size(2);

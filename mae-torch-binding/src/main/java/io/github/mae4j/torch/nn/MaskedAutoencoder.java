@@ -8,7 +8,6 @@ import io.github.mae4j.torch.io.StateDict;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Scalar;
@@ -32,7 +31,6 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 public final class MaskedAutoencoder implements AutoCloseable {
   /** Added to the per-patch variance before the square root when normalizing targets (as the reference). */
   public static final double NORM_PIX_EPS = 1e-6;
-  private static final Set<String> NO_DECAY_TOKENS = Set.of("cls_token", "mask_token", "encoder_mask_token");
 
   private final MaeConfig config;
   private final MaeDevice device;
@@ -346,8 +344,7 @@ public final class MaskedAutoencoder implements AutoCloseable {
       // value() points into the dictionary, which is freed with it: keep an own handle (shares the storage)
       Tensor t = new Tensor(item);
       NamedParameter p = new NamedParameter(name, t, layerId(name));
-      boolean exempt = t.dim() == 1 || name.endsWith(".bias") || NO_DECAY_TOKENS.contains(name);
-      (exempt ? noDecay : decay).add(p);
+      (VitParameterRules.noWeightDecay(name, t) ? noDecay : decay).add(p);
     }
     return new ParameterGroups(decay, noDecay);
   }
@@ -356,23 +353,11 @@ public final class MaskedAutoencoder implements AutoCloseable {
    * The layer of a parameter for layer-wise lr decay (the reference's {@code get_layer_id_for_vit}): 0 for
    * {@code patch_embed.*}, {@code cls_token}, {@code pos_embed} (and {@code encoder_mask_token}); i+1 for
    * {@code blocks.i.*}; {@link #numLayers()} for everything else (final norm and the whole decoder). The scale of
-   * layer id k is {@code decay^(numLayers − k)}.
+   * layer id k is {@code decay^(numLayers − k)}. The rule is {@link VitParameterRules#layerId}, shared with the
+   * classifier.
    */
   public int layerId(String parameterName) {
-    if (parameterName.equals("cls_token") || parameterName.equals("pos_embed")
-        || parameterName.equals("encoder_mask_token") || parameterName.startsWith("patch_embed.")) {
-      return 0;
-    }
-    if (parameterName.startsWith("blocks.")) {
-      String rest = parameterName.substring("blocks.".length());
-      int dot = rest.indexOf('.');
-      try {
-        return Integer.parseInt(dot < 0 ? rest : rest.substring(0, dot)) + 1;
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("not a block parameter name: " + parameterName);
-      }
-    }
-    return numLayers();
+    return VitParameterRules.layerId(parameterName, config.getEncoder().getDepth());
   }
 
   /** The reference's {@code num_layers}: encoder depth + 1; layer ids run from 0 to this value. */

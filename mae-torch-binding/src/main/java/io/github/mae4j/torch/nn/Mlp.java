@@ -6,17 +6,17 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 /** The transformer MLP: {@code fc1} → exact (erf) GELU → {@code fc2}. */
-public final class Mlp extends Module {
+final class Mlp extends Module {
   final LinearImpl fc1;
   final LinearImpl fc2;
 
-  public Mlp(int dim, int hidden) {
+  Mlp(int dim, int hidden) {
     this.fc1 = register_module("fc1", new LinearImpl(dim, hidden));
     this.fc2 = register_module("fc2", new LinearImpl(hidden, dim));
   }
 
   /** x [B, T, D] → [B, T, D]. */
-  public Tensor forward(Tensor x) {
+  Tensor forward(Tensor x) {
     return fc2.forward(torch.gelu(fc1.forward(x)));
   }
 }

@@ -4,26 +4,24 @@ import io.github.mae4j.api.schedule.LrSchedule;
 import io.github.mae4j.torch.downstream.optim.GroupedAdamW;
 import io.github.mae4j.torch.downstream.optim.ParamGroup;
 import io.github.mae4j.torch.nn.MaskedAutoencoder;
+import io.github.mae4j.torch.nn.NamedParameter;
+import io.github.mae4j.torch.nn.ParameterGroups;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.GeneratorOptional;
-import org.bytedeco.pytorch.StringTensorDict;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 
 /**
  * The smallest MAE pretraining loop the proof needs (the trainer module's Trainer does this with checkpoints and
- * resume): AdamW (β 0.9/0.95, weight decay on matrices only), warmup + cosine per iteration, one PointerScope per
- * step, masks from one seeded generator.
+ * resume): AdamW (β 0.9/0.95, weight decay as {@link MaskedAutoencoder#parameterGroups} splits it), warmup +
+ * cosine per iteration, one PointerScope per step, masks from one seeded generator.
  */
 public final class MiniPretrainer {
-  private static final Set<String> NO_DECAY = Set.of("cls_token", "mask_token");
-
   /** One epoch's mean reconstruction loss and wall time. */
   public record Epoch(int epoch, double loss, double seconds) {}
 
@@ -32,23 +30,9 @@ public final class MiniPretrainer {
   /** Pretrains {@code mae} in place on images [N, C, H, W]; returns the per-epoch losses. */
   public static List<Epoch> run(MaskedAutoencoder mae, Tensor images, int epochs, int batch, double lr,
       double warmupEpochs, double weightDecay, long seed, Consumer<Epoch> progress) {
-    List<String> decayNames = new ArrayList<>();
-    List<Tensor> decay = new ArrayList<>();
-    List<String> noDecayNames = new ArrayList<>();
-    List<Tensor> noDecay = new ArrayList<>();
-    StringTensorDict dict = mae.module().named_parameters(true);
-    for (long i = 0; i < dict.size(); i++) {
-      String name = dict.get(i).key().getString();
-      Tensor t = new Tensor(dict.get(i).value()); // own handle: value() dies with the dict
-      if (!t.requires_grad()) {
-        continue;
-      }
-      boolean exempt = t.dim() <= 1 || NO_DECAY.contains(name);
-      (exempt ? noDecayNames : decayNames).add(name);
-      (exempt ? noDecay : decay).add(t);
-    }
-    List<ParamGroup> groups = List.of(new ParamGroup("decay", decayNames, decay, weightDecay, 1.0),
-        new ParamGroup("no_decay", noDecayNames, noDecay, 0.0, 1.0));
+    ParameterGroups split = mae.parameterGroups();
+    List<ParamGroup> groups = List.of(group("decay", split.decay(), weightDecay),
+        group("no_decay", split.noDecay(), 0.0));
     long n = images.size(0);
     long steps = n / batch;
     LrSchedule schedule = new LrSchedule(lr, 0.0, warmupEpochs, epochs);
@@ -78,5 +62,10 @@ public final class MiniPretrainer {
       }
     }
     return out;
+  }
+
+  private static ParamGroup group(String name, List<NamedParameter> params, double weightDecay) {
+    return new ParamGroup(name, params.stream().map(NamedParameter::name).toList(),
+        params.stream().map(NamedParameter::tensor).toList(), weightDecay, 1.0);
   }
 }

@@ -14,7 +14,7 @@ public final class Evaluation {
   /** Top-1 and top-5 accuracy of the classifier on {@code data}. Restores the model's training flag. */
   public static TopKAccuracy classify(VitClassifier model, LabeledImages data, int batch) {
     TopKAccuracy acc = new TopKAccuracy(1, 5);
-    boolean wasTraining = model.is_training();
+    boolean wasTraining = model.isTraining();
     model.train(false);
     try {
       for (long s = 0; s < data.size(); s += batch) {
@@ -36,7 +36,7 @@ public final class Evaluation {
   public static Tensor features(VitClassifier model, Tensor images, int batch) {
     long n = images.size(0);
     Tensor out = Tensors.zeros(n, model.embedDim());
-    boolean wasTraining = model.is_training();
+    boolean wasTraining = model.isTraining();
     model.train(false);
     try {
       for (long s = 0; s < n; s += batch) {

@@ -39,9 +39,11 @@ import org.bytedeco.pytorch.global.torch;
  * The linear-probe head of MAE: {@code head.0} BatchNorm1d without affine (eps 1e-6) then {@code head.1} linear,
  * weight N(0, 0.01²), bias 0, trained with LARS on frozen features computed once and reused every epoch
  * ({@link #train}), or, as the reference probe does, computed every step from images given the recipe's random
- * resized crop and flip ({@link #trainAugmented}). The Fashion-MNIST probe recipe has no augmentation.
+ * resized crop and flip ({@link #trainAugmented}). The Fashion-MNIST probe recipe has no augmentation. It holds its
+ * libtorch module ({@link #module()}) rather than being one.
  */
-public final class LinearProbe extends Module implements AutoCloseable {
+public final class LinearProbe implements AutoCloseable {
+  private final Module module;
   private final Module head; // held: a Java-constructed module must outlive the native one (virtual callbacks)
   private final BatchNorm1dImpl bn;
   private final LinearImpl linear;
@@ -49,7 +51,8 @@ public final class LinearProbe extends Module implements AutoCloseable {
 
   public LinearProbe(int dim, int numClasses, boolean batchNorm, long seed) {
     Torch.load();
-    head = register_module("head", new Module());
+    module = new Module();
+    head = module.register_module("head", new Module());
     if (batchNorm) {
       BatchNormOptions o = new BatchNormOptions(dim);
       o.affine().put(false);
@@ -64,6 +67,17 @@ public final class LinearProbe extends Module implements AutoCloseable {
       linear.weight().normal_(0.0, 0.01, new GeneratorOptional(g));
       linear.bias().zero_();
     }
+  }
+
+  /**
+   * The libtorch module holding {@code head.0} / {@code head.1} (BatchNorm statistics included), for what needs
+   * libtorch itself (optimizers, archives).
+   */
+  public Module module() {
+    if (closed) {
+      throw new IllegalStateException("LinearProbe is closed");
+    }
+    return module;
   }
 
   /** features [N, D] → logits [N, classes]. */
@@ -173,7 +187,7 @@ public final class LinearProbe extends Module implements AutoCloseable {
       for (int epoch = rec.firstEpoch(); epoch < recipe.getEpochs(); epoch++) {
         long t0 = System.nanoTime();
         double lossSum = 0;
-        train(true);
+        module.train(true);
         try (Generator g = torch.createCPUGenerator(Seeds.mix(recipe.getSeed(), epoch));
             Tensor perm = torch.randperm(n, new GeneratorOptional(g), new TensorOptions(torch.ScalarType.Long))) {
           for (long s = 0; s < steps; s++) {
@@ -220,7 +234,7 @@ public final class LinearProbe extends Module implements AutoCloseable {
       throw new IllegalStateException("LinearProbe is closed");
     }
     Map<String, Tensor> out = new LinkedHashMap<>();
-    for (StringTensorDict dict : new StringTensorDict[] {named_parameters(true), named_buffers(true)}) {
+    for (StringTensorDict dict : new StringTensorDict[] {module.named_parameters(true), module.named_buffers(true)}) {
       for (long i = 0; i < dict.size(); i++) {
         out.put(dict.get(i).key().getString(), new Tensor(dict.get(i).value()));
       }
@@ -231,15 +245,15 @@ public final class LinearProbe extends Module implements AutoCloseable {
   /** Top-1 and top-5 on features [M, D] / labels [M], in evaluation mode. */
   public TopKAccuracy evaluate(Tensor features, Tensor labels, int batch) {
     TopKAccuracy acc = new TopKAccuracy(1, 5);
-    boolean was = is_training();
-    train(false);
+    boolean was = module.is_training();
+    module.train(false);
     for (long s = 0; s < features.size(0); s += batch) {
       try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
         long len = Math.min(batch, features.size(0) - s);
         acc.add(forward(features.narrow(0, s, len)), labels.narrow(0, s, len));
       }
     }
-    train(was);
+    module.train(was);
     return acc;
   }
 
@@ -247,7 +261,7 @@ public final class LinearProbe extends Module implements AutoCloseable {
   public void close() {
     if (!closed) {
       closed = true;
-      super.close();
+      module.close();
     }
   }
 }

@@ -1,14 +1,16 @@
 package io.github.mae4j.torch.downstream.vit;
 
 import io.github.mae4j.api.MaeConfig;
-import io.github.mae4j.api.schedule.LayerDecay;
 import io.github.mae4j.torch.Torch;
 import io.github.mae4j.torch.downstream.internal.Tensors;
+import io.github.mae4j.torch.nn.Block;
+import io.github.mae4j.torch.nn.Initialization;
+import io.github.mae4j.torch.nn.PatchEmbed;
+import io.github.mae4j.torch.nn.VitParameterRules;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.LayerNormImpl;
 import org.bytedeco.pytorch.LinearImpl;
@@ -25,26 +27,30 @@ import org.bytedeco.pytorch.global.torch;
  * {@code cls_token}, {@code pos_embed}, {@code blocks.i.*}, {@code norm}), so a pretrained MAE checkpoint — ours or
  * an official encoder file — loads by name with {@link #loadEncoder(Map)}. On top: {@code fc_norm} (average pooling)
  * or {@code norm} + cls token, and a linear {@code head} initialized with std 2e-5 as in the reference fine-tuning.
+ * It is the MAE encoder's ViT: the same {@link PatchEmbed}, {@link Block} (here with stochastic depth) and
+ * {@link Initialization}.
  *
  * <p>Geometry (image size, patch size, channels, encoder width/depth/heads, LayerNorm eps) comes from a
  * {@link MaeConfig}; the decoder part of it is ignored. A fine-tuning image size different from the checkpoint's
  * interpolates {@code pos_embed}.
+ *
+ * <p>It holds its libtorch module rather than being one, as {@code MaskedAutoencoder} does: {@link #module()} is there
+ * for what needs libtorch itself. Build it outside any {@code PointerScope}. Closing twice is harmless; use after
+ * close throws {@link IllegalStateException}.
  */
-public final class VitClassifier extends Module implements AutoCloseable {
-  private static final Set<String> NO_WEIGHT_DECAY = Set.of("pos_embed", "cls_token");
-
+public final class VitClassifier implements AutoCloseable {
   private final MaeConfig config;
   private final int numClasses;
   private final Pooling pooling;
   private final Generator generator;
+  private final Module module;
   // Java-constructed modules are JavaCPP peers whose virtual calls (train, …) call back into Java: keep a strong
   // reference to every one of them for the life of the model, or a GC'd peer makes train(false) throw
-  private final Module patchEmbed;
+  private final PatchEmbed patchEmbed;
   private final ModuleListImpl blockList;
-  private final PatchProjection proj;
   private final Tensor clsToken;
   private final Tensor posEmbed;
-  private final List<VitBlock> blocks = new ArrayList<>();
+  private final List<Block> blocks = new ArrayList<>();
   private final LayerNormImpl finalNorm;
   private final LinearImpl head;
   private boolean closed;
@@ -69,22 +75,21 @@ public final class VitClassifier extends Module implements AutoCloseable {
     this.generator = torch.createCPUGenerator(seed);
     int d = config.getEncoder().getEmbedDim();
     int depth = config.getEncoder().getDepth();
-    patchEmbed = register_module("patch_embed", new Module());
-    proj = patchEmbed.register_module("proj", new PatchProjection(config.getInChannels(), d, config.getPatchSize()));
-    clsToken = new Tensor(register_parameter("cls_token", Tensors.zeros(1, 1, d)));
-    posEmbed = new Tensor(register_parameter("pos_embed", Tensors.zeros(1, config.getNumPatches() + 1, d)));
-    blockList = register_module("blocks", new ModuleListImpl());
+    module = new Module();
+    patchEmbed = module.register_module("patch_embed", new PatchEmbed(config.getInChannels(), d, config.getPatchSize()));
+    clsToken = new Tensor(module.register_parameter("cls_token", Tensors.zeros(1, 1, d)));
+    posEmbed = new Tensor(module.register_parameter("pos_embed", Tensors.zeros(1, config.getNumPatches() + 1, d)));
+    blockList = module.register_module("blocks", new ModuleListImpl());
     for (int i = 0; i < depth; i++) {
       double rate = depth == 1 ? dropPathRate : dropPathRate * i / (depth - 1);
-      VitBlock b = new VitBlock(d, config.getEncoder().getNumHeads(), config.getEncoder().getMlpHiddenDim(),
-          config.getLayerNormEps(), rate, generator);
+      Block b = new Block(config.getEncoder(), config.getLayerNormEps(), rate, generator);
       blockList.push_back(b);
       blocks.add(b);
     }
     String normName = pooling == Pooling.AVERAGE ? "fc_norm" : "norm";
-    finalNorm = register_module(normName, VitBlock.layerNorm(d, config.getLayerNormEps()));
-    head = register_module("head", new LinearImpl(d, numClasses));
-    WeightInit.initialize(this, generator);
+    finalNorm = module.register_module(normName, Block.layerNorm(d, config.getLayerNormEps()));
+    head = module.register_module("head", new LinearImpl(d, numClasses));
+    Initialization.initializeClassifier(module, generator, config.getGridSize());
   }
 
   public MaeConfig config() {
@@ -108,32 +113,33 @@ public final class VitClassifier extends Module implements AutoCloseable {
   }
 
   /**
+   * The libtorch module holding the parameters under their reference names, for what needs libtorch itself
+   * (optimizers, archives); everything else goes through this class.
+   */
+  public Module module() {
+    checkOpen();
+    return module;
+  }
+
+  /** Switches training mode (drop path on) or evaluation mode (drop path off) for every block. */
+  public void train(boolean on) {
+    checkOpen();
+    module.train(on);
+  }
+
+  /** Whether the model is in training mode. */
+  public boolean isTraining() {
+    checkOpen();
+    return module.is_training();
+  }
+
+  /**
    * Restarts the drop-path random stream at {@code seed}: a trainer seeds it per epoch so that a resumed epoch
    * draws what the uninterrupted one drew.
    */
   public void reseedDropPath(long seed) {
     checkOpen();
     generator.set_current_seed(seed);
-  }
-
-  Generator generator() {
-    return generator;
-  }
-
-  LinearImpl head() {
-    return head;
-  }
-
-  PatchProjection projection() {
-    return proj;
-  }
-
-  Tensor clsToken() {
-    return clsToken;
-  }
-
-  Tensor posEmbed() {
-    return posEmbed;
   }
 
   /**
@@ -150,10 +156,10 @@ public final class VitClassifier extends Module implements AutoCloseable {
     }
     long n = images.size(0);
     long d = embedDim();
-    Tensor x = proj.forward(images).add(posEmbed.narrow(1, 1, config.getNumPatches()));
+    Tensor x = patchEmbed.forward(images).add(posEmbed.narrow(1, 1, config.getNumPatches()));
     Tensor cls = clsToken.add(posEmbed.narrow(1, 0, 1)).expand(n, 1, d);
     x = torch.cat(new TensorVector(cls, x), 1);
-    for (VitBlock b : blocks) {
+    for (Block b : blocks) {
       x = b.forward(x);
     }
     if (pooling == Pooling.AVERAGE) {
@@ -170,10 +176,10 @@ public final class VitClassifier extends Module implements AutoCloseable {
   /**
    * The layer group of a parameter for layer-wise lr decay (the reference {@code get_layer_id_for_vit}):
    * {@code cls_token}, {@code pos_embed}, {@code patch_embed.*} → 0; {@code blocks.i.*} → i+1; the rest
-   * (final norm, head) → depth+1.
+   * (final norm, head) → depth+1: {@link VitParameterRules#layerId}, the rule pretraining uses too.
    */
   public int layerId(String name) {
-    return LayerDecay.layerId(name, depth());
+    return VitParameterRules.layerId(name, depth());
   }
 
   /** Number of layer groups: depth + 2. */
@@ -181,15 +187,18 @@ public final class VitClassifier extends Module implements AutoCloseable {
     return depth() + 2;
   }
 
-  /** Whether a parameter is exempt from weight decay: 1-D tensors (norms, biases), {@code pos_embed}, {@code cls_token}. */
+  /**
+   * Whether a parameter is exempt from weight decay: 1-D tensors (norms, biases), {@code pos_embed},
+   * {@code cls_token} ({@link VitParameterRules#noWeightDecay}, the rule pretraining uses too).
+   */
   public boolean noWeightDecay(String name, Tensor parameter) {
-    return parameter.dim() <= 1 || NO_WEIGHT_DECAY.contains(name);
+    return VitParameterRules.noWeightDecay(name, parameter);
   }
 
   /** The trainable parameters by reference name, in registration order (tensors share storage with the model). */
   public Map<String, Tensor> namedParameters() {
     checkOpen();
-    StringTensorDict dict = named_parameters(true);
+    StringTensorDict dict = module.named_parameters(true);
     Map<String, Tensor> out = new LinkedHashMap<>();
     for (long i = 0; i < dict.size(); i++) {
       // copy the handle: value() points into the dict item, which dies with the temporary dict
@@ -262,7 +271,7 @@ public final class VitClassifier extends Module implements AutoCloseable {
   public void close() {
     if (!closed) {
       closed = true;
-      super.close();
+      module.close();
     }
   }
 }

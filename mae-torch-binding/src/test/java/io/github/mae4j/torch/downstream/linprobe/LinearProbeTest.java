@@ -37,12 +37,12 @@ class LinearProbeTest {
   void names_batchNormHead_followReference() {
     try (LinearProbe p = new LinearProbe(8, 3, true, 0)) {
       List<String> names = new ArrayList<>();
-      var dict = p.named_parameters(true);
+      var dict = p.module().named_parameters(true);
       for (long i = 0; i < dict.size(); i++) {
         names.add(dict.get(i).key().getString());
       }
       assertThat(names).containsExactly("head.1.weight", "head.1.bias"); // BatchNorm has no affine parameters
-      assertThat(p.named_buffers(true).contains("head.0.running_mean")).isTrue();
+      assertThat(p.module().named_buffers(true).contains("head.0.running_mean")).isTrue();
     }
   }
 

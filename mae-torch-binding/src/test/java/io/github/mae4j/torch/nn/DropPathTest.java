@@ -1,4 +1,4 @@
-package io.github.mae4j.torch.downstream.vit;
+package io.github.mae4j.torch.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,16 +1,19 @@
-package io.github.mae4j.torch.downstream.vit;
+package io.github.mae4j.torch.nn;
 
+import java.util.Arrays;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.GeneratorOptional;
 import org.bytedeco.pytorch.MemoryFormatOptional;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
-import io.github.mae4j.torch.downstream.internal.Tensors;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
- * Stochastic depth (Huang et al. 2016) as timm applies it to a residual branch: in training each sample's branch
- * is dropped with probability {@code rate} and kept ones are scaled by {@code 1/(1−rate)}, so the expectation is
- * unchanged; in evaluation it is the identity.
+ * Stochastic depth (Huang et al. 2016) as timm's {@code drop_path} applies it to a residual branch: in training each
+ * sample's branch is dropped with probability {@code rate} and kept ones are scaled by {@code 1/(1−rate)}, so the
+ * expectation is unchanged; in evaluation it is the identity.
  */
 public final class DropPath {
   private DropPath() {}
@@ -20,6 +23,7 @@ public final class DropPath {
    *
    * @param rate drop probability in [0, 1)
    * @param training identity when false
+   * @param generator the CPU generator the per-sample keep mask is drawn from
    */
   public static Tensor apply(Tensor branch, double rate, boolean training, Generator generator) {
     if (!(rate >= 0 && rate < 1)) {
@@ -30,10 +34,10 @@ public final class DropPath {
     }
     double keep = 1 - rate;
     long[] shape = new long[(int) branch.dim()];
-    java.util.Arrays.fill(shape, 1);
+    Arrays.fill(shape, 1);
     shape[0] = branch.size(0);
-    Tensor mask = torch.empty(shape, Tensors.f32(), new MemoryFormatOptional())
+    Tensor mask = torch.empty(shape, new TensorOptions(ScalarType.Float), new MemoryFormatOptional())
         .bernoulli_(keep, new GeneratorOptional(generator));
-    return branch.mul(mask.div(Tensors.scalar(keep)));
+    return branch.mul(mask.div(new Scalar(keep)));
   }
 }
