@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param imagesPerSec training throughput over the logging window (iteration lines) or the epoch (epoch lines)
  * @param elapsedSec wall time since the run (or resumed run) started
  * @param testTop1 top-1 accuracy on the evaluation set after the epoch (downstream runs; absent otherwise)
- * @param knnTop1 k-NN top-1 accuracy in [0, 1] measured after this epoch ({@link KnnMonitoring}); absent (null,
+ * @param knnTop1 k-NN top-1 accuracy in [0, 1] measured after this epoch ({@code train.KnnMonitoring}); absent (null,
  *     and left out of the JSON line) when not measured
  */
 public record MetricsRecord(
