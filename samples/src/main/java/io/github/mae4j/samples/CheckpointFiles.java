@@ -1,6 +1,6 @@
 package io.github.mae4j.samples;
 
-import io.github.mae4j.torch.io.pth.MaeCheckpoint;
+import io.github.mae4j.torch.nn.MaeCheckpoint;
 import io.github.mae4j.torch.io.pth.PyOrderedDict;
 import io.github.mae4j.torch.io.pth.TorchCheckpoint;
 import io.github.mae4j.torch.nn.MaskedAutoencoder;

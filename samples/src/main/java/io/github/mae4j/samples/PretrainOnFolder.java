@@ -3,7 +3,7 @@ package io.github.mae4j.samples;
 import io.github.mae4j.api.recipe.PretrainRecipe;
 import io.github.mae4j.recipes.Recipes;
 import io.github.mae4j.torch.train.PretrainRun;
-import io.github.mae4j.torch.train.ProgressReporter;
+import io.github.mae4j.torch.run.ProgressReporter;
 import io.github.mae4j.torch.train.TrainerSettings;
 import java.io.IOException;
 import java.nio.file.Path;

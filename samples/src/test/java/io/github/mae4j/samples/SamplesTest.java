@@ -54,7 +54,7 @@ class SamplesTest {
       assertThat(CheckpointFiles.read(pth)).isEqualTo(model.stateDict().size());
       assertThat(dir.resolve("mine.pth")).isNotEmptyFile();
       var r = CheckpointFiles.load(fresh, pth);
-      assertThat(r.layout()).isEqualTo(io.github.mae4j.torch.io.pth.MaeCheckpoint.Layout.FULL);
+      assertThat(r.layout()).isEqualTo(io.github.mae4j.torch.nn.MaeCheckpoint.Layout.FULL);
       assertThat(r.report().missing()).isEmpty();
       assertThat(fresh.stateDict().get("decoder_pred.weight").equal(model.stateDict().get("decoder_pred.weight")))
           .isTrue();
