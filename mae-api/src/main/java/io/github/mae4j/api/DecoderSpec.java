@@ -9,7 +9,7 @@ import org.immutables.value.Value;
 @MaeStyle
 @JsonSerialize(as = ImmutableDecoderSpec.class)
 @JsonDeserialize(as = ImmutableDecoderSpec.class)
-public abstract class DecoderSpec extends TransformerSpec {
+public abstract class DecoderSpec extends TransformerSpec implements WithDecoderSpec {
 
   @Override
   @Value.Default
@@ -52,18 +52,6 @@ public abstract class DecoderSpec extends TransformerSpec {
   /** A builder pre-filled with this spec. */
   public Builder toBuilder() {
     return builder().from(this);
-  }
-
-  public DecoderSpec withEmbedDim(int value) {
-    return toBuilder().embedDim(value).build();
-  }
-
-  public DecoderSpec withDepth(int value) {
-    return toBuilder().depth(value).build();
-  }
-
-  public DecoderSpec withNumHeads(int value) {
-    return toBuilder().numHeads(value).build();
   }
 
   /** Builds {@link DecoderSpec}s; unset values take their defaults. */

@@ -9,7 +9,7 @@ import org.immutables.value.Value;
 @MaeStyle
 @JsonSerialize(as = ImmutableEncoderSpec.class)
 @JsonDeserialize(as = ImmutableEncoderSpec.class)
-public abstract class EncoderSpec extends TransformerSpec {
+public abstract class EncoderSpec extends TransformerSpec implements WithEncoderSpec {
 
   @Override
   @Value.Default
@@ -54,17 +54,8 @@ public abstract class EncoderSpec extends TransformerSpec {
     return builder().from(this);
   }
 
-  public EncoderSpec withEmbedDim(int value) {
-    return toBuilder().embedDim(value).build();
-  }
 
-  public EncoderSpec withDepth(int value) {
-    return toBuilder().depth(value).build();
-  }
 
-  public EncoderSpec withNumHeads(int value) {
-    return toBuilder().numHeads(value).build();
-  }
 
   /** Builds {@link EncoderSpec}s; unset values take their defaults. */
   public abstract static class Builder {

@@ -31,7 +31,7 @@ import org.immutables.value.Value;
     defaults = @Value.Immutable(copy = true))
 @JsonSerialize(as = ImmutableMaeConfig.class)
 @JsonDeserialize(as = ImmutableMaeConfig.class)
-public abstract class MaeConfig {
+public abstract class MaeConfig implements WithMaeConfig {
 
   /** Side of the square input image in pixels. */
   @Value.Default
@@ -244,42 +244,6 @@ public abstract class MaeConfig {
   /** A builder pre-filled with this configuration. */
   public Builder toBuilder() {
     return builder().from(this);
-  }
-
-  public MaeConfig withImageSize(int value) {
-    return toBuilder().imageSize(value).build();
-  }
-
-  public MaeConfig withPatchSize(int value) {
-    return toBuilder().patchSize(value).build();
-  }
-
-  public MaeConfig withInChannels(int value) {
-    return toBuilder().inChannels(value).build();
-  }
-
-  public MaeConfig withEncoder(EncoderSpec value) {
-    return toBuilder().encoder(value).build();
-  }
-
-  public MaeConfig withDecoder(DecoderSpec value) {
-    return toBuilder().decoder(value).build();
-  }
-
-  public MaeConfig withMaskRatio(double value) {
-    return toBuilder().maskRatio(value).build();
-  }
-
-  public MaeConfig withMaskSampling(MaskSampling value) {
-    return toBuilder().maskSampling(value).build();
-  }
-
-  public MaeConfig withNormPixLoss(boolean value) {
-    return toBuilder().normPixLoss(value).build();
-  }
-
-  public MaeConfig withEncoderTakesMaskTokens(boolean value) {
-    return toBuilder().encoderTakesMaskTokens(value).build();
   }
 
   public static Builder builder() {

@@ -20,7 +20,7 @@ import org.immutables.value.Value;
 @JsonTypeName("finetune")
 @JsonSerialize(as = ImmutableFinetuneRecipe.class)
 @JsonDeserialize(as = ImmutableFinetuneRecipe.class)
-public abstract non-sealed class FinetuneRecipe extends Recipe {
+public abstract non-sealed class FinetuneRecipe extends Recipe implements WithFinetuneRecipe {
 
   @Override
   @Value.Default
@@ -157,50 +157,6 @@ public abstract non-sealed class FinetuneRecipe extends Recipe {
   /** A builder pre-filled with this recipe. */
   public Builder toBuilder() {
     return builder().from(this);
-  }
-
-  public FinetuneRecipe withName(String value) {
-    return toBuilder().name(value).build();
-  }
-
-  public FinetuneRecipe withModel(MaeConfig value) {
-    return toBuilder().model(value).build();
-  }
-
-  public FinetuneRecipe withEpochs(int value) {
-    return toBuilder().epochs(value).build();
-  }
-
-  public FinetuneRecipe withWarmupEpochs(int value) {
-    return toBuilder().warmupEpochs(value).build();
-  }
-
-  public FinetuneRecipe withBaseLearningRate(double value) {
-    return toBuilder().baseLearningRate(value).build();
-  }
-
-  public FinetuneRecipe withEffectiveBatchSize(int value) {
-    return toBuilder().effectiveBatchSize(value).build();
-  }
-
-  public FinetuneRecipe withBatchSizePerStep(int value) {
-    return toBuilder().batchSizePerStep(value).build();
-  }
-
-  public FinetuneRecipe withDevices(int value) {
-    return toBuilder().devices(value).build();
-  }
-
-  public FinetuneRecipe withNumClasses(int value) {
-    return toBuilder().numClasses(value).build();
-  }
-
-  public FinetuneRecipe withNormalization(Normalization value) {
-    return toBuilder().normalization(value).build();
-  }
-
-  public FinetuneRecipe withAugmentation(Augmentation value) {
-    return toBuilder().augmentation(value).build();
   }
 
   /** Builds {@link FinetuneRecipe}s; unset values take the reference's ViT-B/16 defaults. */

@@ -19,7 +19,7 @@ import org.immutables.value.Value;
 @JsonTypeName("linprobe")
 @JsonSerialize(as = ImmutableLinearProbeRecipe.class)
 @JsonDeserialize(as = ImmutableLinearProbeRecipe.class)
-public abstract non-sealed class LinearProbeRecipe extends Recipe {
+public abstract non-sealed class LinearProbeRecipe extends Recipe implements WithLinearProbeRecipe {
 
   @Override
   @Value.Default
@@ -113,50 +113,6 @@ public abstract non-sealed class LinearProbeRecipe extends Recipe {
   /** A builder pre-filled with this recipe. */
   public Builder toBuilder() {
     return builder().from(this);
-  }
-
-  public LinearProbeRecipe withName(String value) {
-    return toBuilder().name(value).build();
-  }
-
-  public LinearProbeRecipe withModel(MaeConfig value) {
-    return toBuilder().model(value).build();
-  }
-
-  public LinearProbeRecipe withEpochs(int value) {
-    return toBuilder().epochs(value).build();
-  }
-
-  public LinearProbeRecipe withWarmupEpochs(int value) {
-    return toBuilder().warmupEpochs(value).build();
-  }
-
-  public LinearProbeRecipe withBaseLearningRate(double value) {
-    return toBuilder().baseLearningRate(value).build();
-  }
-
-  public LinearProbeRecipe withEffectiveBatchSize(int value) {
-    return toBuilder().effectiveBatchSize(value).build();
-  }
-
-  public LinearProbeRecipe withBatchSizePerStep(int value) {
-    return toBuilder().batchSizePerStep(value).build();
-  }
-
-  public LinearProbeRecipe withDevices(int value) {
-    return toBuilder().devices(value).build();
-  }
-
-  public LinearProbeRecipe withNumClasses(int value) {
-    return toBuilder().numClasses(value).build();
-  }
-
-  public LinearProbeRecipe withNormalization(Normalization value) {
-    return toBuilder().normalization(value).build();
-  }
-
-  public LinearProbeRecipe withAugmentation(Augmentation value) {
-    return toBuilder().augmentation(value).build();
   }
 
   /** Builds {@link LinearProbeRecipe}s; unset values take the paper's ViT-B/16 defaults. */

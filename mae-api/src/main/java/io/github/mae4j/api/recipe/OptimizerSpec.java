@@ -14,7 +14,7 @@ import org.immutables.value.Value;
 @MaeStyle
 @JsonSerialize(as = ImmutableOptimizerSpec.class)
 @JsonDeserialize(as = ImmutableOptimizerSpec.class)
-public abstract class OptimizerSpec {
+public abstract class OptimizerSpec implements WithOptimizerSpec {
 
   @Value.Default
   public OptimizerType getType() {
@@ -94,10 +94,6 @@ public abstract class OptimizerSpec {
   /** A builder pre-filled with this spec. */
   public Builder toBuilder() {
     return builder().from(this);
-  }
-
-  public OptimizerSpec withWeightDecay(double value) {
-    return toBuilder().weightDecay(value).build();
   }
 
   /** Builds {@link OptimizerSpec}s; unset values take their defaults. */

@@ -18,7 +18,7 @@ import org.immutables.value.Value;
 @JsonTypeName("pretrain")
 @JsonSerialize(as = ImmutablePretrainRecipe.class)
 @JsonDeserialize(as = ImmutablePretrainRecipe.class)
-public abstract non-sealed class PretrainRecipe extends Recipe {
+public abstract non-sealed class PretrainRecipe extends Recipe implements WithPretrainRecipe {
 
   @Override
   @Value.Default
@@ -93,58 +93,6 @@ public abstract non-sealed class PretrainRecipe extends Recipe {
   /** A builder pre-filled with this recipe. */
   public Builder toBuilder() {
     return builder().from(this);
-  }
-
-  public PretrainRecipe withName(String value) {
-    return toBuilder().name(value).build();
-  }
-
-  public PretrainRecipe withModel(MaeConfig value) {
-    return toBuilder().model(value).build();
-  }
-
-  public PretrainRecipe withEpochs(int value) {
-    return toBuilder().epochs(value).build();
-  }
-
-  public PretrainRecipe withWarmupEpochs(int value) {
-    return toBuilder().warmupEpochs(value).build();
-  }
-
-  public PretrainRecipe withBaseLearningRate(double value) {
-    return toBuilder().baseLearningRate(value).build();
-  }
-
-  public PretrainRecipe withEffectiveBatchSize(int value) {
-    return toBuilder().effectiveBatchSize(value).build();
-  }
-
-  public PretrainRecipe withBatchSizePerStep(int value) {
-    return toBuilder().batchSizePerStep(value).build();
-  }
-
-  public PretrainRecipe withDevices(int value) {
-    return toBuilder().devices(value).build();
-  }
-
-  public PretrainRecipe withImagesPerEpoch(int value) {
-    return toBuilder().imagesPerEpoch(value).build();
-  }
-
-  public PretrainRecipe withSeed(long value) {
-    return toBuilder().seed(value).build();
-  }
-
-  public PretrainRecipe withNormalization(Normalization value) {
-    return toBuilder().normalization(value).build();
-  }
-
-  public PretrainRecipe withAugmentation(Augmentation value) {
-    return toBuilder().augmentation(value).build();
-  }
-
-  public PretrainRecipe withOptimizer(OptimizerSpec value) {
-    return toBuilder().optimizer(value).build();
   }
 
   /** Builds {@link PretrainRecipe}s; unset values take the paper's ViT-B/16 defaults. */
