@@ -33,6 +33,12 @@ public final class PretrainData {
    * @throws IOException when the dataset cannot be read
    */
   public static LoaderData open(PretrainRecipe recipe, String source, long seed, int workers) throws IOException {
+    return open(recipe, source, seed, workers, System.err::println);
+  }
+
+  /** As {@link #open(PretrainRecipe, String, long, int)}, telling {@code skipLog} one line per unreadable image. */
+  public static LoaderData open(PretrainRecipe recipe, String source, long seed, int workers,
+      java.util.function.Consumer<String> skipLog) throws IOException {
     int size = recipe.getModel().getImageSize();
     int channels = recipe.getModel().getInChannels();
     ImageDataset dataset = dataset(recipe, source, seed, size, channels);
@@ -42,7 +48,7 @@ public final class PretrainData {
           + " images, fewer than one batch of " + batch);
     }
     DataLoader loader = DataLoader.builder(dataset).batchSize(batch).workers(workers).seed(seed).dropLast(true)
-        .shuffle(true).transform(transform(recipe)).build();
+        .shuffle(true).transform(transform(recipe)).onSkip(skipLog).build();
     long maxBatches = recipe.getImagesPerEpoch() > 0 ? recipe.getImagesPerEpoch() / batch : 0;
     return new LoaderData(loader, maxBatches);
   }
