@@ -91,24 +91,28 @@ public final class DownstreamData {
   }
 
   /**
-   * The labelled images of a split: from the folders (TRAIN → training folder, TEST → validation folder) resized so
-   * the shorter side is {@code imageSize / evalCropPct} and centre-cropped to the model's image size, converted to
-   * its channels and normalized with {@link #normalizationFor the recipe's statistics}; otherwise Fashion-MNIST.
+   * The labelled images of a split: from the folders (TRAIN → training folder, TEST → validation folder), streamed
+   * from disk batch by batch ({@link StreamedImages}: memory bounded by a batch, not by the folder), resized so the
+   * shorter side is {@code imageSize / evalCropPct} and centre-cropped to the model's image size, converted to its
+   * channels and normalized with {@link #normalizationFor the recipe's statistics}; otherwise Fashion-MNIST, in
+   * memory.
    *
-   * @param log told what was read from a folder
+   * @param log told what was found in a folder
    * @throws IllegalArgumentException for only one of the two folders, folders whose classes differ, an empty or
-   *     unlabelled folder, an unreadable image (named), or Fashion-MNIST with a model that is not 28×28 gray
+   *     unlabelled folder, or Fashion-MNIST with a model that is not 28×28 gray; an unreadable image (named) fails
+   *     the batch that reads it
    */
-  public LabeledImages load(FashionMnist.Split split, MaeConfig model, Recipe recipe, Consumer<String> log)
+  public LabeledData load(FashionMnist.Split split, MaeConfig model, Recipe recipe, Consumer<String> log)
       throws IOException {
     boolean training = split == FashionMnist.Split.TRAIN;
     if (usesFolders()) {
       checkedFolderClasses();
       Path dir = training ? trainDir : valDir;
-      LabeledFolder f = LabeledFolder.read(dir, model.getInChannels(), evalTransform(recipe, model),
+      StreamedImages s = LabeledFolder.stream(dir, model.getInChannels(), evalTransform(recipe, model),
           training ? trainLimit : testLimit, true);
-      log.accept("read " + f.data().size() + " images of " + f.numClasses() + " classes from " + dir);
-      return f.data();
+      log.accept("found " + s.size() + " images of " + s.dataset().classes().size() + " classes in " + dir
+          + " (read batch by batch)");
+      return s;
     }
     if (model.getImageSize() != 28 || model.getInChannels() != 1) {
       throw new IllegalArgumentException("Fashion-MNIST is 28×28 with 1 channel, the model expects "
