@@ -5,7 +5,8 @@ import io.github.mae4j.api.recipe.Normalization;
 import io.github.mae4j.api.recipe.Recipe;
 import io.github.mae4j.torch.data.EvalTransform;
 import io.github.mae4j.torch.data.FashionMnist;
-import io.github.mae4j.torch.data.ImageFolderDataset;
+import io.github.mae4j.torch.data.ImageDataset;
+import io.github.mae4j.torch.data.ImageSources;
 import io.github.mae4j.torch.data.Resampler;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -108,9 +109,14 @@ public final class DownstreamData {
     if (usesFolders()) {
       checkedFolderClasses();
       Path dir = training ? trainDir : valDir;
-      StreamedImages s = LabeledFolder.stream(dir, model.getInChannels(), evalTransform(recipe, model),
-          training ? trainLimit : testLimit, true);
-      log.accept("found " + s.size() + " images of " + s.dataset().classes().size() + " classes in " + dir
+      ImageDataset ds = ImageSources.open(dir.toString(), model.getInChannels(), log);
+      if (ds.classes().isEmpty()) {
+        throw new IllegalArgumentException(dir + " has no labels (no class sub-folders holding images, or shards "
+            + "without key.cls members); labelled data must be laid out as " + dir.resolve("<class>/<image>.png"));
+      }
+      StreamedImages s = new StreamedImages(ds, DatasetImages.evenlySpaced(ds.size(), training ? trainLimit
+          : testLimit), evalTransform(recipe, model));
+      log.accept("found " + s.size() + " images of " + ds.classes().size() + " classes in " + dir
           + " (read batch by batch)");
       return s;
     }
@@ -148,8 +154,8 @@ public final class DownstreamData {
             + (trainDir != null ? "--train-dir " + trainDir : "--val-dir " + valDir) + ")");
       }
       // channels do not change the scan; 3 accepts any model
-      List<String> train = ImageFolderDataset.open(trainDir, 3).classes();
-      List<String> val = ImageFolderDataset.open(valDir, 3).classes();
+      List<String> train = ImageSources.open(trainDir.toString(), 3, s -> { }).classes();
+      List<String> val = ImageSources.open(valDir.toString(), 3, s -> { }).classes();
       if (train.isEmpty()) {
         throw new IllegalArgumentException("--train-dir " + trainDir + " has no class sub-folders holding images; "
             + "lay it out as " + trainDir.resolve("<class>/<image>.png"));

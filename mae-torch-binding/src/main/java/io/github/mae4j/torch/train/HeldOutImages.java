@@ -4,13 +4,12 @@ import io.github.mae4j.api.recipe.PretrainRecipe;
 import io.github.mae4j.torch.data.EvalTransform;
 import io.github.mae4j.torch.data.FashionMnist;
 import io.github.mae4j.torch.data.ImageDataset;
-import io.github.mae4j.torch.data.ImageFolderDataset;
+import io.github.mae4j.torch.data.ImageSources;
 import io.github.mae4j.torch.data.Normalization;
 import io.github.mae4j.torch.data.Sample;
 import io.github.mae4j.torch.data.SkipMessages;
 import io.github.mae4j.torch.data.SyntheticDataset;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.bytedeco.javacpp.FloatPointer;
@@ -49,11 +48,11 @@ public final class HeldOutImages {
       case "synthetic" -> SyntheticDataset.of(Math.max(count, 8), size, channels, seed ^ 0x7E57_DA7AL);
       case "fashion-mnist" -> FashionMnist.debian(FashionMnist.Split.TEST, channels);
       default -> {
-        if (!Files.isDirectory(Path.of(source))) {
-          throw new IllegalArgumentException("images must come from synthetic, fashion-mnist or a folder; no folder "
-              + "at " + Path.of(source).toAbsolutePath());
+        if (!ImageSources.recognizes(source)) {
+          throw new IllegalArgumentException("images must come from synthetic, fashion-mnist, a folder or tar shards; "
+              + "no folder at " + Path.of(source).toAbsolutePath());
         }
-        yield ImageFolderDataset.open(Path.of(source), channels);
+        yield ImageSources.open(source, channels, s -> { });
       }
     };
     int n = Math.min(count, dataset.size());
