@@ -27,8 +27,8 @@ final class PretrainCommand implements Callable<Integer> {
   String recipe = "quickstart";
 
   @Option(names = "--data", paramLabel = "SOURCE",
-      description = "synthetic (built in), fashion-mnist (Debian dataset-fashion-mnist) or an image folder "
-          + "(default: the recipe's dataset when it is one of the first two, else synthetic).")
+      description = "synthetic (built in), fashion-mnist (Debian dataset-fashion-mnist), an image folder or tar "
+          + "shards ('data/shard-{000000..000127}.tar', see 'mae shards') (default: the recipe's dataset when it is one of the first two, else synthetic).")
   @Nullable String data;
 
   @Option(names = "--epochs", paramLabel = "N", description = "Epochs (warmup is kept below it).")
