@@ -7,7 +7,8 @@ import java.util.function.Consumer;
 
 /**
  * Opens the images a user names on the command line or in a run's settings: tar shards (a path ending in
- * {@code .tar}, with brace ranges as {@code data/shard-{000000..000127}.tar}: {@link TarShards}) or an image folder
+ * {@code .tar}, with brace ranges as {@code data/shard-{000000..000127}.tar}: {@link TarShards}), a file list
+ * ({@code .csv} or {@code .txt} of {@code path,label} lines: {@link FileListDataset}) or an image folder
  * ({@link ImageFolderDataset}).
  */
 public final class ImageSources {
@@ -15,7 +16,7 @@ public final class ImageSources {
 
   /** True when {@code spec} names something {@link #open} reads: shards or an existing folder. */
   public static boolean recognizes(String spec) {
-    return ShardPattern.isShards(spec) || Files.isDirectory(Path.of(spec));
+    return ShardPattern.isShards(spec) || FileListDataset.isFileList(spec) || Files.isDirectory(Path.of(spec));
   }
 
   /**
@@ -27,6 +28,9 @@ public final class ImageSources {
   public static ImageDataset open(String spec, int channels, Consumer<String> log) throws IOException {
     if (ShardPattern.isShards(spec)) {
       return TarShards.open(spec, channels, log);
+    }
+    if (FileListDataset.isFileList(spec)) {
+      return FileListDataset.open(Path.of(spec), channels, log);
     }
     Path dir = Path.of(spec);
     if (!Files.isDirectory(dir)) {
