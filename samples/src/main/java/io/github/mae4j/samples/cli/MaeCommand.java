@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       KnnCommand.class,
       FeaturesCommand.class,
       ShardsCommand.class,
+      StatsCommand.class,
     })
 public final class MaeCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
