@@ -1,7 +1,6 @@
 package io.github.mae4j.torch.data;
 
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -10,6 +9,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,20 +21,20 @@ import org.jspecify.annotations.Nullable;
  * which files are bad, never on timing, so batches are the same for any worker count.
  */
 final class BatchAssembler {
-  private static final System.Logger LOG = System.getLogger(DataLoader.class.getName());
-
   private final ImageDataset dataset;
   private final Transform transform;
   private final long seed;
   private final int maxAttempts;
   private final Map<Integer, String> skipped = new ConcurrentHashMap<>();
-  private final AtomicLong skipEvents = new AtomicLong();
+  private final Map<Integer, AtomicLong> skipsByEpoch = new ConcurrentHashMap<>();
+  private final Consumer<String> skipLog;
 
-  BatchAssembler(ImageDataset dataset, Transform transform, long seed, int maxAttempts) {
+  BatchAssembler(ImageDataset dataset, Transform transform, long seed, int maxAttempts, Consumer<String> skipLog) {
     this.dataset = dataset;
     this.transform = transform;
     this.seed = seed;
     this.maxAttempts = maxAttempts;
+    this.skipLog = skipLog;
   }
 
   /** A batch being made; discarding it frees its memory now or as soon as the worker notices. */
@@ -129,6 +129,9 @@ final class BatchAssembler {
     for (int attempt = 0; attempt < attempts; attempt++) {
       int index = order[(position + attempt) % order.length];
       if (skipped.containsKey(index)) {
+        if (attempt == 0) {
+          countSkip(slot.epoch);
+        }
         continue;
       }
       Sample raw;
@@ -139,7 +142,7 @@ final class BatchAssembler {
           throw new IllegalStateException("batch discarded while reading", e); // not the file's fault
         }
         last = e;
-        skip(index, e);
+        skip(slot.epoch, index, e, attempt == 0);
         continue;
       }
       if (raw.channels() != dataset.channels()) {
@@ -154,11 +157,23 @@ final class BatchAssembler {
         + (last == null ? " (all already known unreadable)" : "; last error: " + last.getMessage()), last);
   }
 
-  private void skip(int index, IOException e) {
-    skipEvents.incrementAndGet();
-    if (skipped.putIfAbsent(index, dataset.describe(index)) == null) {
-      LOG.log(Level.WARNING, "skipping unreadable image " + dataset.describe(index) + ": " + e.getMessage());
+  private void skip(int epoch, int index, IOException e, boolean ownPosition) {
+    if (ownPosition) {
+      countSkip(epoch);
     }
+    if (skipped.putIfAbsent(index, dataset.describe(index)) == null) {
+      skipLog.accept(SkipMessages.line(dataset.describe(index), e));
+    }
+  }
+
+  private void countSkip(int epoch) {
+    skipsByEpoch.computeIfAbsent(epoch, k -> new AtomicLong()).incrementAndGet();
+  }
+
+  /** Sample positions of epoch {@code epoch} that were filled by a replacement because their image was unreadable. */
+  long skippedIn(int epoch) {
+    AtomicLong n = skipsByEpoch.get(epoch);
+    return n == null ? 0 : n.get();
   }
 
   /** Distinct dataset indices found unreadable so far. */

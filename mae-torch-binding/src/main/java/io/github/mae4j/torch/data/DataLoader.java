@@ -30,8 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }
  * }</pre>
  *
- * <p>Unreadable images are skipped with a warning, counted ({@link #skippedCount()}) and replaced by the next
- * sample in the epoch's order. {@link #close()} stops the workers and frees batches still queued.
+ * <p>Unreadable images are skipped with a one-line message ({@link Builder#onSkip}), counted
+ * ({@link #skippedCount()}, {@link #skippedIn(int)}) and replaced by the next sample in the epoch's order. {@link #close()} stops the workers and frees batches still queued.
  */
 public final class DataLoader implements AutoCloseable {
   private static final AtomicInteger LOADERS = new AtomicInteger();
@@ -57,7 +57,7 @@ public final class DataLoader implements AutoCloseable {
     this.dropLast = b.dropLast;
     this.order = new EpochOrder(b.dataset.size(), b.shuffle, b.seed, b.rank, b.worldSize);
     this.prefetch = Math.max(b.prefetch, b.workers);
-    this.assembler = new BatchAssembler(dataset, b.transform, seed, b.maxAttempts);
+    this.assembler = new BatchAssembler(dataset, b.transform, seed, b.maxAttempts, b.skipLog);
     String prefix = "mae4j-data-" + LOADERS.incrementAndGet() + "-";
     AtomicInteger n = new AtomicInteger();
     ThreadFactory factory = r -> {
@@ -125,6 +125,14 @@ public final class DataLoader implements AutoCloseable {
   /** Distinct images found unreadable so far (each is warned about once). */
   public int skippedCount() {
     return assembler.skippedCount();
+  }
+
+  /**
+   * Positions of epoch {@code epoch} filled by a replacement because their image was unreadable (an image skipped in
+   * several epochs counts in each; its one-line message is printed only the first time).
+   */
+  public long skippedIn(int epoch) {
+    return assembler.skippedIn(epoch);
   }
 
   /** Paths (or descriptions) of the images found unreadable so far, sorted. */
@@ -209,6 +217,7 @@ public final class DataLoader implements AutoCloseable {
     private int rank;
     private int worldSize = 1;
     private Transform transform = Transform.identity();
+    private java.util.function.Consumer<String> skipLog = System.err::println;
 
     private Builder(ImageDataset dataset) {
       this.dataset = dataset;
@@ -264,6 +273,14 @@ public final class DataLoader implements AutoCloseable {
     /** How many consecutive samples to try when images are unreadable before failing (default 32). */
     public Builder maxAttempts(int v) {
       maxAttempts = positive("maxAttempts", v);
+      return this;
+    }
+
+    /**
+     * Where the one line about each unreadable image goes, the first time it is skipped (default: standard error).
+     */
+    public Builder onSkip(java.util.function.Consumer<String> v) {
+      skipLog = java.util.Objects.requireNonNull(v, "onSkip");
       return this;
     }
 

@@ -19,7 +19,8 @@ import java.util.stream.Stream;
  *
  * <p>Labels follow torchvision's {@code ImageFolder}: when sub-folders of the root hold images, each such
  * sub-folder is a class, classes are the folder names sorted, and a class's images are all images below its
- * folder (symbolic links followed); images lying directly in the root are then ignored (with a warning). When no sub-folder holds images,
+ * folder (symbolic links followed); a sub-folder without images is then an error (as torchvision's), and images
+ * lying directly in the root are ignored (with a warning). When no sub-folder holds images,
  * the root's images are unlabeled (label -1). Files are sorted by path, so indices are stable.
  *
  * <p>Images of any size and of any ImageIO color model are accepted and converted to {@code channels} as
@@ -64,9 +65,12 @@ public final class ImageFolderDataset implements ImageDataset {
     List<Path> files = new ArrayList<>();
     List<Integer> labels = new ArrayList<>();
     List<String> classes = new ArrayList<>();
+    List<String> empty = new ArrayList<>();
     for (Path dir : classDirs) {
       List<Path> found = imagesBelow(dir);
-      if (!found.isEmpty()) {
+      if (found.isEmpty()) {
+        empty.add(dir.getFileName().toString());
+      } else {
         int label = classes.size();
         classes.add(dir.getFileName().toString());
         files.addAll(found);
@@ -76,6 +80,11 @@ public final class ImageFolderDataset implements ImageDataset {
     List<Path> top;
     try (Stream<Path> s = Files.list(root)) {
       top = s.filter(ImageFolderDataset::isImage).sorted().toList();
+    }
+    if (!classes.isEmpty() && !empty.isEmpty()) {
+      throw new IllegalArgumentException("class folder(s) " + empty + " under " + root + " hold no JPEG/PNG image "
+          + "(the other " + classes.size() + " do): add images or remove them, so that the classes are the ones "
+          + "meant (torchvision's ImageFolder refuses them too)");
     }
     if (classes.isEmpty()) {
       files.addAll(top);

@@ -5,7 +5,8 @@ import io.github.mae4j.api.recipe.Normalization;
 import io.github.mae4j.api.recipe.Recipe;
 import io.github.mae4j.torch.data.EvalTransform;
 import io.github.mae4j.torch.data.FashionMnist;
-import io.github.mae4j.torch.data.ImageFolderDataset;
+import io.github.mae4j.torch.data.ImageDataset;
+import io.github.mae4j.torch.data.ImageSources;
 import io.github.mae4j.torch.data.Resampler;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -91,24 +92,33 @@ public final class DownstreamData {
   }
 
   /**
-   * The labelled images of a split: from the folders (TRAIN → training folder, TEST → validation folder) resized so
-   * the shorter side is {@code imageSize / evalCropPct} and centre-cropped to the model's image size, converted to
-   * its channels and normalized with {@link #normalizationFor the recipe's statistics}; otherwise Fashion-MNIST.
+   * The labelled images of a split: from the folders (TRAIN → training folder, TEST → validation folder), streamed
+   * from disk batch by batch ({@link StreamedImages}: memory bounded by a batch, not by the folder), resized so the
+   * shorter side is {@code imageSize / evalCropPct} and centre-cropped to the model's image size, converted to its
+   * channels and normalized with {@link #normalizationFor the recipe's statistics}; otherwise Fashion-MNIST, in
+   * memory.
    *
-   * @param log told what was read from a folder
+   * @param log told what was found in a folder
    * @throws IllegalArgumentException for only one of the two folders, folders whose classes differ, an empty or
-   *     unlabelled folder, an unreadable image (named), or Fashion-MNIST with a model that is not 28×28 gray
+   *     unlabelled folder, or Fashion-MNIST with a model that is not 28×28 gray; an unreadable image (named) fails
+   *     the batch that reads it
    */
-  public LabeledImages load(FashionMnist.Split split, MaeConfig model, Recipe recipe, Consumer<String> log)
+  public LabeledData load(FashionMnist.Split split, MaeConfig model, Recipe recipe, Consumer<String> log)
       throws IOException {
     boolean training = split == FashionMnist.Split.TRAIN;
     if (usesFolders()) {
       checkedFolderClasses();
       Path dir = training ? trainDir : valDir;
-      LabeledFolder f = LabeledFolder.read(dir, model.getInChannels(), evalTransform(recipe, model),
-          training ? trainLimit : testLimit, true);
-      log.accept("read " + f.data().size() + " images of " + f.numClasses() + " classes from " + dir);
-      return f.data();
+      ImageDataset ds = ImageSources.open(dir.toString(), model.getInChannels(), log);
+      if (ds.classes().isEmpty()) {
+        throw new IllegalArgumentException(dir + " has no labels (no class sub-folders holding images, or shards "
+            + "without key.cls members); labelled data must be laid out as " + dir.resolve("<class>/<image>.png"));
+      }
+      StreamedImages s = new StreamedImages(ds, DatasetImages.evenlySpaced(ds.size(), training ? trainLimit
+          : testLimit), evalTransform(recipe, model));
+      log.accept("found " + s.size() + " images of " + ds.classes().size() + " classes in " + dir
+          + " (read batch by batch)");
+      return s;
     }
     if (model.getImageSize() != 28 || model.getInChannels() != 1) {
       throw new IllegalArgumentException("Fashion-MNIST is 28×28 with 1 channel, the model expects "
@@ -144,8 +154,8 @@ public final class DownstreamData {
             + (trainDir != null ? "--train-dir " + trainDir : "--val-dir " + valDir) + ")");
       }
       // channels do not change the scan; 3 accepts any model
-      List<String> train = ImageFolderDataset.open(trainDir, 3).classes();
-      List<String> val = ImageFolderDataset.open(valDir, 3).classes();
+      List<String> train = ImageSources.open(trainDir.toString(), 3, s -> { }).classes();
+      List<String> val = ImageSources.open(valDir.toString(), 3, s -> { }).classes();
       if (train.isEmpty()) {
         throw new IllegalArgumentException("--train-dir " + trainDir + " has no class sub-folders holding images; "
             + "lay it out as " + trainDir.resolve("<class>/<image>.png"));

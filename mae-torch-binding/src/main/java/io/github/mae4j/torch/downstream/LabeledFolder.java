@@ -48,6 +48,23 @@ public record LabeledFolder(Path root, List<String> classes, LabeledImages data)
   }
 
   /**
+   * As {@link #read}, but nothing is decoded now: the images are read batch by batch when used, so a folder of any
+   * size fits in memory.
+   *
+   * @throws IllegalArgumentException when the folder is missing or holds no image, or has no class sub-folders while
+   *     labels are required
+   */
+  public static StreamedImages stream(Path root, int channels, Transform transform, int limit,
+      boolean requireLabels) throws IOException {
+    ImageFolderDataset ds = ImageFolderDataset.open(root, channels);
+    if (requireLabels && ds.classes().isEmpty()) {
+      throw new IllegalArgumentException("image folder " + root + " has no class sub-folders holding images; "
+          + "labelled data must be laid out as " + root.resolve("<class>/<image>.png"));
+    }
+    return new StreamedImages(ds, DatasetImages.evenlySpaced(ds.size(), limit), transform);
+  }
+
+  /**
    * Checks that a validation folder has the training folder's classes, in the same order.
    *
    * @throws IllegalArgumentException naming both class lists otherwise

@@ -45,6 +45,11 @@ public final class LoaderData implements TrainingData, AutoCloseable {
   }
 
   @Override
+  public long skippedIn(int epoch) {
+    return loader.skippedIn(epoch);
+  }
+
+  @Override
   public Epoch epoch(int epoch, long firstBatch) {
     EpochIterator it = loader.epoch(epoch);
     for (long i = 0; i < firstBatch && it.hasNext(); i++) {

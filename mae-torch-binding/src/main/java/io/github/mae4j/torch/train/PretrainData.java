@@ -6,18 +6,18 @@ import io.github.mae4j.torch.data.DataLoader;
 import io.github.mae4j.torch.data.EvalTransform;
 import io.github.mae4j.torch.data.FashionMnist;
 import io.github.mae4j.torch.data.ImageDataset;
-import io.github.mae4j.torch.data.ImageFolderDataset;
+import io.github.mae4j.torch.data.ImageSources;
 import io.github.mae4j.torch.data.Normalization;
 import io.github.mae4j.torch.data.PretrainTransform;
 import io.github.mae4j.torch.data.SyntheticDataset;
 import io.github.mae4j.torch.data.Transform;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * The pretraining data of a recipe from a named source: {@code synthetic} (built in, procedural images),
- * {@code fashion-mnist} (the Debian {@code dataset-fashion-mnist} package, train split) or a folder of images.
+ * {@code fashion-mnist} (the Debian {@code dataset-fashion-mnist} package, train split), a folder of images or tar
+ * shards ({@code data/shard-{000000..000127}.tar}, WebDataset layout).
  * The recipe gives the image size, channels, augmentation, normalization, batch and images per epoch.
  */
 public final class PretrainData {
@@ -33,16 +33,22 @@ public final class PretrainData {
    * @throws IOException when the dataset cannot be read
    */
   public static LoaderData open(PretrainRecipe recipe, String source, long seed, int workers) throws IOException {
+    return open(recipe, source, seed, workers, System.err::println);
+  }
+
+  /** As {@link #open(PretrainRecipe, String, long, int)}, telling {@code skipLog} one line per unreadable image. */
+  public static LoaderData open(PretrainRecipe recipe, String source, long seed, int workers,
+      java.util.function.Consumer<String> skipLog) throws IOException {
     int size = recipe.getModel().getImageSize();
     int channels = recipe.getModel().getInChannels();
-    ImageDataset dataset = dataset(recipe, source, seed, size, channels);
+    ImageDataset dataset = dataset(recipe, source, seed, size, channels, skipLog);
     int batch = recipe.getBatchSizePerStep();
     if (dataset.size() < batch) {
       throw new IllegalArgumentException("data source " + source + " holds " + dataset.size()
           + " images, fewer than one batch of " + batch);
     }
     DataLoader loader = DataLoader.builder(dataset).batchSize(batch).workers(workers).seed(seed).dropLast(true)
-        .shuffle(true).transform(transform(recipe)).build();
+        .shuffle(true).transform(transform(recipe)).onSkip(skipLog).build();
     long maxBatches = recipe.getImagesPerEpoch() > 0 ? recipe.getImagesPerEpoch() / batch : 0;
     return new LoaderData(loader, maxBatches);
   }
@@ -50,6 +56,11 @@ public final class PretrainData {
   /** The dataset behind {@code source}. */
   public static ImageDataset dataset(PretrainRecipe recipe, String source, long seed, int size, int channels)
       throws IOException {
+    return dataset(recipe, source, seed, size, channels, System.err::println);
+  }
+
+  private static ImageDataset dataset(PretrainRecipe recipe, String source, long seed, int size, int channels,
+      java.util.function.Consumer<String> log) throws IOException {
     return switch (source) {
       case "synthetic" -> SyntheticDataset.of(
           recipe.getImagesPerEpoch() > 0 ? recipe.getImagesPerEpoch() : SYNTHETIC_DEFAULT_SIZE, size, channels,
@@ -62,12 +73,11 @@ public final class PretrainData {
         yield FashionMnist.debian(FashionMnist.Split.TRAIN, channels);
       }
       default -> {
-        Path dir = Path.of(source);
-        if (!Files.isDirectory(dir)) {
-          throw new IllegalArgumentException("data source must be synthetic, fashion-mnist or an image folder; "
-              + "no folder at " + dir.toAbsolutePath());
+        if (!ImageSources.recognizes(source)) {
+          throw new IllegalArgumentException("data source must be synthetic, fashion-mnist, an image folder or tar "
+              + "shards (data/shard-{000000..000127}.tar); no folder at " + Path.of(source).toAbsolutePath());
         }
-        yield ImageFolderDataset.open(dir, channels);
+        yield ImageSources.open(source, channels, log);
       }
     };
   }

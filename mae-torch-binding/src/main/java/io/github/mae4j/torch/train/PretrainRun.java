@@ -94,7 +94,7 @@ public final class PretrainRun {
     MaeDevice device = MaeDevice.parse(settings.device());
     List<Path> written = new ArrayList<>();
     RunSummary summary;
-    try (LoaderData data = PretrainData.open(recipe, settings.data(), plan.seed(), workers);
+    try (LoaderData data = PretrainData.open(recipe, settings.data(), plan.seed(), workers, progress::message);
         MaskedAutoencoder mae = MaskedAutoencoder.create(recipe.getModel(), device, plan.seed());
         PretrainModel model = MaeModels.pretrainable(mae);
         Trainer trainer = new Trainer(plan, model, data, settings, progress)) {
@@ -121,7 +121,8 @@ public final class PretrainRun {
         Path png = settings.outDir().resolve("reconstruction.png");
         try (PointerScope ignored = new PointerScope()) {
           mae.train(false);
-          Tensor images = HeldOutImages.load(recipe, settings.data(), GRID_IMAGES, plan.seed());
+          Tensor images = HeldOutImages.load(recipe, settings.data(), GRID_IMAGES, plan.seed(),
+              progress::message);
           int size = recipe.getModel().getImageSize();
           ReconstructionGrid.write(mae, images, recipe.getNormalization().getMean(),
               recipe.getNormalization().getStd(), plan.seed(), ReconstructionGrid.scaleFor(size, 96),

@@ -23,6 +23,11 @@ public interface TrainingData {
     return 0;
   }
 
+  /** Sample positions of {@code epoch} whose image was unreadable and replaced (0 for data that cannot fail). */
+  default long skippedIn(int epoch) {
+    return 0;
+  }
+
   /** One pass over an epoch. */
   interface Epoch extends AutoCloseable {
     /**

@@ -143,6 +143,11 @@ final class TrainingLoop {
           s.epoch + 1, t.plan.epochs(), 100 * knnTop1, seconds(System.nanoTime() - t0)));
     }
     metrics.append(line);
+    long skips = t.data.skippedIn(s.epoch);
+    if (skips > 0) {
+      t.progress.message(String.format(java.util.Locale.ROOT, "epoch %d/%d: %d unreadable image(s) skipped "
+          + "(%d distinct files so far)", s.epoch + 1, t.plan.epochs(), skips, t.data.skippedFiles()));
+    }
     s.epoch++;
     s.batchInEpoch = 0;
     s.epochLossSum = 0;

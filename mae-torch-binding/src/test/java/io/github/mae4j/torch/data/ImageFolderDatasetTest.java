@@ -35,7 +35,6 @@ class ImageFolderDatasetTest {
     png(root.resolve("zebra/a.png"), 4, 3, 0x000000);
     png(root.resolve("cat/deep/nested/b.PNG"), 5, 5, 0xFFFFFF);
     png(root.resolve("cat/c.jpg"), 6, 2, 0x808080);
-    Files.createDirectories(root.resolve("empty"));
     Files.writeString(root.resolve("cat/notes.txt"), "not an image");
     ImageFolderDataset ds = ImageFolderDataset.open(root, 3);
     assertThat(ds.classes()).containsExactly("cat", "zebra");
@@ -50,6 +49,15 @@ class ImageFolderDatasetTest {
     assertThat(a.label()).isEqualTo(1);
     assertThat(a.width()).isEqualTo(4);
     assertThat(a.at(0, 0, 0)).isEqualTo(0f);
+  }
+
+  @Test
+  void open_aClassFolderWithoutImages_isAnErrorNamingIt() throws IOException {
+    png(root.resolve("cat/a.png"), 2, 2, 0);
+    Files.createDirectories(root.resolve("dog/nested"));
+    Files.writeString(root.resolve("dog/readme.txt"), "no images here");
+    assertThatThrownBy(() -> ImageFolderDataset.open(root, 3)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("class folder(s) [dog] under " + root + " hold no JPEG/PNG image");
   }
 
   @Test

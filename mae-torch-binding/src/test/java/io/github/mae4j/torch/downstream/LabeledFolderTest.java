@@ -76,6 +76,35 @@ class LabeledFolderTest {
   }
 
   @Test
+  void stream_gatherAndRange_equalTheInMemoryRows() throws IOException {
+    Path root = twoClasses();
+    EvalTransform t = EvalTransform.resizeCenterCrop(8, 8);
+    LabeledImages all = LabeledFolder.read(root, 1, t, 0, true).data();
+    StreamedImages s = LabeledFolder.stream(root, 1, t, 0, true);
+    assertThat(s.size()).isEqualTo(5);
+    assertThat(Tensors.toLongArray(s.labels())).containsExactly(0, 0, 1, 1, 1);
+    var idx = org.bytedeco.pytorch.Tensor.create(new long[] {4, 0, 2}, 3);
+    LabeledImages picked = s.gather(idx);
+    assertThat(picked.images().shape()).containsExactly(3, 1, 8, 8);
+    assertThat(Tensors.toFloatArray(picked.images())).containsExactly(Tensors.toFloatArray(all.gather(idx).images()));
+    assertThat(Tensors.toLongArray(picked.labels())).containsExactly(1, 0, 1);
+    assertThat(Tensors.toFloatArray(s.range(1, 3).images())).containsExactly(
+        Tensors.toFloatArray(all.range(1, 3).images()));
+    StreamedImages limited = LabeledFolder.stream(root, 1, t, 3, true);
+    assertThat(Tensors.toLongArray(limited.labels())).containsExactly(0, 0, 1);
+  }
+
+  @Test
+  void stream_corruptImage_failsTheBatchThatReadsItNamingTheFile() throws IOException {
+    Path root = twoClasses();
+    Files.write(root.resolve("a_dog/broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
+    StreamedImages s = LabeledFolder.stream(root, 1, EvalTransform.resizeCenterCrop(8, 8), 0, true);
+    assertThat(s.range(3, 3).images().shape()).containsExactly(3, 1, 8, 8); // broken.png is index 0
+    assertThatThrownBy(() -> s.range(0, 2)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unreadable image").hasMessageContaining("broken.png");
+  }
+
+  @Test
   void read_corruptImage_namesTheFile() throws IOException {
     Path root = twoClasses();
     Files.write(root.resolve("a_dog/broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});

@@ -18,7 +18,8 @@ final class DownstreamOptions {
 
   @Option(names = "--train-dir", paramLabel = "DIR",
       description = "Labelled training images DIR/<class>/<image>.png|jpg instead of Fashion-MNIST's training set "
-          + "(classes: sub-folder names sorted, as torchvision's ImageFolder); needs --val-dir.")
+          + "(classes: sub-folder names sorted, as torchvision's ImageFolder), or labelled tar shards "
+          + "('shards/train/shard-{000000..000127}.tar', see 'mae shards'); needs --val-dir.")
   @Nullable Path trainDir;
 
   @Option(names = "--val-dir", paramLabel = "DIR",

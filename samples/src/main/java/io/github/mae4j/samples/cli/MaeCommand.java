@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
       LinprobeCommand.class,
       KnnCommand.class,
       FeaturesCommand.class,
+      ShardsCommand.class,
+      StatsCommand.class,
     })
 public final class MaeCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

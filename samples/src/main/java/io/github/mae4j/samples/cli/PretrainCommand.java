@@ -27,8 +27,8 @@ final class PretrainCommand implements Callable<Integer> {
   String recipe = "quickstart";
 
   @Option(names = "--data", paramLabel = "SOURCE",
-      description = "synthetic (built in), fashion-mnist (Debian dataset-fashion-mnist) or an image folder "
-          + "(default: the recipe's dataset when it is one of the first two, else synthetic).")
+      description = "synthetic (built in), fashion-mnist (Debian dataset-fashion-mnist), an image folder or tar "
+          + "shards ('data/shard-{000000..000127}.tar', see 'mae shards') (default: the recipe's dataset when it is one of the first two, else synthetic).")
   @Nullable String data;
 
   @Option(names = "--epochs", paramLabel = "N", description = "Epochs (warmup is kept below it).")
@@ -47,6 +47,15 @@ final class PretrainCommand implements Callable<Integer> {
 
   @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: runs/<recipe>-<timestamp>).")
   @Nullable Path out;
+
+  @Option(names = "--normalization", paramLabel = "STATS",
+      description = "recipe (default: the recipe's statistics), imagenet, or measured: the data's own per-channel "
+          + "mean and std, measured first on --stats-sample images (see 'mae stats').")
+  String normalization = "recipe";
+
+  @Option(names = "--stats-sample", paramLabel = "N",
+      description = "Images measured for --normalization measured (0: all; default: ${DEFAULT-VALUE}).")
+  int statsSample = 10_000;
 
   @Mixin TrainingOptions options = new TrainingOptions();
 
@@ -67,6 +76,22 @@ final class PretrainCommand implements Callable<Integer> {
     }
     String source = data != null ? data
         : r.getDataset().equals("fashion-mnist") ? "fashion-mnist" : "synthetic";
+    switch (normalization) {
+      case "recipe" -> { }
+      case "imagenet" -> r = r.toBuilder().normalization(io.github.mae4j.api.recipe.Normalization.imagenet()).build();
+      case "measured" -> {
+        int size = r.getModel().getImageSize();
+        var ds = io.github.mae4j.torch.train.PretrainData.dataset(r, source, r.getSeed(), size,
+            r.getModel().getInChannels());
+        var stats = StatsCommand.measure(ds, statsSample, r.getSeed());
+        r = r.toBuilder().normalization(stats.toNormalization()).build();
+        System.err.printf(java.util.Locale.ROOT, "mae pretrain: measured on %d images of %s: mean %s, std %s%n",
+            stats.images(), source, java.util.Arrays.toString(r.getNormalization().getMean()),
+            java.util.Arrays.toString(r.getNormalization().getStd()));
+      }
+      default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          "--normalization must be recipe, imagenet or measured, got '" + normalization + "'");
+    }
     Path dir = out != null ? out : Path.of("runs", r.getName() + "-"
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     TrainerSettings settings = options.apply(TrainerSettings.defaults(dir).withData(source));

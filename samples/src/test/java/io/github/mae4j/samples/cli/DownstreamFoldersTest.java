@@ -46,6 +46,28 @@ class DownstreamFoldersTest {
   }
 
   @Test
+  void shards_thenKnnOnShards_givesWhatTheFoldersGive() throws Exception {
+    Path train = folder("train", 4, "dark", "light");
+    Path val = folder("val", 3, "dark", "light");
+    assertThat(run("shards", train.toString(), "--out", dir.resolve("st").toString(), "--per-shard", "3"))
+        .as(cli.err()).isEqualTo(0);
+    String trainShards = dir.resolve("st/shard-{000000..000002}.tar").toString();
+    assertThat(cli.out()).contains("wrote 8 images of 2 classes into 3 shard(s): " + trainShards);
+    assertThat(Files.readAllLines(dir.resolve("st/classes.txt"))).containsExactly("dark", "light");
+    assertThat(run("shards", val.toString(), "--out", dir.resolve("sv").toString(), "--per-shard", "100"))
+        .isEqualTo(0);
+    cli.out.getBuffer().setLength(0);
+    assertThat(run("knn", "--train-dir", trainShards, "--val-dir", dir.resolve("sv/shard-000000.tar").toString(),
+        "--k", "3", "--json")).as(cli.err()).isEqualTo(0);
+    JsonNode j = new ObjectMapper().readTree(cli.out());
+    assertThat(j.get("train").asInt()).isEqualTo(8);
+    assertThat(j.get("test").asInt()).isEqualTo(6);
+    assertThat(j.get("top1").asDouble()).isEqualTo(1.0);
+    assertThat(run("shards", "--help")).isEqualTo(0);
+    assertThat(cli.out()).contains("--per-shard", "--out", "--seed");
+  }
+
+  @Test
   void knn_labelledFolders_readsBothAndSeparatesTwoObviousClasses() throws Exception {
     Path train = folder("train", 4, "dark", "light");
     Path val = folder("val", 3, "dark", "light");

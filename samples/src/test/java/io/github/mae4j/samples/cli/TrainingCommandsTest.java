@@ -58,6 +58,37 @@ class TrainingCommandsTest {
   }
 
   @Test
+  void stats_thenPretrainMeasured_recordsTheMeasuredStatistics() throws Exception {
+    Path data = dir.resolve("data");
+    Files.createDirectories(data);
+    for (int i = 0; i < 16; i++) {
+      BufferedImage img = new BufferedImage(20, 20, BufferedImage.TYPE_INT_RGB);
+      for (int y = 0; y < 20; y++) {
+        for (int x = 0; x < 20; x++) {
+          img.setRGB(x, y, (x * 12) << 16 | (y * 6) << 8 | (x + y) * 5);
+        }
+      }
+      ImageIO.write(img, "png", data.resolve(i + ".png").toFile());
+    }
+    assertThat(run("stats", data.toString(), "--sample", "0")).as(err.toString()).isEqualTo(0);
+    assertThat(out.toString()).contains("# 16 images (6400 pixels per channel)",
+        "normalization:\n  mean: [0.4471, 0.2235, 0.3725]\n  std: [");
+    PretrainRecipe tiny = PretrainRecipe.builder().name("cli-stats").dataset("folder")
+        .model(MaeConfig.builder().imageSize(16).patchSize(4)
+            .encoder(e -> e.embedDim(16).depth(1).numHeads(2)).decoder(d -> d.embedDim(16).depth(1).numHeads(2))
+            .build())
+        .epochs(1).warmupEpochs(0).effectiveBatchSize(8).batchSizePerStep(8)
+        .baseLearningRate(1e-3).augmentation(Augmentation.none()).normalization(Normalization.imagenet()).build();
+    Path recipe = dir.resolve("tiny.json");
+    Files.writeString(recipe, RecipeIo.toJson(tiny));
+    Path runDir = dir.resolve("run");
+    assertThat(run("pretrain", recipe.toString(), "--data", data.toString(), "--normalization", "measured",
+        "--out", runDir.toString(), "--workers", "1")).as(err.toString()).isEqualTo(0);
+    var recorded = RecipeIo.read(runDir.resolve("recipe.json")).getNormalization();
+    assertThat(recorded.getMean()).containsExactly(0.4471, 0.2235, 0.3725);
+  }
+
+  @Test
   void pretrain_unknownRecipe_exits2ListingNames() {
     assertThat(run("pretrain", "no-such-recipe", "--out", dir.toString())).isEqualTo(2);
     assertThat(err.toString()).contains("no-such-recipe", "quickstart");

@@ -1,5 +1,6 @@
 package io.github.mae4j.torch.downstream.eval;
 
+import io.github.mae4j.torch.downstream.LabeledData;
 import io.github.mae4j.torch.downstream.LabeledImages;
 import io.github.mae4j.torch.downstream.internal.Tensors;
 import io.github.mae4j.torch.downstream.vit.VitClassifier;
@@ -12,7 +13,7 @@ public final class Evaluation {
   private Evaluation() {}
 
   /** Top-1 and top-5 accuracy of the classifier on {@code data}. Restores the model's training flag. */
-  public static TopKAccuracy classify(VitClassifier model, LabeledImages data, int batch) {
+  public static TopKAccuracy classify(VitClassifier model, LabeledData data, int batch) {
     TopKAccuracy acc = new TopKAccuracy(1, 5);
     boolean wasTraining = model.isTraining();
     model.train(false);
@@ -20,13 +21,36 @@ public final class Evaluation {
       for (long s = 0; s < data.size(); s += batch) {
         try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
           long len = Math.min(batch, data.size() - s);
-          acc.add(model.forward(data.images().narrow(0, s, len)), data.labels().narrow(0, s, len));
+          LabeledImages b = data.range(s, len);
+          acc.add(model.forward(b.images()), b.labels());
         }
       }
     } finally {
       model.train(wasTraining);
     }
     return acc;
+  }
+
+  /**
+   * data [N] → features [N, D] of the classifier's pooling (no head), computed in batches read as they are needed;
+   * allocated before the per-batch scopes, as {@link #features(VitClassifier, Tensor, int)}.
+   */
+  public static Tensor features(VitClassifier model, LabeledData data, int batch) {
+    long n = data.size();
+    Tensor out = Tensors.zeros(n, model.embedDim());
+    boolean wasTraining = model.isTraining();
+    model.train(false);
+    try {
+      for (long s = 0; s < n; s += batch) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+          long len = Math.min(batch, n - s);
+          out.narrow(0, s, len).copy_(model.forwardFeatures(data.range(s, len).images()));
+        }
+      }
+    } finally {
+      model.train(wasTraining);
+    }
+    return out;
   }
 
   /**

@@ -1,7 +1,7 @@
 package io.github.mae4j.torch.downstream.eval;
 
 import io.github.mae4j.torch.downstream.EncoderWeights;
-import io.github.mae4j.torch.downstream.LabeledImages;
+import io.github.mae4j.torch.downstream.LabeledData;
 import io.github.mae4j.torch.downstream.vit.EncoderLoadReport;
 import io.github.mae4j.torch.downstream.vit.Pooling;
 import io.github.mae4j.torch.downstream.vit.VitClassifier;
@@ -37,7 +37,7 @@ public final class FrozenEncoder {
   }
 
   /** images [N, C, H, W] → pooled features [N, D], in batches of {@link #BATCH}, without gradients. */
-  public static Tensor features(VitClassifier encoder, LabeledImages data) {
-    return Evaluation.features(encoder, data.images(), BATCH);
+  public static Tensor features(VitClassifier encoder, LabeledData data) {
+    return Evaluation.features(encoder, data, BATCH);
   }
 }

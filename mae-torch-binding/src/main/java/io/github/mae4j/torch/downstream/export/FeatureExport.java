@@ -5,7 +5,7 @@ import io.github.mae4j.torch.data.FashionMnist;
 import io.github.mae4j.torch.downstream.DownstreamData;
 import io.github.mae4j.torch.downstream.EncoderWeights;
 import io.github.mae4j.torch.downstream.LabeledFolder;
-import io.github.mae4j.torch.downstream.LabeledImages;
+import io.github.mae4j.torch.downstream.LabeledData;
 import io.github.mae4j.torch.downstream.eval.FrozenEncoder;
 import io.github.mae4j.torch.downstream.vit.Pooling;
 import io.github.mae4j.torch.downstream.vit.VitClassifier;
@@ -79,9 +79,9 @@ public record FeatureExport(Recipe recipe, @Nullable Path encoder, @Nullable Pat
    */
   public Result run(Consumer<String> log) throws IOException {
     EncoderWeights w = EncoderWeights.load(encoder, recipe.getModel());
-    LabeledImages set = images != null
-        ? LabeledFolder.read(images, w.model().getInChannels(), DownstreamData.evalTransform(recipe, w.model()), 0,
-            false).data()
+    LabeledData set = images != null
+        ? LabeledFolder.stream(images, w.model().getInChannels(), DownstreamData.evalTransform(recipe, w.model()), 0,
+            false)
         : DownstreamData.fashionMnist(limit, limit).load(split, w.model(), recipe, log);
     try (VitClassifier m = FrozenEncoder.open(w, 10, pooling, log)) {
       Tensor f = FrozenEncoder.features(m, set);

@@ -3,6 +3,7 @@ package io.github.mae4j.torch.downstream.finetune;
 import io.github.mae4j.api.recipe.FinetuneRecipe;
 import io.github.mae4j.api.schedule.LrSchedule;
 import io.github.mae4j.torch.data.Seeds;
+import io.github.mae4j.torch.downstream.LabeledData;
 import io.github.mae4j.torch.downstream.LabeledImages;
 import io.github.mae4j.torch.downstream.aug.RandAugment;
 import io.github.mae4j.torch.downstream.aug.RandomCropFlip;
@@ -35,7 +36,7 @@ import org.jspecify.annotations.Nullable;
 final class FinetuneEpoch {
   private final VitClassifier model;
   private final FinetuneRecipe recipe;
-  private final LabeledImages train;
+  private final LabeledData train;
   private final GroupedAdamW opt;
   private final @Nullable ModelEma ema;
   private final Map<String, Tensor> params;
@@ -48,7 +49,7 @@ final class FinetuneEpoch {
   private final long startNanos = System.nanoTime();
   private long stepsDone;
 
-  FinetuneEpoch(VitClassifier model, FinetuneRecipe recipe, LabeledImages train, GroupedAdamW opt,
+  FinetuneEpoch(VitClassifier model, FinetuneRecipe recipe, LabeledData train, GroupedAdamW opt,
       @Nullable ModelEma ema, Map<String, Tensor> params, long steps, ProgressReporter reporter) {
     this.model = model;
     this.recipe = recipe;
@@ -96,7 +97,8 @@ final class FinetuneEpoch {
             opt.setLearningRate(lr);
           }
           Tensor idx = perm.narrow(0, s * batch, batch);
-          Tensor images = train.images().index_select(0, idx);
+          LabeledImages picked = train.gather(idx);
+          Tensor images = picked.images();
           if (!cropFlip.isIdentity()) {
             images = cropFlip.apply(images, cropRandom);
           }
@@ -104,7 +106,7 @@ final class FinetuneEpoch {
             images = Finetuner.randAugment(randAug, images, mean, std);
           }
           images = erasing.apply(images);
-          Tensor labels = train.labels().index_select(0, idx);
+          Tensor labels = picked.labels();
           Tensor loss;
           if (mixing) {
             Mixup.Mixed m = mixup.apply(images, labels);

@@ -6,7 +6,7 @@ import io.github.mae4j.torch.data.FashionMnist;
 import io.github.mae4j.torch.downstream.DownstreamData;
 import io.github.mae4j.torch.downstream.EncoderWeights;
 import io.github.mae4j.torch.downstream.EpochStats;
-import io.github.mae4j.torch.downstream.LabeledImages;
+import io.github.mae4j.torch.downstream.LabeledData;
 import io.github.mae4j.torch.run.RecipeEpochs;
 import io.github.mae4j.torch.downstream.RunResult;
 import io.github.mae4j.torch.downstream.checkpoint.DownstreamCheckpoint;
@@ -90,8 +90,8 @@ public final class FinetuneRun {
     settings.put("encoder", w == null ? "" : w.description());
     RunDirectory dir = b.resumeDir != null ? RunDirectory.resume(b.resumeDir)
         : b.output == null ? RunDirectory.none() : RunDirectory.create(b.output, settings);
-    LabeledImages train = b.data.load(FashionMnist.Split.TRAIN, recipe.getModel(), recipe, b.log);
-    LabeledImages test = b.data.load(FashionMnist.Split.TEST, recipe.getModel(), recipe, b.log);
+    LabeledData train = b.data.load(FashionMnist.Split.TRAIN, recipe.getModel(), recipe, b.log);
+    LabeledData test = b.data.load(FashionMnist.Split.TEST, recipe.getModel(), recipe, b.log);
     try (VitClassifier m = Finetuner.newClassifier(recipe)) {
       if (w != null && w.weights() != null) {
         EncoderLoadReport r = m.loadEncoder(w.weights());

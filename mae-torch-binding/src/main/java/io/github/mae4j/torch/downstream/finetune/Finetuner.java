@@ -4,7 +4,7 @@ import io.github.mae4j.api.recipe.FinetuneRecipe;
 import io.github.mae4j.api.recipe.OptimizerType;
 import io.github.mae4j.api.recipe.RecipeIo;
 import io.github.mae4j.torch.downstream.EpochStats;
-import io.github.mae4j.torch.downstream.LabeledImages;
+import io.github.mae4j.torch.downstream.LabeledData;
 import io.github.mae4j.torch.downstream.RunResult;
 import io.github.mae4j.torch.downstream.aug.RandAugment;
 import io.github.mae4j.torch.downstream.checkpoint.DownstreamCheckpoint;
@@ -53,22 +53,22 @@ public final class Finetuner {
    * Fine-tunes {@code model} on {@code train} and evaluates top-1 on {@code test} after each epoch (with the EMA
    * weights when {@code emaDecay} is given: they are copied into the model at the end).
    */
-  public static RunResult run(VitClassifier model, FinetuneRecipe recipe, LabeledImages train, LabeledImages test,
+  public static RunResult run(VitClassifier model, FinetuneRecipe recipe, LabeledData train, LabeledData test,
       OptionalDouble emaDecay, Consumer<EpochStats> progress) {
     return run(model, recipe, train, test, emaDecay, true, progress);
   }
 
   /**
-   * As {@link #run(VitClassifier, FinetuneRecipe, LabeledImages, LabeledImages, OptionalDouble, Consumer)}; with
+   * As {@link #run(VitClassifier, FinetuneRecipe, LabeledData, LabeledData, OptionalDouble, Consumer)}; with
    * {@code evaluateEachEpoch} false only the final model is evaluated (epoch statistics then carry NaN top-1).
    */
-  public static RunResult run(VitClassifier model, FinetuneRecipe recipe, LabeledImages train, LabeledImages test,
+  public static RunResult run(VitClassifier model, FinetuneRecipe recipe, LabeledData train, LabeledData test,
       OptionalDouble emaDecay, boolean evaluateEachEpoch, Consumer<EpochStats> progress) {
     return run(model, recipe, train, test, emaDecay, evaluateEachEpoch, progress, RunDirectory.none());
   }
 
   /**
-   * As {@link #run(VitClassifier, FinetuneRecipe, LabeledImages, LabeledImages, OptionalDouble, boolean,
+   * As {@link #run(VitClassifier, FinetuneRecipe, LabeledData, LabeledData, OptionalDouble, boolean,
    * Consumer)}, keeping a checkpoint and a metrics line per epoch in {@code dir}, or continuing the run kept there
    * after its last finished epoch. Every epoch draws its randomness (order, crops, flips, RandAugment, mixup,
    * erasing, drop path) from streams seeded by the recipe seed and the epoch, so a resumed run ends with the
@@ -78,17 +78,17 @@ public final class Finetuner {
    * @throws TrainingDivergedException when the loss becomes NaN or infinite (the last checkpoint is left as it was)
    * @throws java.io.UncheckedIOException when a checkpoint cannot be read or written
    */
-  public static RunResult run(VitClassifier model, FinetuneRecipe recipe, LabeledImages train, LabeledImages test,
+  public static RunResult run(VitClassifier model, FinetuneRecipe recipe, LabeledData train, LabeledData test,
       OptionalDouble emaDecay, boolean evaluateEachEpoch, Consumer<EpochStats> progress, RunDirectory dir) {
     return run(model, recipe, train, test, emaDecay, evaluateEachEpoch, progress, dir, ProgressReporter.silent());
   }
 
   /**
-   * As {@link #run(VitClassifier, FinetuneRecipe, LabeledImages, LabeledImages, OptionalDouble, boolean, Consumer,
+   * As {@link #run(VitClassifier, FinetuneRecipe, LabeledData, LabeledData, OptionalDouble, boolean, Consumer,
    * RunDirectory)}, showing every training step on {@code stepProgress} (epoch, step, loss, lr, images/s, elapsed, ETA;
    * e.g. {@link ProgressReporter#forStderr(double)}, the display {@code mae pretrain} uses).
    */
-  public static RunResult run(VitClassifier model, FinetuneRecipe recipe, LabeledImages train, LabeledImages test,
+  public static RunResult run(VitClassifier model, FinetuneRecipe recipe, LabeledData train, LabeledData test,
       OptionalDouble emaDecay, boolean evaluateEachEpoch, Consumer<EpochStats> progress, RunDirectory dir,
       ProgressReporter stepProgress) {
     if (recipe.getOptimizer().getType() != OptimizerType.ADAMW) {

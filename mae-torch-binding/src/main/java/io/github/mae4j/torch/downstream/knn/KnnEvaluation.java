@@ -4,7 +4,7 @@ import io.github.mae4j.api.recipe.Recipe;
 import io.github.mae4j.torch.data.FashionMnist;
 import io.github.mae4j.torch.downstream.DownstreamData;
 import io.github.mae4j.torch.downstream.EncoderWeights;
-import io.github.mae4j.torch.downstream.LabeledImages;
+import io.github.mae4j.torch.downstream.LabeledData;
 import io.github.mae4j.torch.downstream.eval.FrozenEncoder;
 import io.github.mae4j.torch.downstream.eval.TopKAccuracy;
 import io.github.mae4j.torch.downstream.vit.Pooling;
@@ -62,8 +62,8 @@ public record KnnEvaluation(Recipe recipe, @Nullable Path encoder, DownstreamDat
    */
   public Result run(Consumer<String> log) throws IOException {
     EncoderWeights w = EncoderWeights.load(encoder, recipe.getModel());
-    LabeledImages train = data.load(FashionMnist.Split.TRAIN, w.model(), recipe, log);
-    LabeledImages test = data.load(FashionMnist.Split.TEST, w.model(), recipe, log);
+    LabeledData train = data.load(FashionMnist.Split.TRAIN, w.model(), recipe, log);
+    LabeledData test = data.load(FashionMnist.Split.TEST, w.model(), recipe, log);
     int classes = data.numClasses();
     long t0 = System.nanoTime();
     try (VitClassifier m = FrozenEncoder.open(w, classes, Pooling.AVERAGE, log)) {

@@ -7,6 +7,7 @@ import io.github.mae4j.torch.downstream.eval.Evaluation;
 import io.github.mae4j.torch.downstream.internal.Tensors;
 import io.github.mae4j.torch.downstream.vit.VitClassifier;
 import java.util.SplittableRandom;
+import io.github.mae4j.torch.downstream.LabeledData;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -19,13 +20,13 @@ final class AugmentedFeatures implements LinearProbe.StepFeatures {
   static final int CHUNK = 256;
 
   private final VitClassifier encoder;
-  private final Tensor images;
+  private final LabeledData images;
   private final RandomCropFlip cropFlip;
   private final long seed;
   private int epoch = -1;
   private SplittableRandom random = new SplittableRandom(0);
 
-  AugmentedFeatures(VitClassifier encoder, Tensor images, Augmentation augmentation, int size, long seed) {
+  AugmentedFeatures(VitClassifier encoder, LabeledData images, Augmentation augmentation, int size, long seed) {
     this.encoder = encoder;
     this.images = images;
     this.cropFlip = new RandomCropFlip(augmentation, size);
@@ -43,7 +44,7 @@ final class AugmentedFeatures implements LinearProbe.StepFeatures {
     Tensor out = Tensors.zeros(b, encoder.embedDim());
     for (long s = 0; s < b; s += CHUNK) {
       long len = Math.min(CHUNK, b - s);
-      Tensor chunk = images.index_select(0, idx.narrow(0, s, len));
+      Tensor chunk = images.gather(idx.narrow(0, s, len)).images();
       if (!cropFlip.isIdentity()) {
         chunk = cropFlip.apply(chunk, random);
       }

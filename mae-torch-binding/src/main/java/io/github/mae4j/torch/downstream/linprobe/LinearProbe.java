@@ -7,7 +7,7 @@ import io.github.mae4j.api.schedule.LrSchedule;
 import io.github.mae4j.torch.Torch;
 import io.github.mae4j.torch.data.Seeds;
 import io.github.mae4j.torch.downstream.EpochStats;
-import io.github.mae4j.torch.downstream.LabeledImages;
+import io.github.mae4j.torch.downstream.LabeledData;
 import io.github.mae4j.torch.downstream.RunResult;
 import io.github.mae4j.torch.downstream.checkpoint.DownstreamCheckpoint;
 import io.github.mae4j.torch.downstream.checkpoint.EpochRecorder;
@@ -130,19 +130,19 @@ public final class LinearProbe implements AutoCloseable {
    * from a generator seeded by the recipe seed and the epoch. Test features are given (no augmentation).
    * train images [N, C, H, W], labels [N]; testFeatures [M, D], testLabels [M].
    */
-  public RunResult trainAugmented(LinearProbeRecipe recipe, VitClassifier encoder, LabeledImages train,
+  public RunResult trainAugmented(LinearProbeRecipe recipe, VitClassifier encoder, LabeledData train,
       Tensor testFeatures, Tensor testLabels, Consumer<EpochStats> progress, RunDirectory dir) {
     return trainAugmented(recipe, encoder, train, testFeatures, testLabels, progress, dir, ProgressReporter.silent());
   }
 
   /**
-   * As {@link #trainAugmented(LinearProbeRecipe, VitClassifier, LabeledImages, Tensor, Tensor, Consumer,
+   * As {@link #trainAugmented(LinearProbeRecipe, VitClassifier, LabeledData, Tensor, Tensor, Consumer,
    * RunDirectory)}, showing every training step on {@code stepProgress}.
    */
-  public RunResult trainAugmented(LinearProbeRecipe recipe, VitClassifier encoder, LabeledImages train,
+  public RunResult trainAugmented(LinearProbeRecipe recipe, VitClassifier encoder, LabeledData train,
       Tensor testFeatures, Tensor testLabels, Consumer<EpochStats> progress, RunDirectory dir,
       ProgressReporter stepProgress) {
-    AugmentedFeatures features = new AugmentedFeatures(encoder, train.images(), recipe.getAugmentation(),
+    AugmentedFeatures features = new AugmentedFeatures(encoder, train, recipe.getAugmentation(),
         recipe.getModel().getImageSize(), recipe.getSeed());
     return train(recipe, train.size(), features, Map.of("features", "augmented every epoch"), train.labels(),
         testFeatures, testLabels, progress, dir, stepProgress);

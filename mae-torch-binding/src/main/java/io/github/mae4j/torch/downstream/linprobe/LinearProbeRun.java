@@ -7,7 +7,7 @@ import io.github.mae4j.torch.data.FashionMnist;
 import io.github.mae4j.torch.downstream.DownstreamData;
 import io.github.mae4j.torch.downstream.EncoderWeights;
 import io.github.mae4j.torch.downstream.EpochStats;
-import io.github.mae4j.torch.downstream.LabeledImages;
+import io.github.mae4j.torch.downstream.LabeledData;
 import io.github.mae4j.torch.run.RecipeEpochs;
 import io.github.mae4j.torch.downstream.RunResult;
 import io.github.mae4j.torch.downstream.aug.RandomCropFlip;
@@ -88,8 +88,8 @@ public final class LinearProbeRun {
     RunDirectory dir = b.resumeDir != null ? RunDirectory.resume(b.resumeDir)
         : b.output == null ? RunDirectory.none() : RunDirectory.create(b.output, settings);
     EncoderWeights w = EncoderWeights.load(b.encoder, recipe.getModel());
-    LabeledImages train = b.data.load(FashionMnist.Split.TRAIN, w.model(), recipe, b.log);
-    LabeledImages test = b.data.load(FashionMnist.Split.TEST, w.model(), recipe, b.log);
+    LabeledData train = b.data.load(FashionMnist.Split.TRAIN, w.model(), recipe, b.log);
+    LabeledData test = b.data.load(FashionMnist.Split.TEST, w.model(), recipe, b.log);
     int classes = b.data.numClasses();
     try (VitClassifier m = FrozenEncoder.open(w, classes, b.pooling, b.log)) {
       boolean augmented = !new RandomCropFlip(recipe.getAugmentation(), w.model().getImageSize()).isIdentity();

@@ -1,0 +1,204 @@
+package io.github.mae4j.torch.data.bench;
+
+import io.github.mae4j.torch.Torch;
+import io.github.mae4j.torch.data.Batch;
+import io.github.mae4j.torch.data.DataLoader;
+import io.github.mae4j.torch.data.EpochIterator;
+import io.github.mae4j.torch.data.ImageDataset;
+import io.github.mae4j.torch.data.ImageFolderDataset;
+import io.github.mae4j.torch.data.Normalization;
+import io.github.mae4j.torch.data.PretrainTransform;
+import io.github.mae4j.torch.data.ShardStream;
+import io.github.mae4j.torch.data.ShardWriter;
+import io.github.mae4j.torch.data.TarShards;
+import io.github.mae4j.torch.data.Transform;
+import java.awt.Color;
+import java.awt.GradientPaint;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+
+/**
+ * Images per second of the pretraining input pipeline alone (no model) from an image folder and from tar shards of
+ * the same JPEGs: RandomResizedCrop(224, 0.2–1) + horizontal flip + ImageNet normalization, batches of 64, with 1
+ * and 2 loader workers; plus the bare sequential read of the shards ({@link ShardStream}, no decoding). The JPEGs
+ * are generated once (≈500×375, quality 90, shapes and gradients with mild noise, about the size and entropy of an
+ * ImageNet photo) under {@code --dir}.
+ *
+ * <pre>
+ * ./mvnw -q -B -pl mae-torch-binding -am compile dependency:build-classpath \
+ *     -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=runtime
+ * java --enable-native-access=ALL-UNNAMED -cp "mae-torch-binding/target/classes:$(cat /tmp/cp.txt)" \
+ *     io.github.mae4j.torch.data.bench.SourceBenchmark [--dir /tmp/mae4j-bench] [--images 1024] [--batches 12]
+ * </pre>
+ */
+public final class SourceBenchmark {
+  private SourceBenchmark() {}
+
+  public static void main(String[] args) throws IOException {
+    Path dir = Path.of(arg(args, "--dir", "/tmp/mae4j-source-bench"));
+    int images = Integer.parseInt(arg(args, "--images", "1024"));
+    int batches = Integer.parseInt(arg(args, "--batches", "12"));
+    Torch.load();
+    System.out.println("cpu: " + cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores, java "
+        + Runtime.version() + ", load average " + loadAverage());
+    Path folder = dir.resolve("folder");
+    if (!Files.isDirectory(folder)) {
+      generate(folder, images);
+    }
+    ImageFolderDataset ds = ImageFolderDataset.open(folder, 3);
+    long bytes;
+    try (Stream<Path> s = Files.walk(folder)) {
+      bytes = s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+    }
+    System.out.printf(Locale.ROOT, "data: %d JPEGs 500x375 q90, %.1f KiB each on average%n", ds.size(),
+        bytes / 1024.0 / ds.size());
+    Path shardDir = dir.resolve("shards");
+    if (!Files.isDirectory(shardDir)) {
+      ShardWriter.fromFolder(ds, shardDir, 256, 0, (a, b) -> 0);
+    }
+    String pattern;
+    try (Stream<Path> s = Files.list(shardDir)) {
+      long n = s.filter(p -> p.toString().endsWith(".tar")).count();
+      pattern = shardDir.resolve(String.format(Locale.ROOT, "shard-{000000..%06d}.tar", n - 1)).toString();
+    }
+    TarShards shards = TarShards.open(pattern, 3, System.err::println);
+    Transform t = PretrainTransform.randomResizedCrop(224).hflip().normalize(Normalization.imagenet());
+    System.out.println("pipeline: RandomResizedCrop(224, 0.2-1) + flip + ImageNet normalization, batch 64, "
+        + batches + " timed batches after 2 warm-up");
+    sequential(pattern);
+    for (int workers : new int[] {1, 2}) {
+      run("folder, " + workers + " worker(s)", ds, t, workers, batches);
+      run("shards, " + workers + " worker(s)", shards, t, workers, batches);
+    }
+  }
+
+  private static void sequential(String pattern) {
+    ShardStream stream = new ShardStream(io.github.mae4j.torch.data.ShardPattern.expand(pattern), 0, 64,
+        System.err::println);
+    long t0 = System.nanoTime();
+    long n = 0;
+    long bytes = 0;
+    for (Iterator<ShardStream.Item> it = stream.items(0, 0, 1, 0, 1); it.hasNext(); ) {
+      bytes += it.next().image().length;
+      n++;
+    }
+    double s = (System.nanoTime() - t0) / 1e9;
+    System.out.printf(Locale.ROOT, "%-28s %8.0f images/s  (%.0f MiB/s, sequential tar read + shuffle buffer, no "
+        + "decoding)%n", "shards, read only", n / s, bytes / s / (1 << 20));
+  }
+
+  private static void run(String name, ImageDataset ds, Transform t, int workers, int batches) {
+    try (DataLoader loader = DataLoader.builder(ds).batchSize(64).workers(workers).prefetch(4).seed(1).transform(t)
+        .dropLast(true).build();
+        EpochIterator it = loader.epoch(0)) {
+      long start = 0;
+      long cpu0 = 0;
+      int n = 0;
+      for (int b = 0; b < batches + 2 && it.hasNext(); b++) {
+        if (b == 2) {
+          start = System.nanoTime();
+          cpu0 = cpuNanos();
+          n = 0;
+        }
+        try (Batch x = it.next()) {
+          n += (int) x.images().size(0);
+        }
+      }
+      double s = (System.nanoTime() - start) / 1e9;
+      System.out.printf(Locale.ROOT, "%-28s %8.1f images/s  %.2f CPU ms/img  (%d images in %.1f s)%n", name, n / s,
+          (cpuNanos() - cpu0) / 1e6 / n, n, s);
+    }
+  }
+
+  /** {@code n} JPEGs of 500×375 at quality 90 in two class folders. */
+  static void generate(Path folder, int n) throws IOException {
+    SplittableRandom r = new SplittableRandom(42);
+    ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+    ImageWriteParam p = writer.getDefaultWriteParam();
+    p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+    p.setCompressionQuality(0.9f);
+    for (int i = 0; i < n; i++) {
+      BufferedImage img = new BufferedImage(500, 375, BufferedImage.TYPE_INT_RGB);
+      Graphics2D g = img.createGraphics();
+      g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+      g.setPaint(new GradientPaint(0, 0, new Color(r.nextInt(1 << 24)), 500, 375, new Color(r.nextInt(1 << 24))));
+      g.fillRect(0, 0, 500, 375);
+      for (int k = 0; k < 12; k++) {
+        g.setColor(new Color(r.nextInt(1 << 24)));
+        int x = r.nextInt(500);
+        int y = r.nextInt(375);
+        if (k % 2 == 0) {
+          g.fillOval(x - 60, y - 40, 20 + r.nextInt(160), 20 + r.nextInt(120));
+        } else {
+          g.fillRect(x - 50, y - 50, 10 + r.nextInt(140), 10 + r.nextInt(140));
+        }
+      }
+      g.dispose();
+      int[] px = img.getRGB(0, 0, 500, 375, null, 0, 500);
+      for (int j = 0; j < px.length; j++) { // sensor-like noise, so the JPEG is not trivially compressible
+        int d = r.nextInt(-12, 13);
+        int c = px[j];
+        px[j] = clamp((c >> 16 & 255) + d) << 16 | clamp((c >> 8 & 255) + d) << 8 | clamp((c & 255) + d);
+      }
+      img.setRGB(0, 0, 500, 375, px, 0, 500);
+      Path f = folder.resolve((i % 2 == 0 ? "a" : "b") + "/" + String.format(Locale.ROOT, "%06d.jpg", i));
+      Files.createDirectories(f.getParent());
+      try (ImageOutputStream out = ImageIO.createImageOutputStream(f.toFile())) {
+        writer.setOutput(out);
+        writer.write(null, new IIOImage(img, null, null), p);
+      }
+    }
+    writer.dispose();
+  }
+
+  private static int clamp(int v) {
+    return Math.max(0, Math.min(255, v));
+  }
+
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  private static String cpuModel() {
+    try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+      String model = lines.filter(l -> l.startsWith("model name")).findFirst().map(l -> l.split(":", 2)[1].trim())
+          .orElse("unknown");
+      String flags = Files.readString(Path.of("/proc/cpuinfo"));
+      return model + (flags.contains(" avx512f") ? ", avx512f" : "") + (flags.contains(" amx_bf16") ? ", amx" : "");
+    } catch (IOException e) {
+      return "unknown (" + e.getMessage() + ")";
+    }
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  private static String arg(String[] args, String name, String fallback) {
+    for (int i = 0; i < args.length - 1; i++) {
+      if (args[i].equals(name)) {
+        return args[i + 1];
+      }
+    }
+    return fallback;
+  }
+}

@@ -1,0 +1,30 @@
+package io.github.mae4j.torch.downstream;
+
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * A labelled image set the downstream runs read batch by batch: held in memory ({@link LabeledImages}) or read from
+ * disk on demand ({@link StreamedImages}), so that memory is bounded by a batch, not by the data set.
+ */
+public interface LabeledData {
+  /** Number of samples. */
+  long size();
+
+  /** Every sample's label [N] int64, known without reading any image. */
+  Tensor labels();
+
+  /**
+   * The samples at {@code idx} [B] (int64): images [B, C, H, W] and labels [B], new tensors owned by the caller's
+   * scope.
+   *
+   * @throws IllegalArgumentException when an image cannot be read (its path and the reason are named)
+   */
+  LabeledImages gather(Tensor idx);
+
+  /** Samples {@code [start, start + length)}, as {@link #gather}. */
+  default LabeledImages range(long start, long length) {
+    return gather(torch.arange(new org.bytedeco.pytorch.Scalar(start),
+        new org.bytedeco.pytorch.Scalar(start + length), new org.bytedeco.pytorch.TensorOptions(torch.ScalarType.Long)));
+  }
+}
