@@ -120,15 +120,24 @@ final class LaunchCommand implements Callable<Integer> {
         p.onExit().thenAccept(exits::add);
       }
       int firstFailure = 0;
-      for (int done = 0; done < nprocPerNode; done++) {
-        Process p = exits.take();
+      long stopAt = Long.MAX_VALUE;
+      for (int done = 0; done < nprocPerNode; ) {
+        long wait = stopAt == Long.MAX_VALUE ? Long.MAX_VALUE : stopAt - System.nanoTime();
+        Process p = wait == Long.MAX_VALUE ? exits.take() : exits.poll(Math.max(0, wait), TimeUnit.NANOSECONDS);
+        if (p == null) {
+          stopAll(); // the others did not stop by themselves within the grace period
+          stopAt = Long.MAX_VALUE;
+          continue;
+        }
+        done++;
         int code = p.exitValue();
         if (code != 0 && firstFailure == 0) {
           firstFailure = code;
           int rank = nodeRank * nprocPerNode + children.indexOf(p);
           System.err.println("mae launch: rank " + rank + " (pid " + p.pid() + ") " + describe(code)
-              + "; stopping the other ranks");
-          stopAll();
+              + "; the other ranks stop at their next collective, or in " + GRACE_SECONDS + " s");
+          // let the others notice and say so themselves (one line each), then stop whoever is left
+          stopAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(GRACE_SECONDS);
         }
       }
       for (Thread t : pumps) {
