@@ -149,6 +149,22 @@ public final class PretrainRun {
         trainer.monitorKnn(knn, () -> monitor.evaluate(mae, KNN_BATCH).top1());
       }
       summary = trainer.run();
+      if (dist != null && dist.isDistributed() && writes) {
+        GradientReducer r = trainer.gradientReducer().orElseThrow();
+        long params = 0;
+        for (Tensor p : model.decayParameters()) {
+          params += p.numel();
+        }
+        for (Tensor p : model.noDecayParameters()) {
+          params += p.numel();
+        }
+        progress.message(String.format(java.util.Locale.ROOT, "gradients: %,d parameters (%.2f MB fp32) averaged "
+            + "over %d processes per step%s", params, params * 4 / 1e6, world,
+            r.mode() == GradientReducer.Mode.FLAT
+                ? String.format(java.util.Locale.ROOT, ", flat allreduce %.1f ms per step (mean, copies included)",
+                    1e3 * r.meanSyncSeconds())
+                : " by c10d's Reducer (overlapped with backward)"));
+      }
       written.addAll(summary.written());
       if (summary.completed() && writes) {
         // the weights in PyTorch's own format, official MAE layout: torch.load(f)['model'] loads strictly into
