@@ -70,6 +70,14 @@ public final class LoaderData implements TrainingData, AutoCloseable {
         return current.images();
       }
 
+      @Override
+      public int[] indices() {
+        if (current == null) {
+          throw new IllegalStateException("no batch was read yet");
+        }
+        return current.indices();
+      }
+
       private void closeCurrent() {
         if (current != null) {
           current.close();

@@ -39,6 +39,16 @@ public final class MaeModels {
       }
 
       @Override
+      public Tensor lossWithNoise(Tensor images, Tensor noise) {
+        return mae.forward(images, noise).loss();
+      }
+
+      @Override
+      public Tensor sampleNoise(long n, Generator generator) {
+        return mae.sampleNoise(n, generator);
+      }
+
+      @Override
       public List<Tensor> decayParameters() {
         return decay;
       }

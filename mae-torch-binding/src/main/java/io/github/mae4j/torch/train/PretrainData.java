@@ -33,23 +33,51 @@ public final class PretrainData {
    * @throws IOException when the dataset cannot be read
    */
   public static LoaderData open(PretrainRecipe recipe, String source, long seed, int workers) throws IOException {
-    return open(recipe, source, seed, workers, System.err::println);
+    return open(recipe, source, seed, workers, 0, 1, System.err::println);
   }
 
   /** As {@link #open(PretrainRecipe, String, long, int)}, telling {@code skipLog} one line per unreadable image. */
   public static LoaderData open(PretrainRecipe recipe, String source, long seed, int workers,
       java.util.function.Consumer<String> skipLog) throws IOException {
+    return open(recipe, source, seed, workers, 0, 1, skipLog);
+  }
+
+  /** As {@link #open(PretrainRecipe, String, long, int, int, int, java.util.function.Consumer)}, skips to stderr. */
+  public static LoaderData open(PretrainRecipe recipe, String source, long seed, int workers, int rank,
+      int worldSize) throws IOException {
+    return open(recipe, source, seed, workers, rank, worldSize, System.err::println);
+  }
+
+  /**
+   * The share of rank {@code rank} out of {@code worldSize} processes: every process shuffles each epoch the same
+   * way and takes its shard (torch's DistributedSampler layout, the tail padded by wrapping), in batches of the
+   * recipe's batch per step divided by the world size — so the processes together take the batches one process
+   * would take, image for image. {@code skipLog} hears one line per unreadable image.
+   *
+   * @throws IllegalArgumentException when the world size does not divide the batch per step
+   */
+  public static LoaderData open(PretrainRecipe recipe, String source, long seed, int workers, int rank,
+      int worldSize, java.util.function.Consumer<String> skipLog) throws IOException {
     int size = recipe.getModel().getImageSize();
     int channels = recipe.getModel().getInChannels();
-    ImageDataset dataset = dataset(recipe, source, seed, size, channels, skipLog);
-    int batch = recipe.getBatchSizePerStep();
-    if (dataset.size() < batch) {
-      throw new IllegalArgumentException("data source " + source + " holds " + dataset.size()
-          + " images, fewer than one batch of " + batch);
+    int global = recipe.getBatchSizePerStep();
+    if (global % worldSize != 0) {
+      throw new IllegalArgumentException("the batch size (" + global + ") must be divisible by the number of "
+          + "processes (" + worldSize + "): each process takes batch / processes images per step");
     }
+    ImageDataset dataset = dataset(recipe, source, seed, size, channels, skipLog);
+    if (dataset.size() < global) {
+      throw new IllegalArgumentException("data source " + source + " holds " + dataset.size()
+          + " images, fewer than one batch of " + global);
+    }
+    int batch = global / worldSize;
     DataLoader loader = DataLoader.builder(dataset).batchSize(batch).workers(workers).seed(seed).dropLast(true)
-        .shuffle(true).transform(transform(recipe)).onSkip(skipLog).build();
-    long maxBatches = recipe.getImagesPerEpoch() > 0 ? recipe.getImagesPerEpoch() / batch : 0;
+        .shuffle(true).shard(rank, worldSize).transform(transform(recipe)).onSkip(skipLog).build();
+    // as many steps as one process would take (the wrapped tail could otherwise add one)
+    long maxBatches = dataset.size() / global;
+    if (recipe.getImagesPerEpoch() > 0) {
+      maxBatches = Math.min(maxBatches, recipe.getImagesPerEpoch() / global);
+    }
     return new LoaderData(loader, maxBatches);
   }
 

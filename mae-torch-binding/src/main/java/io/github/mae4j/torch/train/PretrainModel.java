@@ -18,6 +18,27 @@ public interface PretrainModel extends AutoCloseable {
    */
   Tensor loss(Tensor images, Generator maskNoise);
 
+  /**
+   * The training loss of one batch under a given masking key, one row per image (what a distributed run uses, so
+   * that an image's mask depends on the image and not on the process that draws it).
+   *
+   * <p>{@code images [N, C, H, W], noise [N, L] → loss []}
+   *
+   * @throws UnsupportedOperationException when the model does not mask (the default)
+   */
+  default Tensor lossWithNoise(Tensor images, Tensor noise) {
+    throw new UnsupportedOperationException(getClass().getName() + " takes no explicit masking noise");
+  }
+
+  /**
+   * The masking key of {@code n} images drawn from {@code generator}: → noise [n, L].
+   *
+   * @throws UnsupportedOperationException when the model does not mask (the default)
+   */
+  default Tensor sampleNoise(long n, Generator generator) {
+    throw new UnsupportedOperationException(getClass().getName() + " takes no explicit masking noise");
+  }
+
   /** Trainable parameters that take weight decay (weights of linear and convolution layers). */
   List<Tensor> decayParameters();
 

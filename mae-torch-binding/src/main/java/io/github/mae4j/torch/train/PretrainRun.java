@@ -4,6 +4,8 @@ import io.github.mae4j.api.Json;
 import io.github.mae4j.api.recipe.PretrainRecipe;
 import io.github.mae4j.api.recipe.RecipeIo;
 import io.github.mae4j.torch.MaeDevice;
+import io.github.mae4j.torch.dist.DistributedContext;
+import io.github.mae4j.torch.dist.GradientReducer;
 import io.github.mae4j.torch.downstream.knn.KnnMonitor;
 import io.github.mae4j.torch.nn.MaeCheckpoint;
 import io.github.mae4j.torch.nn.MaskedAutoencoder;
@@ -49,12 +51,25 @@ public final class PretrainRun {
   /** The same, measuring k-NN accuracy between epochs when {@code knn} is given. */
   public static Result start(PretrainRecipe recipe, TrainerSettings settings, int workers, ProgressReporter progress,
       @Nullable KnnMonitoring knn) throws IOException {
-    java.nio.file.Files.createDirectories(settings.outDir());
-    RecipeIo.write(recipe, settings.outDir().resolve("recipe.json"));
-    if (knn != null) {
-      knn.record(settings.outDir());
+    return start(recipe, settings, workers, progress, knn, null);
+  }
+
+  /**
+   * The same as one rank of {@code dist} when given (see {@link Trainer#distributed}): the recipe's batch per step
+   * is the global batch, each rank takes batch / world size images of its shard per step; rank 0 alone writes
+   * (recipe, checkpoints, metrics, plots, weights) and runs the k-NN monitoring; the other ranks show no progress.
+   */
+  public static Result start(PretrainRecipe recipe, TrainerSettings settings, int workers, ProgressReporter progress,
+      @Nullable KnnMonitoring knn, @Nullable DistributedContext dist) throws IOException {
+    boolean writes = dist == null || dist.isMain();
+    if (writes) {
+      java.nio.file.Files.createDirectories(settings.outDir());
+      RecipeIo.write(recipe, settings.outDir().resolve("recipe.json"));
+      if (knn != null) {
+        knn.record(settings.outDir());
+      }
     }
-    return run(recipe, settings, workers, progress, null, knn);
+    return run(recipe, settings, workers, progress, null, knn, dist);
   }
 
   /**
@@ -72,9 +87,18 @@ public final class PretrainRun {
    */
   public static Result resume(Path checkpointOrRunDir, UnaryOperator<TrainerSettings> overrides, int workers,
       ProgressReporter progress, @Nullable KnnMonitoring knn) throws IOException {
+    return resume(checkpointOrRunDir, overrides, workers, progress, knn, null);
+  }
+
+  /**
+   * The same as one rank of {@code dist} when given: every rank reads the checkpoint (on a file system they
+   * share), rank 0 alone writes. A checkpoint written by N processes resumes on any M that divides the batch.
+   */
+  public static Result resume(Path checkpointOrRunDir, UnaryOperator<TrainerSettings> overrides, int workers,
+      ProgressReporter progress, @Nullable KnnMonitoring knn, @Nullable DistributedContext dist) throws IOException {
     Path file = CheckpointStore.resolve(checkpointOrRunDir);
     Path runDir = file.toAbsolutePath().getParent();
-    if (knn != null) {
+    if (knn != null && (dist == null || dist.isMain())) {
       knn.record(runDir);
     } else {
       knn = KnnMonitoring.recorded(runDir).orElse(null);
@@ -85,21 +109,39 @@ public final class PretrainRun {
         .withOutDir(file.toAbsolutePath().getParent()).withMaxIterations(0);
     progress.message("resuming " + recipe.getName() + " from " + file + " at epoch " + c.epoch() + ", iteration "
         + c.iteration());
-    return run(recipe, overrides.apply(recorded), workers, progress, c, knn);
+    return run(recipe, overrides.apply(recorded), workers, progress, c, knn, dist);
   }
 
   private static Result run(PretrainRecipe recipe, TrainerSettings settings, int workers,
-      ProgressReporter progress, @Nullable TrainingCheckpoint from, @Nullable KnnMonitoring knn) throws IOException {
+      ProgressReporter progress, @Nullable TrainingCheckpoint from, @Nullable KnnMonitoring knn,
+      @Nullable DistributedContext dist) throws IOException {
     TrainingPlan plan = TrainingPlan.of(recipe);
     MaeDevice device = MaeDevice.parse(settings.device());
     List<Path> written = new ArrayList<>();
     RunSummary summary;
-    try (LoaderData data = PretrainData.open(recipe, settings.data(), plan.seed(), workers, progress::message);
+    boolean writes = dist == null || dist.isMain();
+    int rank = dist == null ? 0 : dist.rank();
+    int world = dist == null ? 1 : dist.worldSize();
+    java.util.function.Consumer<String> skipLog = writes ? progress::message : System.err::println;
+    if (!writes) {
+      progress = ProgressReporter.silent();
+      knn = null;
+    }
+    try (LoaderData data = PretrainData.open(recipe, settings.data(), plan.seed(), workers, rank, world, skipLog);
         MaskedAutoencoder mae = MaskedAutoencoder.create(recipe.getModel(), device, plan.seed());
         PretrainModel model = MaeModels.pretrainable(mae);
         Trainer trainer = new Trainer(plan, model, data, settings, progress)) {
       if (from != null) {
         trainer.resume(from);
+      }
+      if (dist != null) {
+        GradientReducer.Mode mode = dist.environment().gradSync();
+        trainer.distributed(dist, mode);
+        if (writes && dist.isDistributed()) {
+          progress.message("data parallel over " + world + " processes (Gloo), gradients averaged by "
+              + (mode == GradientReducer.Mode.REDUCER ? "c10d's Reducer" : "bucketed allreduce after backward")
+              + ", " + data.batchSize() + " images per process per step");
+        }
       }
       if (knn != null) {
         KnnMonitor monitor = knn.open(recipe, settings.data(), plan.seed());
@@ -108,8 +150,24 @@ public final class PretrainRun {
         trainer.monitorKnn(knn, () -> monitor.evaluate(mae, KNN_BATCH).top1());
       }
       summary = trainer.run();
+      if (dist != null && dist.isDistributed() && writes) {
+        GradientReducer r = trainer.gradientReducer().orElseThrow();
+        long params = 0;
+        for (Tensor p : model.decayParameters()) {
+          params += p.numel();
+        }
+        for (Tensor p : model.noDecayParameters()) {
+          params += p.numel();
+        }
+        progress.message(String.format(java.util.Locale.ROOT, "gradients: %,d parameters (%.2f MB fp32) averaged "
+            + "over %d processes per step%s", params, params * 4 / 1e6, world,
+            r.mode() == GradientReducer.Mode.FLAT
+                ? String.format(java.util.Locale.ROOT, ", flat allreduce %.1f ms per step (mean, copies included)",
+                    1e3 * r.meanSyncSeconds())
+                : " by c10d's Reducer (overlapped with backward)"));
+      }
       written.addAll(summary.written());
-      if (summary.completed()) {
+      if (summary.completed() && writes) {
         // the weights in PyTorch's own format, official MAE layout: torch.load(f)['model'] loads strictly into
         // the reference model; the encoder-only file is what fine-tuning starts from
         Path pth = settings.outDir().resolve("mae-final.pth");

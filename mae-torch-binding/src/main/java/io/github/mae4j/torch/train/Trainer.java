@@ -1,6 +1,9 @@
 package io.github.mae4j.torch.train;
 
 import io.github.mae4j.torch.Torch;
+import io.github.mae4j.torch.data.Seeds;
+import io.github.mae4j.torch.dist.DistributedContext;
+import io.github.mae4j.torch.dist.GradientReducer;
 import io.github.mae4j.torch.internal.AdamWFactory;
 import io.github.mae4j.torch.nn.NonFiniteLossException;
 import io.github.mae4j.torch.run.CheckpointStore;
@@ -56,6 +59,8 @@ public final class Trainer implements AutoCloseable {
   private IterationListener listener = (i, e, l, lr) -> {};
   @Nullable KnnMonitoring knnSchedule;
   @Nullable KnnProbe knnProbe;
+  @Nullable DistributedContext dist;
+  @Nullable GradientReducer reducer;
   private boolean closed;
   private final int atenThreadsBefore;
 
@@ -116,6 +121,35 @@ public final class Trainer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Runs this trainer as one rank of {@code context}: at the start of {@link #run()} the ranks check that they
+   * follow the same recipe and seed and take rank 0's weights; each image's mask is then drawn from (seed, epoch,
+   * image index) — so the losses do not depend on the number of processes — the gradients of each accumulation
+   * window are averaged over the ranks by {@code mode}, the loss shown and logged is the mean over the ranks, and
+   * only rank 0 writes checkpoints, metrics and plots. The data must be this rank's shard
+   * ({@link PretrainData#open(io.github.mae4j.api.recipe.PretrainRecipe, String, long, int, int, int)}) and report
+   * its dataset indices. A context of one process gives the same masks as N processes.
+   */
+  public Trainer distributed(DistributedContext context, GradientReducer.Mode mode) {
+    checkOpen();
+    if (reducer != null) {
+      throw new IllegalStateException("this trainer already runs distributed (" + dist + ")");
+    }
+    this.dist = context;
+    this.reducer = GradientReducer.create(context, trainable, mode);
+    return this;
+  }
+
+  /** Whether this process writes checkpoints, metrics and plots (rank 0, or a trainer that is not distributed). */
+  public boolean writes() {
+    return dist == null || dist.isMain();
+  }
+
+  /** The gradient averaging of a distributed run, when there is one. */
+  public java.util.Optional<GradientReducer> gradientReducer() {
+    return java.util.Optional.ofNullable(reducer);
+  }
+
   /** Registers a listener that sees every iteration. */
   public Trainer onIteration(IterationListener l) {
     this.listener = l;
@@ -163,6 +197,13 @@ public final class Trainer implements AutoCloseable {
    */
   public RunSummary run() throws IOException {
     checkOpen();
+    if (dist != null && dist.isDistributed()) {
+      dist.agree("recipe and seed", Seeds.mix(plan.recipeJson().hashCode(), plan.seed(),
+          plan.recipeJson().length()) + "");
+      try (PointerScope ignored = new PointerScope()) {
+        dist.broadcastFromMain(model.namedTensors().values());
+      }
+    }
     return new TrainingLoop(this).run();
   }
 
@@ -187,24 +228,51 @@ public final class Trainer implements AutoCloseable {
    *
    * @return the batch's loss
    */
-  double step(Tensor images, boolean update) {
+  double step(Tensor images, int @Nullable [] indices, boolean update) {
     Tensor x = device.is_cuda() ? images.to(device, torch.ScalarType.Float) : images;
-    Tensor loss;
+    Tensor loss = null;
+    double value;
     DeviceType type = device.is_cuda() ? DeviceType.CUDA : DeviceType.CPU;
-    try (Autocast ignored = Autocast.enter(type, settings.precision())) {
-      loss = model.loss(x, generator);
-    } catch (NonFiniteLossException e) {
-      throw diverged("a non-finite loss (" + e.loss() + ")", Diagnosis.of(images, model, settings.precision()));
+    if (reducer != null) {
+      reducer.beforeForward(update);
     }
-    double value = loss.item_double();
+    try (Autocast ignored = Autocast.enter(type, settings.precision())) {
+      loss = dist == null ? model.loss(x, generator)
+          : model.lossWithNoise(x, maskNoise(indices, images.size(0)));
+      value = loss.item_double();
+    } catch (NonFiniteLossException e) {
+      value = e.loss();
+    }
+    boolean distributed = dist != null && dist.isDistributed();
+    double reported = value;
+    if (distributed) {
+      // one small allreduce per batch: the mean loss to log, and every rank learns of a non-finite loss anywhere
+      reported = dist.allreduceSum(value)[0] / dist.worldSize();
+    }
     if (!Double.isFinite(value)) {
-      throw diverged("a non-finite loss (" + value + ")", Diagnosis.of(images, model, settings.precision()));
+      throw diverged("a non-finite loss (" + value + ")" + (distributed ? " on rank " + dist.rank() : ""),
+          Diagnosis.of(images, model, settings.precision()));
+    }
+    if (!Double.isFinite(reported) || loss == null) {
+      throw diverged("a non-finite loss on another rank (mean over ranks " + reported + ")",
+          "the rank whose loss was non-finite reports its diagnosis");
     }
     Tensor scaled = plan.accumulationSteps() == 1 ? loss : loss.div(new Scalar(plan.accumulationSteps()));
     if (scaler != null) {
       scaled = scaler.scaleLoss(scaled);
     }
-    scaled.backward();
+    if (reducer != null) {
+      reducer.beforeBackward(update);
+      try {
+        scaled.backward();
+        reducer.afterBackward(update);
+      } catch (RuntimeException e) {
+        throw dist.failure("gradient allreduce", e);
+      }
+    } else {
+      scaled.backward();
+    }
+    value = reported;
     if (update) {
       boolean finite = scaler == null || scaler.unscale(trainable);
       if (finite) {
@@ -224,6 +292,21 @@ public final class Trainer implements AutoCloseable {
     return value;
   }
 
+  /** The masking key of a batch, each image's row drawn from (seed, epoch, dataset index): → noise [N, L]. */
+  private Tensor maskNoise(int @Nullable [] indices, long n) {
+    if (indices == null || indices.length != n) {
+      throw new IllegalStateException("a distributed run needs the dataset index of every image in the batch");
+    }
+    Tensor[] rows = new Tensor[indices.length];
+    for (int i = 0; i < indices.length; i++) {
+      Generator g = torch.createCPUGenerator(Seeds.mix(plan.seed(), MASK_STREAM, state.epoch, indices[i]));
+      rows[i] = model.sampleNoise(1, g);
+    }
+    return torch.cat(new TensorVector(rows));
+  }
+
+  private static final long MASK_STREAM = 0x6D61736BL;
+
   TrainingDivergedException diverged(String what, String diagnosis) {
     return new TrainingDivergedException(what, state.iteration, state.epoch, state.lr, diagnosis,
         state.lastGoodCheckpoint);
@@ -235,6 +318,9 @@ public final class Trainer implements AutoCloseable {
     if (bad != null) {
       throw diverged("non-finite weights (" + bad + ") after the update",
           "the optimizer step made the weights NaN or infinite — the learning rate is probably too high");
+    }
+    if (!writes()) {
+      return store.last();
     }
     TrainingCheckpoint c = snapshot();
     Path last = store.last();
@@ -256,6 +342,9 @@ public final class Trainer implements AutoCloseable {
   public void close() {
     if (!closed) {
       closed = true;
+      if (reducer != null) {
+        reducer.close();
+      }
       optimizer.close();
       generator.close();
       if (atenThreadsBefore > 0 && Torch.atenThreads() != atenThreadsBefore) {

@@ -36,6 +36,16 @@ public interface TrainingData {
      */
     @Nullable Tensor next();
 
+    /**
+     * The dataset indices of the images {@link #next()} returned last, in batch order (a distributed run derives
+     * each image's mask from its index).
+     *
+     * @throws UnsupportedOperationException when this data does not know them (the default)
+     */
+    default int[] indices() {
+      throw new UnsupportedOperationException(getClass().getName() + " does not report dataset indices");
+    }
+
     @Override
     void close();
   }

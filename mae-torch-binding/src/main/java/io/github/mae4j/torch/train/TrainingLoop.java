@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
+import org.jspecify.annotations.Nullable;
 
 /** One call of {@link Trainer#run()}: the epoch and iteration loops with their checkpoints, metrics and display. */
 final class TrainingLoop {
@@ -20,6 +21,7 @@ final class TrainingLoop {
   private final long perEpoch;
   private final long stopAt;
   private final long startIteration;
+  private final int world;
   private final long startNanos = System.nanoTime();
   private long lastCheckpointNanos = startNanos;
   private long windowNanos = startNanos;
@@ -38,13 +40,14 @@ final class TrainingLoop {
     long total = t.plan.epochs() * perEpoch;
     this.stopAt = t.settings.maxIterations() > 0 ? Math.min(total, t.settings.maxIterations()) : total;
     this.startIteration = s.iteration;
+    this.world = t.dist == null ? 1 : t.dist.worldSize();
   }
 
   RunSummary run() throws IOException {
     Path metricsPath = t.settings.outDir().resolve("metrics.jsonl");
     boolean stoppedEarly = false;
     t.model.train(true);
-    try (MetricsLog metrics = s.resumed || s.iteration > 0
+    try (MetricsLog metrics = !t.writes() ? null : s.resumed || s.iteration > 0
         ? MetricsLog.resume(metricsPath, s.iteration) : MetricsLog.create(metricsPath)) {
       epochs:
       while (s.epoch < t.plan.epochs()) {
@@ -73,11 +76,13 @@ final class TrainingLoop {
         remember(t.checkpoint(null));
         t.progress.message("stopped at iteration " + s.iteration + " (max iterations); resume from " + t.store.last());
       }
-      written.add(metricsPath);
+      if (t.writes()) {
+        written.add(metricsPath);
+      }
     } finally {
       t.progress.finish();
     }
-    if (t.settings.plot() && Files.exists(metricsPath)) {
+    if (t.writes() && t.settings.plot() && Files.exists(metricsPath)) {
       Path png = t.settings.outDir().resolve("loss.png");
       List<MetricsRecord> records = MetricsLog.read(metricsPath);
       if (records.stream().anyMatch(MetricsRecord::isIteration)) {
@@ -90,7 +95,7 @@ final class TrainingLoop {
         imagesSeen / Math.max(wall, 1e-9), s.lastLoss, written.stream().distinct().toList());
   }
 
-  private void iterate(TrainingData.Epoch batches, MetricsLog metrics) {
+  private void iterate(TrainingData.Epoch batches, @Nullable MetricsLog metrics) {
     boolean update = (s.batchInEpoch + 1) % accum == 0;
     if (s.batchInEpoch % accum == 0) {
       s.lr = t.plan.lrAt(s.epoch + (double) s.batchInEpoch / perEpoch);
@@ -104,8 +109,8 @@ final class TrainingLoop {
         throw new IllegalStateException("the data ended at batch " + s.batchInEpoch + " of epoch " + s.epoch
             + ", expected " + perEpoch + " batches");
       }
-      n = (int) images.size(0);
-      loss = t.step(images, update);
+      n = (int) images.size(0) * world;
+      loss = t.step(images, t.dist == null ? null : batches.indices(), update);
     }
     s.lastLoss = loss;
     s.epochLossSum += loss;
@@ -116,7 +121,7 @@ final class TrainingLoop {
     long now = System.nanoTime();
     double elapsed = seconds(now - startNanos);
     boolean lastOfEpoch = s.batchInEpoch + 1 == perEpoch;
-    if ((s.iteration + 1) % t.settings.logEvery() == 0 || lastOfEpoch) {
+    if (metrics != null && ((s.iteration + 1) % t.settings.logEvery() == 0 || lastOfEpoch)) {
       metrics.append(MetricsRecord.iteration(s.epoch, s.iteration, loss, s.lr,
           windowImages / Math.max(seconds(now - windowNanos), 1e-9), elapsed));
       windowNanos = now;
@@ -130,7 +135,7 @@ final class TrainingLoop {
     s.batchInEpoch++;
   }
 
-  private void endEpoch(MetricsLog metrics) throws IOException {
+  private void endEpoch(@Nullable MetricsLog metrics) throws IOException {
     long now = System.nanoTime();
     MetricsRecord line = MetricsRecord.epoch(s.epoch, s.iteration - 1, s.epochLossSum / Math.max(1, s.epochLossCount),
         s.lr, epochImages / Math.max(seconds(now - epochNanos), 1e-9), seconds(now - startNanos));
@@ -142,7 +147,9 @@ final class TrainingLoop {
       t.progress.message(String.format(java.util.Locale.ROOT, "epoch %d/%d: k-NN top-1 %.2f %% (%.1f s)",
           s.epoch + 1, t.plan.epochs(), 100 * knnTop1, seconds(System.nanoTime() - t0)));
     }
-    metrics.append(line);
+    if (metrics != null) {
+      metrics.append(line);
+    }
     long skips = t.data.skippedIn(s.epoch);
     if (skips > 0) {
       t.progress.message(String.format(java.util.Locale.ROOT, "epoch %d/%d: %d unreadable image(s) skipped "
@@ -155,11 +162,15 @@ final class TrainingLoop {
     int k = t.settings.checkpointEveryEpochs();
     if (s.epoch == t.plan.epochs()) {
       remember(t.checkpoint(t.store.fin()));
-      written.add(t.store.fin());
+      if (t.writes()) {
+        written.add(t.store.fin());
+      }
     } else if (k > 0 && s.epoch % k == 0) {
       Path copy = t.store.epoch(s.epoch);
       remember(t.checkpoint(copy));
-      written.add(copy);
+      if (t.writes()) {
+        written.add(copy);
+      }
     }
   }
 
@@ -170,7 +181,7 @@ final class TrainingLoop {
 
   private void remember(Path checkpoint) {
     lastCheckpointNanos = System.nanoTime();
-    if (!written.contains(checkpoint)) {
+    if (t.writes() && !written.contains(checkpoint)) {
       written.add(checkpoint);
     }
   }

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       FeaturesCommand.class,
       ShardsCommand.class,
       StatsCommand.class,
+      LaunchCommand.class,
     })
 public final class MaeCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -1,6 +1,7 @@
 package io.github.mae4j.samples.cli;
 
 import io.github.mae4j.api.recipe.PretrainRecipe;
+import io.github.mae4j.torch.dist.DistributedContext;
 import io.github.mae4j.torch.train.KnnMonitoring;
 import io.github.mae4j.torch.train.PretrainRun;
 import io.github.mae4j.torch.run.ProgressReporter;
@@ -96,12 +97,18 @@ final class PretrainCommand implements Callable<Integer> {
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     TrainerSettings settings = options.apply(TrainerSettings.defaults(dir).withData(source));
     KnnMonitoring knn = options.knn();
-    System.err.printf("mae pretrain: %s on %s (%s, %s), %d epochs, batch %d, lr %.3g -> %s%n", r.getName(), source,
-        settings.device(), settings.precision().name().toLowerCase(java.util.Locale.ROOT), r.getEpochs(),
-        r.getEffectiveBatchSize(), r.getLearningRate(), dir);
-    PretrainRun.Result result = PretrainRun.start(r, settings, options.workers, ProgressReporter.forStderr(10),
-        knn);
-    Report.print(result);
+    try (DistributedContext job = JobContext.fromEnvironment()) {
+      if (JobContext.speaks(job)) {
+        System.err.printf("mae pretrain: %s on %s (%s, %s), %d epochs, batch %d, lr %.3g -> %s%n", r.getName(),
+            source, settings.device(), settings.precision().name().toLowerCase(java.util.Locale.ROOT),
+            r.getEpochs(), r.getEffectiveBatchSize(), r.getLearningRate(), dir);
+      }
+      PretrainRun.Result result = PretrainRun.start(r, settings, options.workers, ProgressReporter.forStderr(10),
+          knn, job);
+      if (JobContext.speaks(job)) {
+        Report.print(result);
+      }
+    }
     return 0;
   }
 }

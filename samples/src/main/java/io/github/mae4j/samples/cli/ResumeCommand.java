@@ -2,6 +2,7 @@ package io.github.mae4j.samples.cli;
 
 import io.github.mae4j.torch.run.CheckpointStore;
 import io.github.mae4j.torch.train.KnnMonitoring;
+import io.github.mae4j.torch.dist.DistributedContext;
 import io.github.mae4j.torch.train.PretrainRun;
 import io.github.mae4j.torch.run.ProgressReporter;
 import java.nio.file.Files;
@@ -26,13 +27,17 @@ final class ResumeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (options.knnSwitchedOff()) {
-      Files.deleteIfExists(CheckpointStore.resolve(checkpoint).toAbsolutePath().getParent()
-          .resolve(KnnMonitoring.FILE));
+    try (DistributedContext job = JobContext.fromEnvironment()) {
+      if (options.knnSwitchedOff() && JobContext.speaks(job)) {
+        Files.deleteIfExists(CheckpointStore.resolve(checkpoint).toAbsolutePath().getParent()
+            .resolve(KnnMonitoring.FILE));
+      }
+      PretrainRun.Result result = PretrainRun.resume(checkpoint, options::apply, options.workers,
+          ProgressReporter.forStderr(10), options.knn(), job);
+      if (JobContext.speaks(job)) {
+        Report.print(result);
+      }
     }
-    PretrainRun.Result result = PretrainRun.resume(checkpoint, options::apply, options.workers,
-        ProgressReporter.forStderr(10), options.knn());
-    Report.print(result);
     return 0;
   }
 }
