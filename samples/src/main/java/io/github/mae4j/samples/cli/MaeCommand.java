@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       LinprobeCommand.class,
       KnnCommand.class,
       FeaturesCommand.class,
+      ConvertCommand.class,
     })
 public final class MaeCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
