@@ -40,6 +40,12 @@ public final class WeightFiles {
 
   private WeightFiles() {}
 
+  /** Whether {@code path} is a Hugging Face model directory: {@code config.json} beside the weights. */
+  public static boolean isHfDirectory(Path path) {
+    return Files.isDirectory(path) && Files.exists(path.resolve(HfConfig.FILE))
+        && (Files.exists(path.resolve(HF_WEIGHTS)) || Files.exists(path.resolve("pytorch_model.bin")));
+  }
+
   /**
    * What a file or directory holds, under official names.
    *
