@@ -3,11 +3,14 @@ package io.github.mae4j.torch.downstream;
 import io.github.mae4j.api.MaeConfig;
 import io.github.mae4j.api.recipe.PretrainRecipe;
 import io.github.mae4j.api.recipe.RecipeIo;
-import io.github.mae4j.torch.io.Safetensors;
-import io.github.mae4j.torch.nn.MaeCheckpoint;
 import io.github.mae4j.torch.nn.MaskedAutoencoder;
 import io.github.mae4j.torch.run.PretrainCheckpointFile;
 import io.github.mae4j.torch.run.TensorData;
+import io.github.mae4j.torch.weights.ChannelAdaptation;
+import io.github.mae4j.torch.weights.HfConfig;
+import io.github.mae4j.torch.weights.PretrainedWeights;
+import io.github.mae4j.torch.weights.WeightFiles;
+import io.github.mae4j.torch.weights.WeightLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,9 +21,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The encoder a downstream run starts from, read from any checkpoint: a mae4j pretraining checkpoint (a
- * {@code *.ckpt} file or a run directory; its recipe says the model), an official MAE {@code .pth} or a safetensors
- * file ({@code *.safetensors}; full MAE or encoder only; the model is the one the caller expects), or none (random
- * initialization).
+ * {@code *.ckpt} file or a run directory; its recipe says the model), an official MAE {@code .pth}, a timm ViT
+ * ({@code .pth}/{@code .safetensors}), a Hugging Face ViTMAE directory ({@code config.json} +
+ * {@code model.safetensors}) or any safetensors file of these layouts (full MAE or encoder only; the model is the
+ * one the caller expects, with an HF config's network), or none (random initialization).
  *
  * @param model the architecture the weights belong to
  * @param weights MAE parameters by reference name ({@code patch_embed.proj.weight}, {@code blocks.0...}), or null
@@ -46,13 +50,25 @@ public record EncoderWeights(MaeConfig model, @Nullable Map<String, Tensor> weig
    * @throws IOException when it cannot be read
    */
   public static EncoderWeights load(@Nullable Path checkpoint, MaeConfig expected) throws IOException {
+    return load(checkpoint, expected, null);
+  }
+
+  /**
+   * As {@link #load(Path, MaeConfig)}, adapting weights of another channel count as {@code adaptation} says
+   * (null: refuse them, naming {@code patch_embed.proj.weight}). An official, timm or Hugging Face checkpoint is
+   * loaded strictly ({@link PretrainedWeights}): its position embeddings are resized to the expected image size,
+   * and an HF {@code config.json} gives the network (widths, depths, heads, LayerNorm eps).
+   */
+  public static EncoderWeights load(@Nullable Path checkpoint, MaeConfig expected,
+      @Nullable ChannelAdaptation adaptation) throws IOException {
     if (checkpoint == null) {
       return random(expected);
     }
     if (!Files.exists(checkpoint)) {
       throw new IllegalArgumentException("checkpoint " + checkpoint + " does not exist");
     }
-    if (Files.isDirectory(checkpoint) || PretrainCheckpointFile.isCheckpoint(checkpoint)) {
+    boolean hfDirectory = Files.isDirectory(checkpoint) && Files.exists(checkpoint.resolve(HfConfig.FILE));
+    if ((Files.isDirectory(checkpoint) && !hfDirectory) || PretrainCheckpointFile.isCheckpoint(checkpoint)) {
       PretrainCheckpointFile.Weights c = PretrainCheckpointFile.readWeights(checkpoint);
       MaeConfig model = RecipeIo.fromJson(c.recipeJson(), PretrainRecipe.class).getModel();
       try (MaskedAutoencoder mae = MaskedAutoencoder.create(model, 0)) {
@@ -64,19 +80,15 @@ public record EncoderWeights(MaeConfig model, @Nullable Map<String, Tensor> weig
         return new EncoderWeights(model, mae.stateDict(), c.file() + " (epoch " + c.epoch() + ")");
       }
     }
-    try (MaskedAutoencoder mae = MaskedAutoencoder.create(expected, 0)) {
-      MaeCheckpoint.Result r;
-      if (checkpoint.getFileName().toString().endsWith(SAFETENSORS)) {
-        Map<String, Tensor> sd = Safetensors.read(checkpoint);
-        try {
-          r = MaeCheckpoint.load(mae, sd, false);
-        } finally {
-          sd.values().forEach(Tensor::close);
-        }
-      } else {
-        r = MaeCheckpoint.load(mae, checkpoint, null, false);
+    try (WeightFiles.Contents contents = WeightFiles.read(checkpoint)) {
+      MaeConfig model = PretrainedWeights.modelFor(contents, expected);
+      try (MaskedAutoencoder mae = MaskedAutoencoder.create(model, 0)) {
+        PretrainedWeights.Loaded r = PretrainedWeights.load(mae, contents, adaptation);
+        String what = (r.layout() == WeightLayout.HF ? "HF " : "") + r.result().layout()
+            + (r.result().ignored().isEmpty() ? "" : ", ignored " + r.result().ignored())
+            + (r.notes().isEmpty() ? "" : ", " + String.join("; ", r.notes()));
+        return new EncoderWeights(model, mae.stateDict(), checkpoint + " (" + what + ")");
       }
-      return new EncoderWeights(expected, mae.stateDict(), checkpoint + " (" + r.layout() + ")");
     }
   }
 

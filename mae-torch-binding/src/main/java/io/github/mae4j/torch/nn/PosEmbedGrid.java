@@ -13,11 +13,16 @@ public final class PosEmbedGrid {
 
   /** patchRows [1, g², D] → [1, h·w, D]; the input itself when h = w = g. */
   public static Tensor resize(Tensor patchRows, int g, long h, long w) {
-    if (h == g && w == g) {
+    return resize(patchRows, g, g, h, w);
+  }
+
+  /** patchRows [1, gh·gw, D] → [1, h·w, D] (bicubic, align_corners=false); the input itself when unchanged. */
+  public static Tensor resize(Tensor patchRows, long gh, long gw, long h, long w) {
+    if (h == gh && w == gw) {
       return patchRows;
     }
     long d = patchRows.size(2);
-    Tensor grid = patchRows.reshape(1, g, g, d).permute(0, 3, 1, 2).contiguous();
+    Tensor grid = patchRows.reshape(1, gh, gw, d).permute(0, 3, 1, 2).contiguous();
     Tensor resized = torch.upsample_bicubic2d(grid, new long[] {h, w}, false);
     return resized.permute(0, 2, 3, 1).reshape(1, h * w, d);
   }

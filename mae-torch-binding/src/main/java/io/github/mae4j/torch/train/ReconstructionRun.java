@@ -5,11 +5,12 @@ import io.github.mae4j.api.recipe.Normalization;
 import io.github.mae4j.api.recipe.PretrainRecipe;
 import io.github.mae4j.api.recipe.RecipeIo;
 import io.github.mae4j.torch.MaeDevice;
-import io.github.mae4j.torch.nn.MaeCheckpoint;
 import io.github.mae4j.torch.nn.MaskedAutoencoder;
 import io.github.mae4j.torch.nn.Reconstruction;
 import io.github.mae4j.torch.run.CheckpointStore;
 import io.github.mae4j.torch.run.TensorData;
+import io.github.mae4j.torch.weights.PretrainedWeights;
+import io.github.mae4j.torch.weights.WeightFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * The paper's Figure 2 for any checkpoint, as {@code mae reconstruct} draws it: a grid of held-out images (original |
  * masked | reconstruction | reconstruction + visible patches) written as a PNG.
  *
- * @param checkpoint a mae4j checkpoint ({@code *.ckpt}), a run directory, or an official MAE {@code .pth}
+ * @param checkpoint a mae4j checkpoint ({@code *.ckpt}), a run directory, an official MAE {@code .pth}, a
+ *     Hugging Face ViTMAE directory or a safetensors file of these layouts
  * @param official the model and statistics of an official {@code .pth}; may be null when
  *     {@link #namesItsModel(Path) the checkpoint names its own}
  * @param source the images: a folder, {@code synthetic} or {@code fashion-mnist} (held-out split); null: the data
@@ -49,7 +51,8 @@ public record ReconstructionRun(Path checkpoint, @Nullable PretrainRecipe offici
 
   /** Whether {@code checkpoint} is a mae4j checkpoint or run directory, whose recipe names the model. */
   public static boolean namesItsModel(Path checkpoint) {
-    return Files.isDirectory(checkpoint) || CheckpointFile.isCheckpoint(checkpoint);
+    return (Files.isDirectory(checkpoint) && !WeightFiles.isHfDirectory(checkpoint))
+        || CheckpointFile.isCheckpoint(checkpoint);
   }
 
   /**
@@ -113,11 +116,17 @@ public record ReconstructionRun(Path checkpoint, @Nullable PretrainRecipe offici
     } else {
       throw new IllegalArgumentException(file + " is not a mae4j checkpoint: give the model of an official file");
     }
+    WeightFiles.Contents weights = ours == null ? WeightFiles.read(file) : null;
+    if (weights != null && weights.hfConfig().isPresent()) {
+      // an HF directory says its model: image size, channels, network, normalized-pixel targets, mask ratio
+      recipe = recipe.withModel(weights.hfConfig().get().toMaeConfig());
+    }
     if (maskRatio != null) {
       recipe = recipe.withModel(recipe.getModel().withMaskRatio(maskRatio));
     }
     String from = source != null ? source : recorded;
-    try (MaskedAutoencoder mae = MaskedAutoencoder.create(recipe.getModel(), MaeDevice.parse(device), 0)) {
+    try (WeightFiles.Contents closing = weights;
+        MaskedAutoencoder mae = MaskedAutoencoder.create(recipe.getModel(), MaeDevice.parse(device), 0)) {
       if (ours != null) {
         try (PointerScope ignored = new PointerScope()) {
           Map<String, Tensor> sd = new LinkedHashMap<>();
@@ -127,8 +136,9 @@ public record ReconstructionRun(Path checkpoint, @Nullable PretrainRecipe offici
           mae.loadStateDict(sd, true);
         }
       } else {
-        MaeCheckpoint.Result r = MaeCheckpoint.load(mae, file, null, false);
-        log.accept("loaded " + file + " as " + r.layout() + " (" + r.report() + ")");
+        PretrainedWeights.Loaded r = PretrainedWeights.load(mae, closing, null);
+        log.accept("loaded " + file + " as " + r.result().layout() + " (" + r.layout() + " names"
+            + (r.notes().isEmpty() ? "" : "; " + String.join("; ", r.notes())) + "; " + r.result().report() + ")");
       }
       mae.train(false);
       Normalization n = recipe.getNormalization();

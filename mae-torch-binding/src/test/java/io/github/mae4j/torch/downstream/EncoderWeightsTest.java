@@ -100,4 +100,31 @@ class EncoderWeightsTest {
     }
     assertThat(Files.size(st)).isPositive();
   }
+
+  static Path layouts(String name) throws Exception {
+    return Path.of(EncoderWeightsTest.class.getResource("/layouts/io.safetensors").toURI()).resolveSibling(name);
+  }
+
+  @Test
+  void load_hfDirectory_takesTheNetworkFromConfigJsonAndKeepsTheImageSize() throws Exception {
+    MaeConfig expected = MaeConfig.builder().imageSize(24).patchSize(4).build();
+    EncoderWeights w = EncoderWeights.load(layouts("hf"), expected);
+    assertThat(w.model().getEncoder().getEmbedDim()).isEqualTo(32);
+    assertThat(w.model().getLayerNormEps()).isEqualTo(1e-12);
+    assertThat(w.model().getImageSize()).isEqualTo(24);
+    assertThat(w.description()).contains("(HF FULL").contains("pos_embed: 4×4 → 6×6 grid (bicubic)");
+    assertThat(w.weights().get("pos_embed").size(1)).isEqualTo(37);
+  }
+
+  @Test
+  void load_timmWithOtherChannels_refusedUnlessAdapted() throws Exception {
+    MaeConfig gray = EncoderWeightsTest.tiny(32).withInChannels(1).withEncoder(
+        io.github.mae4j.api.EncoderSpec.builder().embedDim(32).depth(2).numHeads(4).build());
+    Path timm = layouts("timm/model.safetensors");
+    assertThatThrownBy(() -> EncoderWeights.load(timm, gray))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("patch_embed.proj.weight");
+    EncoderWeights w = EncoderWeights.load(timm, gray, io.github.mae4j.torch.weights.ChannelAdaptation.REPEAT);
+    assertThat(w.weights().get("patch_embed.proj.weight").size(1)).isEqualTo(1);
+    assertThat(w.description()).contains("ignored [head.weight, head.bias]");
+  }
 }

@@ -57,4 +57,19 @@ class ReconstructionRunTest {
     assertThatThrownBy(() -> ReconstructionRun.of(pth, null, dir.resolve("g.png")).withCount(0, 0))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("count must be >= 1, got 0");
   }
+
+  @Test
+  void run_hfDirectory_takesItsModelFromConfigJson() throws Exception {
+    Path hf = Path.of(ReconstructionRunTest.class.getResource("/layouts/io.safetensors").toURI()).resolveSibling("hf");
+    assertThat(ReconstructionRun.namesItsModel(hf)).isFalse();
+    // the given model (vit-b16 at 224 px) is replaced by the directory's (16 px, 32 wide, eps 1e-12)
+    PretrainRecipe official = PretrainRecipe.builder().name("official").model(MaeConfig.vitB16())
+        .normalization(Normalization.imagenet()).build();
+    List<String> log = new ArrayList<>();
+    Path png = dir.resolve("hf.png");
+    ReconstructionRun.of(hf, official, png).withCount(2, 1).run(log::add);
+    assertThat(log).singleElement().asString().startsWith("loaded " + hf + " as FULL (HF names");
+    BufferedImage grid = ImageIO.read(png.toFile());
+    assertThat(grid.getHeight()).isGreaterThanOrEqualTo(2 * 16 * ReconstructionGrid.scaleFor(16, 112));
+  }
 }

@@ -2,6 +2,7 @@ package io.github.mae4j.samples.cli;
 
 import io.github.mae4j.torch.downstream.DownstreamData;
 import io.github.mae4j.torch.downstream.RunResult;
+import io.github.mae4j.torch.weights.ChannelAdaptation;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -12,9 +13,15 @@ import picocli.CommandLine.Option;
 /** Options shared by {@code mae knn|linprobe|finetune|features}: the encoder and the data. */
 final class DownstreamOptions {
   @Option(names = "--checkpoint", paramLabel = "FILE",
-      description = "A mae4j checkpoint (*.ckpt or run directory) or an official MAE .pth; "
+      description = "A mae4j checkpoint (*.ckpt or run directory), an official MAE .pth, a timm ViT "
+          + "(.safetensors/.pth) or a Hugging Face ViTMAE directory (config.json + model.safetensors); "
           + "omit for a randomly initialized encoder (a baseline).")
   @Nullable Path checkpoint;
+
+  @Option(names = "--adapt-channels", paramLabel = "mean|repeat",
+      description = "Adapt a checkpoint of another channel count to the data's (as timm's adapt_input_conv); "
+          + "without it such a checkpoint is refused.")
+  @Nullable String adaptChannels;
 
   @Option(names = "--train-dir", paramLabel = "DIR",
       description = "Labelled training images DIR/<class>/<image>.png|jpg instead of Fashion-MNIST's training set "
@@ -44,10 +51,16 @@ final class DownstreamOptions {
    */
   void putGiven(Map<String, @Nullable Object> given) {
     given.put("--checkpoint", checkpoint);
+    given.put("--adapt-channels", adaptChannels);
     given.put("--train-limit", trainLimit == 0 ? null : trainLimit);
     given.put("--test-limit", testLimit == 0 ? null : testLimit);
     given.put("--train-dir", trainDir);
     given.put("--val-dir", valDir);
+  }
+
+  /** The channel adaptation asked for, or null. */
+  @Nullable ChannelAdaptation adaptation() {
+    return adaptChannels == null ? null : ChannelAdaptation.parse(adaptChannels);
   }
 
   /** The labelled data the options name: the two folders, or Fashion-MNIST, with their limits. */

@@ -63,7 +63,7 @@ final class FeaturesCommand implements Callable<Integer> {
           split == FashionMnist.Split.TRAIN ? options.trainLimit : options.testLimit, out);
     }
     FeatureExport.Result r = export.withPooling(clsToken ? Pooling.CLS_TOKEN : Pooling.AVERAGE)
-        .withLabelsOut(labelsOut).run(DownstreamOptions::log);
+        .withLabelsOut(labelsOut).withAdaptChannels(options.adaptation()).run(DownstreamOptions::log);
     spec.commandLine().getOut().println("wrote " + out.toAbsolutePath() + " [" + r.rows() + ", " + r.dim() + "]"
         + (labelsOut != null ? " and " + labelsOut.toAbsolutePath() : ""));
     return 0;

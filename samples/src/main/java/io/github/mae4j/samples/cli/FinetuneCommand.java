@@ -50,7 +50,8 @@ final class FinetuneCommand implements Callable<Integer> {
       b = FinetuneRun.resume(run.resume);
     } else {
       b = FinetuneRun.builder(Recipes.fashionMnistFinetune())
-          .encoder(options.checkpoint).data(options.data()).output(run.output);
+          .encoder(options.checkpoint).adaptChannels(options.adaptation()).data(options.data())
+          .output(run.output);
       if (epochs != null) {
         b.epochs(epochs);
       }

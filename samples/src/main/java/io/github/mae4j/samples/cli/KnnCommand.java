@@ -29,7 +29,7 @@ final class KnnCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     KnnEvaluation.Result r = new KnnEvaluation(Recipes.fashionMnistLinearProbe(), options.checkpoint, options.data(),
-        k, temperature).run(DownstreamOptions::log);
+        k, temperature, options.adaptation()).run(DownstreamOptions::log);
     spec.commandLine().getOut().println(options.json
         ? String.format(Locale.ROOT, "{\"top1\": %.4f, \"top5\": %.4f, \"k\": %d, \"temperature\": %s, "
             + "\"train\": %d, \"test\": %d, \"seconds\": %.1f}", r.top1(), r.top5(), k, temperature,

@@ -50,7 +50,7 @@ final class LinprobeCommand implements Callable<Integer> {
       b = LinearProbeRun.resume(run.resume);
     } else {
       b = LinearProbeRun.builder(Recipes.fashionMnistLinearProbe())
-          .encoder(options.checkpoint).data(options.data()).output(run.output)
+          .encoder(options.checkpoint).adaptChannels(options.adaptation()).data(options.data()).output(run.output)
           .pooling(clsToken ? Pooling.CLS_TOKEN : Pooling.AVERAGE).augment(augment);
       if (epochs != null) {
         b.epochs(epochs);

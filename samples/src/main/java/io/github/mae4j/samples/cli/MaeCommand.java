@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       ShardsCommand.class,
       StatsCommand.class,
       LaunchCommand.class,
+      ConvertCommand.class,
     })
 public final class MaeCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

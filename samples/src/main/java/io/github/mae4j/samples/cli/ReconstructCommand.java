@@ -14,11 +14,13 @@ import picocli.CommandLine.Option;
 /** {@code mae reconstruct}: the paper's Figure 2 for any checkpoint. */
 @Command(name = "reconstruct", mixinStandardHelpOptions = true,
     description = {"Draw a reconstruction grid (original | masked | reconstruction | + visible) from a checkpoint:",
-        "a mae4j checkpoint (*.ckpt or a run directory) or an official MAE .pth (give --model).",
+        "a mae4j checkpoint (*.ckpt or a run directory), an official MAE .pth (give --model) or a Hugging Face",
+        "ViTMAE directory (config.json + model.safetensors: it names its model).",
         "Example: mae reconstruct --checkpoint runs/quickstart-x --out grid.png"})
 final class ReconstructCommand implements Callable<Integer> {
   @Option(names = "--checkpoint", required = true, paramLabel = "FILE",
-      description = "A mae4j checkpoint (*.ckpt), a run directory, or an official MAE .pth file.")
+      description = "A mae4j checkpoint (*.ckpt), a run directory, an official MAE .pth file or a Hugging Face "
+          + "ViTMAE directory.")
   Path checkpoint;
 
   @Option(names = "--images", paramLabel = "DIR", description = "A folder of images to reconstruct.")

@@ -65,4 +65,24 @@ class DownstreamCommandsTest {
     assertThat(b.length).isEqualTo(off + 3 * 192 * 4);
     assertThat(out.toString()).contains("[3, 192]");
   }
+
+  @Test
+  void features_hfCheckpointOfOtherChannels_refusedUnlessAdapted() throws Exception {
+    Path images = Files.createDirectories(dir.resolve("imgs/a"));
+    for (int i = 0; i < 2; i++) {
+      BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_INT_RGB);
+      img.setRGB(i, i, 0xFFFFFF);
+      ImageIO.write(img, "png", images.resolve("img" + i + ".png").toFile());
+    }
+    // the HF fixture: 3 channels, 32 wide, 16 px; the fashion-mnist recipe: 1 channel, 28 px
+    String hf = ConvertCommandTest.LAYOUTS.resolve("hf").toString();
+    Path npy = dir.resolve("f.npy");
+    assertThat(run("features", "--checkpoint", hf, "--images", dir.resolve("imgs").toString(), "--out",
+        npy.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("patch_embed.proj.weight has 3 input channel(s), the model 1",
+        "--adapt-channels");
+    assertThat(run("features", "--checkpoint", hf, "--adapt-channels", "mean", "--images",
+        dir.resolve("imgs").toString(), "--out", npy.toString())).as(err.toString()).isEqualTo(0);
+    assertThat(out.toString()).contains("[2, 32]");
+  }
 }

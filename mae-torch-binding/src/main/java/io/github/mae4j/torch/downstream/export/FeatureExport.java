@@ -9,6 +9,7 @@ import io.github.mae4j.torch.downstream.LabeledData;
 import io.github.mae4j.torch.downstream.eval.FrozenEncoder;
 import io.github.mae4j.torch.downstream.vit.Pooling;
 import io.github.mae4j.torch.downstream.vit.VitClassifier;
+import io.github.mae4j.torch.weights.ChannelAdaptation;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -29,29 +30,35 @@ import org.jspecify.annotations.Nullable;
  * @param pooling mean of the patch tokens, or the cls token after the final norm
  * @param out the features file
  * @param labelsOut the labels file, or null
+ * @param adaptChannels how to adapt an encoder of another channel count, or null to refuse it
  */
 public record FeatureExport(Recipe recipe, @Nullable Path encoder, @Nullable Path images, FashionMnist.Split split,
-    int limit, Pooling pooling, Path out, @Nullable Path labelsOut) {
+    int limit, Pooling pooling, Path out, @Nullable Path labelsOut, @Nullable ChannelAdaptation adaptChannels) {
 
   /** Features of every image of a folder, mean-pooled. */
   public static FeatureExport ofFolder(Recipe recipe, @Nullable Path encoder, Path images, Path out) {
-    return new FeatureExport(recipe, encoder, images, FashionMnist.Split.TRAIN, 0, Pooling.AVERAGE, out, null);
+    return new FeatureExport(recipe, encoder, images, FashionMnist.Split.TRAIN, 0, Pooling.AVERAGE, out, null, null);
   }
 
   /** Features of Fashion-MNIST's first {@code limit} images of {@code split} (0: all), mean-pooled. */
   public static FeatureExport ofFashionMnist(Recipe recipe, @Nullable Path encoder, FashionMnist.Split split,
       int limit, Path out) {
-    return new FeatureExport(recipe, encoder, null, split, limit, Pooling.AVERAGE, out, null);
+    return new FeatureExport(recipe, encoder, null, split, limit, Pooling.AVERAGE, out, null, null);
   }
 
   /** The same with another pooling. */
   public FeatureExport withPooling(Pooling p) {
-    return new FeatureExport(recipe, encoder, images, split, limit, p, out, labelsOut);
+    return new FeatureExport(recipe, encoder, images, split, limit, p, out, labelsOut, adaptChannels);
   }
 
   /** The same, also writing the labels to {@code file}. */
   public FeatureExport withLabelsOut(@Nullable Path file) {
-    return new FeatureExport(recipe, encoder, images, split, limit, pooling, out, file);
+    return new FeatureExport(recipe, encoder, images, split, limit, pooling, out, file, adaptChannels);
+  }
+
+  /** The same, adapting an encoder of another channel count as {@code adaptation} says. */
+  public FeatureExport withAdaptChannels(@Nullable ChannelAdaptation adaptation) {
+    return new FeatureExport(recipe, encoder, images, split, limit, pooling, out, labelsOut, adaptation);
   }
 
   /**
@@ -78,7 +85,7 @@ public record FeatureExport(Recipe recipe, @Nullable Path encoder, @Nullable Pat
    * @throws IOException when a checkpoint or an image cannot be read, or a file cannot be written
    */
   public Result run(Consumer<String> log) throws IOException {
-    EncoderWeights w = EncoderWeights.load(encoder, recipe.getModel());
+    EncoderWeights w = EncoderWeights.load(encoder, recipe.getModel(), adaptChannels);
     LabeledData set = images != null
         ? LabeledFolder.stream(images, w.model().getInChannels(), DownstreamData.evalTransform(recipe, w.model()), 0,
             false)

@@ -14,6 +14,7 @@ import io.github.mae4j.torch.downstream.checkpoint.RunDirectory;
 import io.github.mae4j.torch.downstream.vit.EncoderLoadReport;
 import io.github.mae4j.torch.downstream.vit.VitClassifier;
 import io.github.mae4j.torch.run.ProgressReporter;
+import io.github.mae4j.torch.weights.ChannelAdaptation;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -78,7 +79,7 @@ public final class FinetuneRun {
     if (b.resumeDir != null) {
       b.log.accept("resuming " + b.resumeDir + " after epoch " + b.resumedEpochs);
     } else {
-      w = EncoderWeights.load(b.encoder, recipe.getModel());
+      w = EncoderWeights.load(b.encoder, recipe.getModel(), b.adaptChannels);
       // the encoder's geometry, the data's classes, statistics for the encoder's channels
       recipe = recipe.toBuilder().model(w.model()).numClasses(b.data.numClasses())
           .normalization(DownstreamData.normalizationFor(recipe, w.model())).build();
@@ -112,6 +113,7 @@ public final class FinetuneRun {
     private final @Nullable Path resumeDir;
     private int resumedEpochs;
     private @Nullable Path encoder;
+    private @Nullable ChannelAdaptation adaptChannels;
     private DownstreamData data = DownstreamData.fashionMnist(0, 0);
     private OptionalInt lastBlocks = OptionalInt.empty();
     private OptionalDouble ema = OptionalDouble.empty();
@@ -128,6 +130,12 @@ public final class FinetuneRun {
     /** Runs the recipe for {@code n} epochs (its warmup cut to {@code n − 1} when longer). */
     public Builder epochs(int n) {
       recipe = RecipeEpochs.withEpochs(recipe, recipe.toBuilder(), n);
+      return this;
+    }
+
+    /** How to adapt an encoder of another channel count (default null: refuse it, naming the tensor). */
+    public Builder adaptChannels(@Nullable ChannelAdaptation adaptation) {
+      this.adaptChannels = adaptation;
       return this;
     }
 
@@ -193,6 +201,7 @@ public final class FinetuneRun {
       Builder c = new Builder(recipe, resumeDir);
       c.resumedEpochs = resumedEpochs;
       c.encoder = encoder;
+      c.adaptChannels = adaptChannels;
       c.data = data;
       c.lastBlocks = lastBlocks;
       c.ema = ema;

@@ -9,6 +9,7 @@ import io.github.mae4j.torch.downstream.eval.FrozenEncoder;
 import io.github.mae4j.torch.downstream.eval.TopKAccuracy;
 import io.github.mae4j.torch.downstream.vit.Pooling;
 import io.github.mae4j.torch.downstream.vit.VitClassifier;
+import io.github.mae4j.torch.weights.ChannelAdaptation;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -25,12 +26,24 @@ import org.jspecify.annotations.Nullable;
  * @param data the bank (training split) and the queries (test split)
  * @param k neighbours (checked by {@link KnnClassifier}: 1 to the bank's size)
  * @param temperature vote temperature (&gt; 0)
+ * @param adaptChannels how to adapt an encoder of another channel count, or null to refuse it
  */
-public record KnnEvaluation(Recipe recipe, @Nullable Path encoder, DownstreamData data, int k, double temperature) {
+public record KnnEvaluation(Recipe recipe, @Nullable Path encoder, DownstreamData data, int k, double temperature,
+    @Nullable ChannelAdaptation adaptChannels) {
   /** The usual neighbours (20). */
   public static final int DEFAULT_K = 20;
   /** The usual vote temperature (0.07). */
   public static final double DEFAULT_TEMPERATURE = 0.07;
+
+  /** Refusing an encoder of another channel count. */
+  public KnnEvaluation(Recipe recipe, @Nullable Path encoder, DownstreamData data, int k, double temperature) {
+    this(recipe, encoder, data, k, temperature, null);
+  }
+
+  /** The same, adapting an encoder of another channel count as {@code adaptation} says. */
+  public KnnEvaluation withAdaptChannels(@Nullable ChannelAdaptation adaptation) {
+    return new KnnEvaluation(recipe, encoder, data, k, temperature, adaptation);
+  }
 
   /** With {@link #DEFAULT_K} neighbours and {@link #DEFAULT_TEMPERATURE}. */
   public static KnnEvaluation of(Recipe recipe, @Nullable Path encoder, DownstreamData data) {
@@ -61,7 +74,7 @@ public record KnnEvaluation(Recipe recipe, @Nullable Path encoder, DownstreamDat
    * @throws IOException when a checkpoint or the data cannot be read
    */
   public Result run(Consumer<String> log) throws IOException {
-    EncoderWeights w = EncoderWeights.load(encoder, recipe.getModel());
+    EncoderWeights w = EncoderWeights.load(encoder, recipe.getModel(), adaptChannels);
     LabeledData train = data.load(FashionMnist.Split.TRAIN, w.model(), recipe, log);
     LabeledData test = data.load(FashionMnist.Split.TEST, w.model(), recipe, log);
     int classes = data.numClasses();

@@ -17,6 +17,7 @@ import io.github.mae4j.torch.downstream.eval.FrozenEncoder;
 import io.github.mae4j.torch.downstream.vit.Pooling;
 import io.github.mae4j.torch.downstream.vit.VitClassifier;
 import io.github.mae4j.torch.run.ProgressReporter;
+import io.github.mae4j.torch.weights.ChannelAdaptation;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -64,6 +65,8 @@ public final class LinearProbeRun {
     b.pooling = Boolean.parseBoolean(s.get("cls_token")) ? Pooling.CLS_TOKEN : Pooling.AVERAGE;
     String encoder = s.getOrDefault("encoder_checkpoint", "");
     b.encoder = encoder.isEmpty() ? null : Path.of(encoder);
+    String adapt = s.getOrDefault("adapt_channels", "");
+    b.adaptChannels = adapt.isEmpty() ? null : ChannelAdaptation.parse(adapt);
     return b;
   }
 
@@ -85,9 +88,10 @@ public final class LinearProbeRun {
     b.data.saveTo(settings);
     settings.put("cls_token", Boolean.toString(b.pooling == Pooling.CLS_TOKEN));
     settings.put("encoder_checkpoint", b.encoder == null ? "" : b.encoder.toAbsolutePath().normalize().toString());
+    settings.put("adapt_channels", b.adaptChannels == null ? "" : b.adaptChannels.name());
     RunDirectory dir = b.resumeDir != null ? RunDirectory.resume(b.resumeDir)
         : b.output == null ? RunDirectory.none() : RunDirectory.create(b.output, settings);
-    EncoderWeights w = EncoderWeights.load(b.encoder, recipe.getModel());
+    EncoderWeights w = EncoderWeights.load(b.encoder, recipe.getModel(), b.adaptChannels);
     LabeledData train = b.data.load(FashionMnist.Split.TRAIN, w.model(), recipe, b.log);
     LabeledData test = b.data.load(FashionMnist.Split.TEST, w.model(), recipe, b.log);
     int classes = b.data.numClasses();
@@ -109,6 +113,7 @@ public final class LinearProbeRun {
     private final @Nullable Path resumeDir;
     private int resumedEpochs;
     private @Nullable Path encoder;
+    private @Nullable ChannelAdaptation adaptChannels;
     private DownstreamData data = DownstreamData.fashionMnist(0, 0);
     private Pooling pooling = Pooling.AVERAGE;
     private @Nullable Path output;
@@ -141,6 +146,12 @@ public final class LinearProbeRun {
     /** The encoder's checkpoint (see {@link EncoderWeights#load}); none (the default): random initialization. */
     public Builder encoder(@Nullable Path checkpoint) {
       this.encoder = checkpoint;
+      return this;
+    }
+
+    /** How to adapt an encoder of another channel count (default null: refuse it, naming the tensor). */
+    public Builder adaptChannels(@Nullable ChannelAdaptation adaptation) {
+      this.adaptChannels = adaptation;
       return this;
     }
 
@@ -194,6 +205,7 @@ public final class LinearProbeRun {
       Builder c = new Builder(recipe, resumeDir);
       c.resumedEpochs = resumedEpochs;
       c.encoder = encoder;
+      c.adaptChannels = adaptChannels;
       c.data = data;
       c.pooling = pooling;
       c.output = output;

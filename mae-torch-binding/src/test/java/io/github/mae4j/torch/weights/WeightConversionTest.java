@@ -1,0 +1,145 @@
+package io.github.mae4j.torch.weights;
+
+import static io.github.mae4j.torch.weights.LayoutFixtures.bytes;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import io.github.mae4j.torch.io.Safetensors;
+import io.github.mae4j.torch.io.pth.PythonTorch;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.bytedeco.pytorch.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Conversions between layouts: bit-exact round trips, and PyTorch loading what mae4j wrote. */
+class WeightConversionTest {
+  static final WeightConversion.Options TINY_HEADS = new WeightConversion.Options(4, 2, 0, 0, null);
+  @TempDir Path dir;
+
+  /** Every tensor of {@code a} equals {@code b}'s of the same name, byte for byte, and no name differs. */
+  static void assertSameTensors(Path a, Path b) throws Exception {
+    try (WeightFiles.Contents x = WeightFiles.read(a); WeightFiles.Contents y = WeightFiles.read(b)) {
+      assertThat(x.tensors().keySet()).containsExactlyInAnyOrderElementsOf(y.tensors().keySet());
+      x.tensors().forEach((k, v) -> assertThat(bytes(y.tensors().get(k))).as(k).isEqualTo(bytes(v)));
+    }
+  }
+
+  /** The raw names and bytes of a safetensors file equal another's. */
+  static void assertSameSafetensors(Path a, Path b) throws Exception {
+    Map<String, Tensor> x = Safetensors.read(a);
+    Map<String, Tensor> y = Safetensors.read(b);
+    assertThat(x.keySet()).containsExactlyInAnyOrderElementsOf(y.keySet());
+    x.forEach((k, v) -> assertThat(bytes(y.get(k))).as(k).isEqualTo(bytes(v)));
+  }
+
+  @Test
+  void convert_hfToOfficialAndBack_isBitExact() throws Exception {
+    WeightConversion r = WeightConversion.convert(LayoutFixtures.hf(), WeightLayout.OFFICIAL,
+        dir.resolve("official.pth"), WeightConversion.Options.none());
+    assertThat(r.from()).isEqualTo(WeightLayout.HF);
+    assertThat(r.model().getEncoder().getNumHeads()).isEqualTo(4);
+    WeightConversion back = WeightConversion.convert(dir.resolve("official.pth"), WeightLayout.HF, dir.resolve("hf"),
+        TINY_HEADS);
+    assertThat(back.tensors()).isEqualTo(r.tensors());
+    assertSameSafetensors(LayoutFixtures.hf().resolve("model.safetensors"), dir.resolve("hf/model.safetensors"));
+    HfConfig original = HfConfig.read(LayoutFixtures.hf());
+    // an official .pth carries no LayerNorm eps: it comes back as the official 1e-6
+    assertThat(HfConfig.read(dir.resolve("hf"))).isEqualTo(
+        new HfConfig(original.hiddenSize(), original.numHiddenLayers(), original.numAttentionHeads(),
+            original.intermediateSize(), original.decoderHiddenSize(), original.decoderNumHiddenLayers(),
+            original.decoderNumAttentionHeads(), original.decoderIntermediateSize(), original.imageSize(),
+            original.patchSize(), original.numChannels(), original.maskRatio(), true, 1e-6));
+  }
+
+  @Test
+  void convert_hfToHf_keepsConfigAndTensors() throws Exception {
+    WeightConversion.convert(LayoutFixtures.hf(), WeightLayout.HF, dir.resolve("hf"), WeightConversion.Options.none());
+    assertThat(HfConfig.read(dir.resolve("hf"))).isEqualTo(HfConfig.read(LayoutFixtures.hf()));
+    assertSameSafetensors(LayoutFixtures.hf().resolve("model.safetensors"), dir.resolve("hf/model.safetensors"));
+  }
+
+  @Test
+  void convert_officialToHfToOfficial_isBitExact() throws Exception {
+    WeightConversion.convert(LayoutFixtures.official(), WeightLayout.HF, dir.resolve("hf"), TINY_HEADS);
+    WeightConversion.convert(dir.resolve("hf"), WeightLayout.OFFICIAL, dir.resolve("back.pth"),
+        WeightConversion.Options.none());
+    assertSameTensors(LayoutFixtures.official(), dir.resolve("back.pth"));
+  }
+
+  @Test
+  void convert_timmToOfficialAndBack_isBitExactWithItsHead() throws Exception {
+    WeightConversion r = WeightConversion.convert(LayoutFixtures.timm(), WeightLayout.OFFICIAL,
+        dir.resolve("o.safetensors"), TINY_HEADS);
+    assertThat(r.ignored()).containsExactlyInAnyOrder("head.weight", "head.bias");
+    WeightConversion.convert(dir.resolve("o.safetensors"), WeightLayout.TIMM, dir.resolve("t.safetensors"),
+        TINY_HEADS);
+    assertSameSafetensors(LayoutFixtures.timm(), dir.resolve("t.safetensors"));
+  }
+
+  @Test
+  void convert_officialToTimm_leavesTheDecoderOutAndSaysSo() throws Exception {
+    WeightConversion r = WeightConversion.convert(LayoutFixtures.official(), WeightLayout.TIMM,
+        dir.resolve("t.safetensors"), TINY_HEADS);
+    assertThat(r.dropped()).contains("mask_token", "decoder_pos_embed", "decoder_pred.weight");
+    assertThat(Safetensors.read(dir.resolve("t.safetensors")).keySet()).noneMatch(k -> k.startsWith("decoder"));
+  }
+
+  @Test
+  void convert_timmWithoutClsSlot_addsAZeroRow() throws Exception {
+    WeightConversion r = WeightConversion.convert(LayoutFixtures.timmNoEmbedClass(), WeightLayout.OFFICIAL,
+        dir.resolve("o.pth"), TINY_HEADS);
+    assertThat(r.notes()).containsExactly("pos_embed: zero cls slot added (the file has none)");
+    Tensor pos = WeightFiles.read(dir.resolve("o.pth")).tensors().get("pos_embed");
+    assertThat(pos.size(1)).isEqualTo(17);
+    assertThat(io.github.mae4j.torch.internal.TensorData.toFloatArray(pos.narrow(1, 0, 1))).containsOnly(0f);
+  }
+
+  @Test
+  void convert_headsNotInTheWeights_asksForThem() {
+    assertThatThrownBy(() -> WeightConversion.convert(LayoutFixtures.official(), WeightLayout.HF, dir.resolve("hf"),
+        WeightConversion.Options.none()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--heads");
+    assertThat(dir.resolve("hf")).doesNotExist();
+  }
+
+  @Test
+  void convert_toOtherChannels_adaptsOnlyWhenAsked() throws Exception {
+    assertThatThrownBy(() -> WeightConversion.convert(LayoutFixtures.hf(), WeightLayout.HF, dir.resolve("hf13"),
+        new WeightConversion.Options(0, 0, 13, 0, null)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("patch_embed.proj.weight has 3");
+    WeightConversion r = WeightConversion.convert(LayoutFixtures.hf(), WeightLayout.HF, dir.resolve("hf13"),
+        new WeightConversion.Options(0, 0, 13, 0, ChannelAdaptation.REPEAT));
+    assertThat(r.model().getInChannels()).isEqualTo(13);
+    assertThat(HfConfig.read(dir.resolve("hf13")).numChannels()).isEqualTo(13);
+    Map<String, Tensor> t = Safetensors.read(dir.resolve("hf13/model.safetensors"));
+    assertThat(t.get("vit.embeddings.patch_embeddings.projection.weight").size(1)).isEqualTo(13);
+    assertThat(t.get("decoder.decoder_pred.weight").size(0)).isEqualTo(4 * 4 * 13);
+  }
+
+  @Test
+  void convert_outputsLoadInPyTorch_andComputeTheFixtureOutputs() throws Exception {
+    assumeThat(PythonTorch.interpreter()).as("a python3 that imports torch").isPresent();
+    WeightConversion.convert(LayoutFixtures.hf(), WeightLayout.OFFICIAL, dir.resolve("o.pth"),
+        WeightConversion.Options.none());
+    WeightConversion.convert(LayoutFixtures.official(), WeightLayout.HF, dir.resolve("hf"), TINY_HEADS);
+    WeightConversion.convert(LayoutFixtures.hf(), WeightLayout.TIMM, dir.resolve("t.safetensors"),
+        WeightConversion.Options.none());
+    WeightConversion.convert(LayoutFixtures.official(), WeightLayout.TIMM, dir.resolve("t.pth"), TINY_HEADS);
+    List<String> cmd = List.of(PythonTorch.interpreter().orElseThrow(),
+        PythonTorch.repoRoot().resolve("tools/make_layout_fixtures.py").toString(), "--check",
+        "official=" + dir.resolve("o.pth"), "hf=" + dir.resolve("hf"), "timm=" + dir.resolve("t.safetensors"),
+        "timm=" + dir.resolve("t.pth"));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(out).contains("\"ok\": true");
+    assertThat(Files.exists(dir.resolve("hf/config.json"))).isTrue();
+  }
+}
