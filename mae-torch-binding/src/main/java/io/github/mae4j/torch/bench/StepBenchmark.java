@@ -2,6 +2,7 @@ package io.github.mae4j.torch.bench;
 
 import io.github.mae4j.api.MaeConfig;
 import io.github.mae4j.torch.Torch;
+import io.github.mae4j.torch.internal.CpuInfo;
 import io.github.mae4j.torch.nn.MaeOutput;
 import io.github.mae4j.torch.nn.MaskedAutoencoder;
 import io.github.mae4j.torch.nn.ParameterGroups;
