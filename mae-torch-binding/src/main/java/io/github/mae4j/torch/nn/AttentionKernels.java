@@ -2,16 +2,10 @@ package io.github.mae4j.torch.nn;
 
 import io.github.mae4j.torch.Torch;
 import io.github.mae4j.torch.internal.CpuInfo;
-import java.io.IOException;
-import java.io.Reader;
-import java.io.Writer;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import io.github.mae4j.torch.internal.MeasuredChoices;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.bytedeco.javacpp.PointerScope;
@@ -31,10 +25,9 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * depends on the CPU, the precision and the sequence length, so it is not hard-coded: the first time a shape is
  * seen, both kernels run forward (and backward, when gradients are on) on random inputs of that shape and the
  * faster is kept — SDPA unless the written-out form is at least {@value #MARGIN_PERCENT} % faster, so that noise
- * does not flip the choice. The choice is remembered per CPU model, libtorch version and shape in
- * {@code ~/.cache/mae4j/attention-kernels.properties} (directory: {@code mae4j.cacheDir}, or
- * {@code $XDG_CACHE_HOME/mae4j}), so that every later run on this machine — a resumed one included — computes the
- * same kernel and the same numbers.
+ * does not flip the choice. The choice is remembered per CPU model, libtorch version and shape by
+ * {@link MeasuredChoices} (in {@code ~/.cache/mae4j}), so that every later run on this machine — a resumed one
+ * included — computes the same kernel and the same numbers.
  *
  * <p>Forced with the system property {@code mae4j.attention} or the environment variable {@code MAE4J_ATTENTION}:
  * {@code sdpa}, {@code explicit} or {@code auto} (the default).
@@ -50,9 +43,7 @@ public final class AttentionKernels {
 
   private static final int MARGIN_PERCENT = 10;
   private static final int REPS = 3;
-  private static final String FILE = "attention-kernels.properties";
   private static final Map<String, Kernel> CHOSEN = new ConcurrentHashMap<>();
-  private static final Object FILE_LOCK = new Object();
 
   private AttentionKernels() {}
 
@@ -96,11 +87,9 @@ public final class AttentionKernels {
     DeviceType device = q.device().type();
     boolean autocast = torch.is_autocast_enabled(device);
     String key = key(device, q.scalar_type(), autocast, grad, q.size(0), q.size(1), q.size(2), q.size(3));
-    return CHOSEN.computeIfAbsent(key, kk -> remembered(kk).orElseGet(() -> {
-      Kernel k = measure(q, grad);
-      remember(kk, k);
-      return k;
-    }));
+    return CHOSEN.computeIfAbsent(key, kk -> Kernel.valueOf(
+        MeasuredChoices.choose("attention " + kk, List.of(Kernel.SDPA.name(), Kernel.EXPLICIT.name()),
+            () -> measure(q, grad).name())));
   }
 
   /** Every choice made in this process, by shape key (for logs and benchmarks). */
@@ -147,67 +136,6 @@ public final class AttentionKernels {
         out.sum().item_float();
       }
       return (System.nanoTime() - t0) / 1e9;
-    }
-  }
-
-  private static Path cacheFile() {
-    String dir = System.getProperty("mae4j.cacheDir");
-    if (dir == null || dir.isBlank()) {
-      String xdg = System.getenv("XDG_CACHE_HOME");
-      dir = xdg != null && !xdg.isBlank() ? Path.of(xdg, "mae4j").toString()
-          : Path.of(System.getProperty("user.home"), ".cache", "mae4j").toString();
-    }
-    return Path.of(dir, FILE);
-  }
-
-  private static java.util.Optional<Kernel> remembered(String key) {
-    synchronized (FILE_LOCK) {
-      Properties p = readFile();
-      String v = p.getProperty(key);
-      try {
-        return v == null ? java.util.Optional.empty() : java.util.Optional.of(Kernel.valueOf(v));
-      } catch (IllegalArgumentException e) {
-        return java.util.Optional.empty(); // an edited or older file: measure again
-      }
-    }
-  }
-
-  private static Properties readFile() {
-    Properties p = new Properties();
-    Path f = cacheFile();
-    if (Files.isRegularFile(f)) {
-      try (Reader r = Files.newBufferedReader(f)) {
-        p.load(r);
-      } catch (IOException | IllegalArgumentException e) {
-        // unreadable cache: measure again and rewrite it
-      }
-    }
-    return p;
-  }
-
-  /** Adds the choice to the cache file (written to a temporary file and moved into place). */
-  private static void remember(String key, Kernel kernel) {
-    synchronized (FILE_LOCK) {
-      Path f = cacheFile();
-      try {
-        Files.createDirectories(f.getParent());
-        Properties p = readFile();
-        p.setProperty(key, kernel.name());
-        Path tmp = Files.createTempFile(f.getParent(), FILE, ".tmp");
-        try (Writer w = Files.newBufferedWriter(tmp)) {
-          p.store(w, "mae4j: attention kernel measured fastest per CPU, libtorch version and shape; delete to"
-              + " measure again");
-        }
-        try {
-          Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING);
-        }
-      } catch (IOException e) {
-        // a read-only home: the choice still holds for this process
-        System.getLogger(AttentionKernels.class.getName()).log(System.Logger.Level.DEBUG,
-            "cannot write " + f + ": " + e);
-      }
     }
   }
 }

@@ -66,7 +66,7 @@ class AttentionKernelsTest {
       Tensor q = randn(5, 3, 5, 23, 8);
       AttentionKernels.Kernel first = AttentionKernels.kernelFor(q);
       assertThat(AttentionKernels.kernelFor(q)).isSameAs(first);
-      Path file = cache.resolve("attention-kernels.properties");
+      Path file = cache.resolve("measured-choices.properties");
       assertThat(file).isRegularFile();
       Properties p = new Properties();
       try (var r = Files.newBufferedReader(file)) {
@@ -74,7 +74,7 @@ class AttentionKernelsTest {
       }
       String key = AttentionKernels.key(q.device().type(), ScalarType.Float, false, true, 3, 5, 23, 8);
       assertThat(key).contains(CpuInfo.read().model().replace(':', ' ')).contains("B3 H5 T23 d8").contains("train");
-      assertThat(p.getProperty(key)).isEqualTo(first.name());
+      assertThat(p.getProperty("attention " + key)).isEqualTo(first.name());
       assertThat(AttentionKernels.chosen()).containsEntry(key, first);
     }
   }
@@ -84,11 +84,12 @@ class AttentionKernelsTest {
     System.setProperty("mae4j.cacheDir", cache.toString());
     try (PointerScope scope = new PointerScope()) {
       Tensor q = randn(6, 1, 2, 29, 4);
-      String key = AttentionKernels.key(q.device().type(), ScalarType.Float, false, true, 1, 2, 29, 4);
+      String key = "attention " + AttentionKernels.key(q.device().type(), ScalarType.Float, false, true, 1, 2, 29,
+          4);
       // the file says EXPLICIT (as a measurement on another run would have): it is taken as it is
       Properties p = new Properties();
       p.setProperty(key, "EXPLICIT");
-      try (var w = Files.newBufferedWriter(cache.resolve("attention-kernels.properties"))) {
+      try (var w = Files.newBufferedWriter(cache.resolve("measured-choices.properties"))) {
         p.store(w, null);
       }
       assertThat(AttentionKernels.kernelFor(q)).isEqualTo(AttentionKernels.Kernel.EXPLICIT);
