@@ -4,6 +4,7 @@ import io.github.mae4j.api.MaeConfig;
 import io.github.mae4j.torch.Torch;
 import io.github.mae4j.torch.internal.AdamWFactory;
 import io.github.mae4j.torch.internal.CpuInfo;
+import io.github.mae4j.torch.internal.MallocTuning;
 import io.github.mae4j.torch.nn.AttentionKernels;
 import io.github.mae4j.torch.nn.MaeOutput;
 import io.github.mae4j.torch.nn.MaskedAutoencoder;
@@ -136,6 +137,7 @@ public final class StepBenchmark {
           config.getImageSize()}, new GeneratorOptional(torch.createCPUGenerator(2)));
       double total = 0;
       float loss = 0;
+      long faultsBefore = 0;
       for (int i = 0; i < warmup + steps; i++) {
         long t0 = System.nanoTime();
         try (PointerScope scope = new PointerScope()) {
@@ -164,15 +166,20 @@ public final class StepBenchmark {
         if (i >= warmup) {
           total += s;
         }
+        if (i == warmup - 1) {
+          faultsBefore = MallocTuning.minorFaults();
+        }
       }
+      long faultsPerStep = (MallocTuning.minorFaults() - faultsBefore) / steps;
       double perStep = total / steps;
       double gflop = config.getForwardFlops() * 3.0 * batch / 1e9;
       System.out.printf(Locale.ROOT,
           "%-34s batch %d: %.3f s/step, %.2f images/s, %.1f GFLOP/s achieved (%.0f%% of the matmul ceiling),"
               + " %.0f GFLOP/step, loss %.4f%n",
           label, batch, perStep, batch / perStep, gflop / perStep, 100 * gflop / perStep / ceiling, gflop, loss);
-      System.out.printf(Locale.ROOT, "%-34s threads: aten=%d openblas=%d%n", "", Torch.atenThreads(),
-          Torch.blasThreads());
+      System.out.printf(Locale.ROOT, "%-34s threads: aten=%d openblas=%d; %d minor page faults per step (malloc"
+          + " tuning %s)%n", "", Torch.atenThreads(), Torch.blasThreads(), faultsPerStep,
+          MallocTuning.applied() ? "on" : "off");
       return perStep;
     } finally {
       Torch.setThreads(atenBefore, Torch.blasThreads());
