@@ -4,7 +4,7 @@ import io.github.mae4j.api.MaeConfig;
 import io.github.mae4j.torch.Torch;
 import io.github.mae4j.torch.internal.AdamWFactory;
 import io.github.mae4j.torch.internal.CpuInfo;
-import io.github.mae4j.torch.internal.MallocTuning;
+import io.github.mae4j.torch.MallocTuning;
 import io.github.mae4j.torch.nn.AttentionKernels;
 import io.github.mae4j.torch.nn.MaeOutput;
 import io.github.mae4j.torch.nn.MaskedAutoencoder;

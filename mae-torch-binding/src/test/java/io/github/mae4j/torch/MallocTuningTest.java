@@ -1,4 +1,4 @@
-package io.github.mae4j.torch.internal;
+package io.github.mae4j.torch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.github.mae4j.torch.internal;
+package io.github.mae4j.torch;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
