@@ -16,6 +16,7 @@ module io.github.mae4j.torch {
   requires java.management;
   requires jdk.management;
   requires org.knowm.xchart;
+  requires org.apache.commons.compress;
   requires static org.jspecify;
   requires static org.immutables.value.annotations;
 
@@ -23,6 +24,7 @@ module io.github.mae4j.torch {
   exports io.github.mae4j.torch.bench;
   exports io.github.mae4j.torch.data;
   exports io.github.mae4j.torch.data.bench;
+  exports io.github.mae4j.torch.dist;
   exports io.github.mae4j.torch.downstream;
   exports io.github.mae4j.torch.downstream.aug;
   exports io.github.mae4j.torch.downstream.checkpoint;
@@ -39,4 +41,5 @@ module io.github.mae4j.torch {
   exports io.github.mae4j.torch.nn;
   exports io.github.mae4j.torch.run;
   exports io.github.mae4j.torch.train;
+  exports io.github.mae4j.torch.weights;
 }

@@ -26,6 +26,8 @@ import org.bytedeco.pytorch.global.torch;
  *       ATen stays at one thread by default even so: kernels that run inside ATen's parallel regions (CPU flash
  *       attention) then call OpenBLAS from several threads at once, and a ViT-B/16 step whose encoder takes mask
  *       tokens took 27–41 s with 2 ATen threads instead of 7 s with one (2 cores, 2026-11-23).
+ *   <li>glibc returns a step's large buffers to the kernel after every step, which clears the pages again on the
+ *       next: {@link MallocTuning} keeps them when {@code mae4j.malloc=tuned} (not measured to win yet).
  * </ul>
  */
 public final class Torch {
@@ -53,6 +55,7 @@ public final class Torch {
         // not fatal: the resource may be named otherwise on another platform; Loader.load reports real failures
       }
       passiveOpenMpWait();
+      MallocTuning.apply();
       Loader.load(torch.class);
       int cores = Runtime.getRuntime().availableProcessors();
       atenChosenByUser = System.getProperty("mae4j.threads") != null || System.getenv("MAE4J_THREADS") != null;

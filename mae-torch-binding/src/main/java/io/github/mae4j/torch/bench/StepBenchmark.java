@@ -2,21 +2,23 @@ package io.github.mae4j.torch.bench;
 
 import io.github.mae4j.api.MaeConfig;
 import io.github.mae4j.torch.Torch;
+import io.github.mae4j.torch.internal.AdamWFactory;
+import io.github.mae4j.torch.internal.CpuInfo;
+import io.github.mae4j.torch.MallocTuning;
+import io.github.mae4j.torch.nn.AttentionKernels;
 import io.github.mae4j.torch.nn.MaeOutput;
 import io.github.mae4j.torch.nn.MaskedAutoencoder;
 import io.github.mae4j.torch.nn.ParameterGroups;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.AdamW;
-import org.bytedeco.pytorch.AdamWOptions;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.GeneratorOptional;
-import org.bytedeco.pytorch.OptimizerParamGroup;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.DeviceType;
 import org.bytedeco.pytorch.global.torch.ScalarType;
@@ -40,6 +42,10 @@ public final class StepBenchmark {
   private StepBenchmark() {}
 
   public static void main(String[] args) throws IOException {
+    if (args.length > 0 && args[0].startsWith("--")) {
+      single(args);
+      return;
+    }
     int batch = args.length > 0 ? Integer.parseInt(args[0]) : 8;
     int steps = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 1;
@@ -58,10 +64,59 @@ public final class StepBenchmark {
     System.out.println("load average after: " + loadAverage());
   }
 
+  /**
+   * One configuration, for tools/bench_side_by_side.sh: {@code --model vitb16|fmnist --precision fp32|bf16
+   * --batch N --steps N --warmup N [--mask-tokens]}; prints one {@code result} line the script reads.
+   */
+  static void single(String[] args) {
+    String model = "vitb16";
+    String precision = "fp32";
+    int batch = 8;
+    int steps = 3;
+    int warmup = 1;
+    boolean maskTokens = false;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--model" -> model = args[++i];
+        case "--precision" -> precision = args[++i];
+        case "--batch" -> batch = Integer.parseInt(args[++i]);
+        case "--steps" -> steps = Integer.parseInt(args[++i]);
+        case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+        case "--mask-tokens" -> maskTokens = true;
+        default -> throw new IllegalArgumentException("unknown option " + args[i]
+            + "; expected --model vitb16|fmnist --precision fp32|bf16 --batch N --steps N --warmup N [--mask-tokens]");
+      }
+    }
+    MaeConfig config = switch (model) {
+      case "vitb16" -> MaeConfig.vitB16();
+      // the fashion-mnist-pretrain recipe's model (mae-recipes' SmallRecipes; this module cannot depend on it)
+      case "fmnist" -> MaeConfig.builder().imageSize(28).patchSize(4).inChannels(1)
+          .encoder(e -> e.embedDim(192).depth(4).numHeads(3)).decoder(d -> d.embedDim(128).depth(2).numHeads(4))
+          .build();
+      default -> throw new IllegalArgumentException("--model must be vitb16 or fmnist, got " + model);
+    };
+    if (!precision.equals("fp32") && !precision.equals("bf16")) {
+      throw new IllegalArgumentException("--precision must be fp32 or bf16, got " + precision);
+    }
+    Torch.load();
+    double fp32 = matmulGflops(2048, 5);
+    double bf16 = matmulGflops(2048, 5, ScalarType.BFloat16);
+    System.out.printf(Locale.ROOT, "matmul 2048^2 ceilings: fp32 %.1f GFLOP/s, bf16 %.1f GFLOP/s%n", fp32, bf16);
+    double perStep = run(model + " " + precision + (maskTokens ? " mask tokens" : ""),
+        config.withEncoderTakesMaskTokens(maskTokens), batch, steps, warmup, precision.equals("bf16"),
+        precision.equals("bf16") ? bf16 : fp32);
+    System.out.printf(Locale.ROOT, "result java %s %s batch %d: %.4f s/step%n", model, precision, batch, perStep);
+    AttentionKernels.chosen().forEach((k, v) -> System.out.println("attention " + v + " for " + k));
+  }
+
   static double matmulGflops(int n, int reps) {
+    return matmulGflops(n, reps, ScalarType.Float);
+  }
+
+  static double matmulGflops(int n, int reps, ScalarType dtype) {
     try (PointerScope scope = new PointerScope()) {
-      Tensor a = torch.randn(n, n);
-      Tensor b = torch.randn(n, n);
+      Tensor a = torch.randn(n, n).to(dtype);
+      Tensor b = torch.randn(n, n).to(dtype);
       a.matmul(b);
       long t0 = System.nanoTime();
       for (int i = 0; i < reps; i++) {
@@ -72,15 +127,17 @@ public final class StepBenchmark {
     }
   }
 
-  static void run(String label, MaeConfig config, int batch, int steps, int warmup, boolean bf16,
+  static double run(String label, MaeConfig config, int batch, int steps, int warmup, boolean bf16,
       double ceiling) {
     int atenBefore = bf16 ? Torch.atenThreadsForBf16() : Torch.atenThreads();
     try (MaskedAutoencoder model = MaskedAutoencoder.create(config, 0)) {
       AdamW opt = optimizer(model.parameterGroups());
       Generator masks = torch.createCPUGenerator(1);
-      Tensor images = torch.rand(new long[] {batch, 3, 224, 224}, new GeneratorOptional(torch.createCPUGenerator(2)));
+      Tensor images = torch.rand(new long[] {batch, config.getInChannels(), config.getImageSize(),
+          config.getImageSize()}, new GeneratorOptional(torch.createCPUGenerator(2)));
       double total = 0;
       float loss = 0;
+      long faultsBefore = 0;
       for (int i = 0; i < warmup + steps; i++) {
         long t0 = System.nanoTime();
         try (PointerScope scope = new PointerScope()) {
@@ -109,32 +166,32 @@ public final class StepBenchmark {
         if (i >= warmup) {
           total += s;
         }
+        if (i == warmup - 1) {
+          faultsBefore = MallocTuning.minorFaults();
+        }
       }
+      long faultsPerStep = (MallocTuning.minorFaults() - faultsBefore) / steps;
       double perStep = total / steps;
       double gflop = config.getForwardFlops() * 3.0 * batch / 1e9;
       System.out.printf(Locale.ROOT,
-          "%-34s batch %d: %.3f s/step, %.2f images/s, %.1f GFLOP/s achieved (%.0f%% of fp32 matmul ceiling),"
+          "%-34s batch %d: %.3f s/step, %.2f images/s, %.1f GFLOP/s achieved (%.0f%% of the matmul ceiling),"
               + " %.0f GFLOP/step, loss %.4f%n",
           label, batch, perStep, batch / perStep, gflop / perStep, 100 * gflop / perStep / ceiling, gflop, loss);
-      System.out.printf(Locale.ROOT, "%-34s threads: aten=%d openblas=%d%n", "", Torch.atenThreads(),
-          Torch.blasThreads());
+      System.out.printf(Locale.ROOT, "%-34s threads: aten=%d openblas=%d; %d minor page faults per step (malloc"
+          + " tuning %s)%n", "", Torch.atenThreads(), Torch.blasThreads(), faultsPerStep,
+          MallocTuning.applied() ? "on" : "off");
+      return perStep;
     } finally {
       Torch.setThreads(atenBefore, Torch.blasThreads());
     }
   }
 
+  /** AdamW as pretraining builds it: lr 1.5e-4, betas (0.9, 0.95), weight decay 0.05 on weights, 0 on the rest. */
   static AdamW optimizer(ParameterGroups groups) {
-    TensorVector decay = new TensorVector();
-    groups.decay().forEach(p -> decay.push_back(p.tensor()));
-    TensorVector noDecay = new TensorVector();
-    groups.noDecay().forEach(p -> noDecay.push_back(p.tensor()));
-    AdamWOptions o = new AdamWOptions(1.5e-4);
-    o.weight_decay().put(0.05);
-    AdamW opt = new AdamW(decay, o);
-    AdamWOptions o2 = new AdamWOptions(1.5e-4);
-    o2.weight_decay().put(0.0);
-    opt.add_param_group(new OptimizerParamGroup(noDecay, o2));
-    return opt;
+    return AdamWFactory.create(List.of(
+        new AdamWFactory.Group(groups.decay().stream().map(p -> p.tensor()).toList(), 0.05),
+        new AdamWFactory.Group(groups.noDecay().stream().map(p -> p.tensor()).toList(), 0.0)),
+        new AdamWFactory.Hyper(1.5e-4, 0.9, 0.95, 1e-8));
   }
 
   static String loadAverage() {

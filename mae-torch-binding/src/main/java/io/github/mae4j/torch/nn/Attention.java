@@ -3,11 +3,11 @@ package io.github.mae4j.torch.nn;
 import org.bytedeco.pytorch.LinearImpl;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 
 /**
  * Multi-head self-attention with a qkv bias ({@code qkv}, {@code proj}), computed with libtorch's
- * {@code scaled_dot_product_attention} (scale 1/√headDim, no dropout).
+ * {@code scaled_dot_product_attention} or written out (scale 1/√headDim, no dropout), whichever
+ * {@link AttentionKernels} measured faster for this shape and precision.
  */
 final class Attention extends Module {
   private final int numHeads;
@@ -27,7 +27,7 @@ final class Attention extends Module {
     long d = x.size(2);
     // [B, T, 3D] → [3, B, heads, T, headDim]
     Tensor qkvT = qkv.forward(x).reshape(b, t, 3, numHeads, d / numHeads).permute(2, 0, 3, 1, 4);
-    Tensor o = torch.scaled_dot_product_attention(qkvT.select(0, 0), qkvT.select(0, 1), qkvT.select(0, 2));
+    Tensor o = AttentionKernels.attend(qkvT.select(0, 0), qkvT.select(0, 1), qkvT.select(0, 2));
     return proj.forward(o.transpose(1, 2).reshape(b, t, d));
   }
 }

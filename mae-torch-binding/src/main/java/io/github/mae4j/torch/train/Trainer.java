@@ -63,6 +63,8 @@ public final class Trainer implements AutoCloseable {
   @Nullable GradientReducer reducer;
   private boolean closed;
   private final int atenThreadsBefore;
+  /** The precision that runs: the settings' one, except bf16 on a CPU where it does not pay ({@link CpuBf16}). */
+  private final Precision precision;
 
   public Trainer(TrainingPlan plan, PretrainModel model, TrainingData data, TrainerSettings settings,
       ProgressReporter progress) {
@@ -80,6 +82,13 @@ public final class Trainer implements AutoCloseable {
       throw new IllegalArgumentException("precision fp16 needs a CUDA device, got " + settings.device()
           + " (use bf16 or fp32 on the CPU)");
     }
+    if (settings.precision() == Precision.BF16 && !device.is_cuda()) {
+      CpuBf16.Decision d = CpuBf16.decide(Precision.BF16);
+      this.precision = d.precision();
+      progress.message("precision: " + d.reason());
+    } else {
+      this.precision = settings.precision();
+    }
     if (data.batchesPerEpoch() < 1) {
       throw new IllegalArgumentException("the data holds no complete batch of " + data.batchSize()
           + " images: use a smaller batch size or more images");
@@ -95,11 +104,11 @@ public final class Trainer implements AutoCloseable {
         List.of(new AdamWFactory.Group(decay, plan.weightDecay()), new AdamWFactory.Group(noDecay, 0.0)),
         new AdamWFactory.Hyper(plan.lr(), plan.beta1(), plan.beta2(), plan.eps()));
     this.generator = torch.createCPUGenerator(plan.seed());
-    this.scaler = settings.precision() == Precision.FP16
+    this.scaler = precision == Precision.FP16
         ? new LossScaler(LossScaler.INITIAL_SCALE, 0, 2000) : null;
     this.store = new CheckpointStore(settings.outDir());
     // bf16 kernels on the CPU run in ATen's pool: give it the cores for this run, restored by close()
-    this.atenThreadsBefore = settings.precision() == Precision.BF16 && !device.is_cuda()
+    this.atenThreadsBefore = precision == Precision.BF16 && !device.is_cuda()
         ? Torch.atenThreadsForBf16() : -1;
   }
 
@@ -236,7 +245,7 @@ public final class Trainer implements AutoCloseable {
     if (reducer != null) {
       reducer.beforeForward(update);
     }
-    try (Autocast ignored = Autocast.enter(type, settings.precision())) {
+    try (Autocast ignored = Autocast.enter(type, precision)) {
       loss = dist == null ? model.loss(x, generator)
           : model.lossWithNoise(x, maskNoise(indices, images.size(0)));
       value = loss.item_double();
@@ -251,7 +260,7 @@ public final class Trainer implements AutoCloseable {
     }
     if (!Double.isFinite(value)) {
       throw diverged("a non-finite loss (" + value + ")" + (distributed ? " on rank " + dist.rank() : ""),
-          Diagnosis.of(images, model, settings.precision()));
+          Diagnosis.of(images, model, precision));
     }
     if (!Double.isFinite(reported) || loss == null) {
       throw diverged("a non-finite loss on another rank (mean over ranks " + reported + ")",

@@ -16,11 +16,85 @@ import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class MixedPrecisionTest {
   @TempDir Path dir;
+
+  // these tests are about the bf16 path itself: keep it whatever CpuBf16 would measure on this CPU
+  @BeforeAll
+  static void forceBf16() {
+    System.setProperty("mae4j.cpuBf16", "force");
+  }
+
+  @AfterAll
+  static void measureAgain() {
+    System.clearProperty("mae4j.cpuBf16");
+  }
+
+  private static final class Messages implements ProgressReporter {
+    final List<String> lines = new ArrayList<>();
+
+    @Override
+    public void update(Snapshot s) {}
+
+    @Override
+    public void message(String text) {
+      lines.add(text);
+    }
+
+    @Override
+    public void finish() {}
+  }
+
+  @Test
+  void bf16OnACpuWhereItDoesNotPay_runsFp32_sayingSo() throws Exception {
+    Torch.load();
+    System.setProperty("mae4j.cpuBf16", "measure");
+    System.setProperty("mae4j.cacheDir", dir.resolve("cache").toString());
+    try {
+      // as a measurement on a CPU without AMX / AVX-512 BF16 would have left it
+      String key = "cpu bf16 matmul at least as fast as fp32|" + io.github.mae4j.torch.internal.CpuInfo.read().model()
+          + "|torch " + Torch.libtorchVersion();
+      java.util.Properties p = new java.util.Properties();
+      p.setProperty(key, "fp32");
+      java.nio.file.Files.createDirectories(dir.resolve("cache"));
+      try (var w = java.nio.file.Files.newBufferedWriter(dir.resolve("cache/measured-choices.properties"))) {
+        p.store(w, null);
+      }
+      CpuBf16.Decision d = CpuBf16.decide(Precision.BF16);
+      assertThat(d.precision()).isEqualTo(Precision.FP32);
+      assertThat(d.reason()).contains("bf16 was asked for").contains("running fp32").contains("mae4j.cpuBf16=force");
+
+      List<Double> fp32 = losses(Precision.FP32, dir.resolve("a"));
+      List<Double> asked = new ArrayList<>();
+      Messages messages = new Messages();
+      try (ToyModel m = new ToyModel(DIM, 1);
+          Trainer t = new Trainer(plan(), m, new RandomData(8, 5, SIDE, 3),
+              settings(dir.resolve("b")).withPrecision(Precision.BF16).withMaxIterations(4), messages)) {
+        t.onIteration((i, e, l, lr) -> asked.add(l));
+        t.run();
+      }
+      assertThat(asked).isEqualTo(fp32); // fp32 ran, bit for bit
+      assertThat(messages.lines).anySatisfy(l -> assertThat(l).startsWith("precision: bf16 was asked for"));
+
+      p.setProperty(key, "bf16");
+      try (var w = java.nio.file.Files.newBufferedWriter(dir.resolve("cache/measured-choices.properties"))) {
+        p.store(w, null);
+      }
+      assertThat(CpuBf16.decide(Precision.BF16).precision()).isEqualTo(Precision.BF16);
+      assertThat(CpuBf16.decide(Precision.FP32).precision()).isEqualTo(Precision.FP32);
+      System.setProperty("mae4j.cpuBf16", "sometimes");
+      assertThatThrownBy(() -> CpuBf16.decide(Precision.BF16)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("measure or force").hasMessageContaining("'sometimes'");
+    } finally {
+      System.setProperty("mae4j.cpuBf16", "force");
+      System.clearProperty("mae4j.cacheDir");
+    }
+  }
 
   private List<Double> losses(Precision precision, Path out) throws Exception {
     List<Double> losses = new ArrayList<>();

@@ -1,14 +1,28 @@
-package io.github.mae4j.torch.bench;
+package io.github.mae4j.torch.internal;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The CPU model and the flags that matter for fp32/bf16 speed, from /proc/cpuinfo (Linux). */
-record CpuInfo(String model, boolean avx512f, boolean amxBf16, int logicalCpus) {
+/**
+ * The CPU model and the flags that matter for fp32/bf16 speed, from /proc/cpuinfo (Linux): printed by every
+ * benchmark, and part of the key under which measured kernel choices are remembered.
+ */
+public record CpuInfo(String model, boolean avx512f, boolean amxBf16, int logicalCpus) {
+  private static volatile CpuInfo cached;
 
-  static CpuInfo read() {
+  /** This machine's CPU (read once). */
+  public static CpuInfo read() {
+    CpuInfo c = cached;
+    if (c == null) {
+      c = readProc();
+      cached = c;
+    }
+    return c;
+  }
+
+  private static CpuInfo readProc() {
     String model = "unknown";
     boolean avx512f = false;
     boolean amx = false;
