@@ -3,7 +3,7 @@
 # in one run on this host, and prints the ratios. The reference runs at its best settings: threads = cores,
 # OMP_WAIT_POLICY=PASSIVE, attention written out as timm 0.4.9 does (tools/make_parity_fixtures.py's model).
 #
-#   tools/bench_side_by_side.sh [rounds=2] [steps=3]
+#   tools/bench_side_by_side.sh [rounds=2] [steps=3] [models="vitb16 fmnist"]
 #
 # Configurations: ViT-B/16 at 224 px batch 8, and the fashion-mnist-pretrain model at batch 256, each in fp32 and
 # bf16 autocast. The two sides alternate (python, java, python, java …) so that a change of load hits both alike;
@@ -12,6 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds="${1:-2}"
 steps="${2:-3}"
+models="${3:-vitb16 fmnist}"
 jdk="$(ls -d /usr/lib/jvm/temurin-25* 2>/dev/null | head -1)"
 java="${JAVA_HOME:-$jdk}/bin/java"
 
@@ -35,10 +36,12 @@ run_java() {
     | tee -a "$results"
 }
 
-for config in "vitb16 8" "fmnist 256"; do
-  set -- $config
-  model="$1"
-  batch="$2"
+for model in $models; do
+  case "$model" in
+    vitb16) batch=8 ;;
+    fmnist) batch=256 ;;
+    *) echo "unknown model $model (vitb16 or fmnist)" >&2; exit 2 ;;
+  esac
   for precision in fp32 bf16; do
     for ((r = 0; r < rounds; r++)); do
       args=(--model "$model" --precision "$precision" --batch "$batch" --steps "$steps" --warmup 1)

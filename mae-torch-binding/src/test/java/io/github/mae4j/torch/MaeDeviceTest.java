@@ -55,8 +55,19 @@ class MaeDeviceTest {
       Tensor x = torch.rand(2, 3, 16, 16);
       MaeOutput a = cpu.forward(x, 4L);
       MaeOutput b = cuda.forward(x.to(gpu.toTorch(), x.scalar_type()), 4L);
+      assertThat((double) b.loss().item_float())
+          .isCloseTo(a.loss().item_float(), org.assertj.core.api.Assertions.within(1e-4));
+      // and a whole training step on the GPU: backward, AdamW, the weights move and stay finite
+      java.util.List<Tensor> params = new java.util.ArrayList<>();
+      cuda.parameterGroups().decay().forEach(p -> params.add(p.tensor()));
+      Tensor before = params.get(0).detach().clone();
+      var opt = io.github.mae4j.torch.internal.AdamWFactory.create(
+          java.util.List.of(new io.github.mae4j.torch.internal.AdamWFactory.Group(params, 0.05)),
+          new io.github.mae4j.torch.internal.AdamWFactory.Hyper(1e-3, 0.9, 0.95, 1e-8));
       b.loss().backward();
-      assertThat((double) b.loss().item_float()).isCloseTo(a.loss().item_float(), org.assertj.core.api.Assertions.within(1e-4));
+      opt.step();
+      Tensor moved = params.get(0).detach().sub(before).abs().max().cpu();
+      assertThat(moved.item_float()).isPositive().isFinite();
     }
   }
 }

@@ -63,7 +63,8 @@ public final class SiteMap {
             gen("api.html", "Modules and Javadoc", GeneratedPages.API),
             new Page("apidocs/index.html", "Javadoc (all modules)", new External()))),
         new Section("Benchmarks", List.of(
-            md("benchmarks.html", "Benchmarks", "docs/benchmarks.md")))));
+            md("benchmarks.html", "Benchmarks", "docs/benchmarks.md"),
+            md("gpu.html", "On a GPU (on paper)", "docs/gpu.md")))));
   }
 
   private static Page md(String output, String label, String path) {

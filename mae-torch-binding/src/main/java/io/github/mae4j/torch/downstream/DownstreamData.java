@@ -150,14 +150,16 @@ public final class DownstreamData {
   private List<String> checkedFolderClasses() throws IOException {
     if (folderClasses == null) {
       if (trainDir == null || valDir == null) {
-        throw new IllegalArgumentException("give both --train-dir and --val-dir (got only "
-            + (trainDir != null ? "--train-dir " + trainDir : "--val-dir " + valDir) + ")");
+        throw new IllegalArgumentException("give both a training and a validation folder (--train-dir and --val-dir;"
+            + " DownstreamData.folders(train, val, …)), got only the "
+            + (trainDir != null ? "training folder " + trainDir : "validation folder " + valDir));
       }
       // channels do not change the scan; 3 accepts any model
       List<String> train = ImageSources.open(trainDir.toString(), 3, s -> { }).classes();
       List<String> val = ImageSources.open(valDir.toString(), 3, s -> { }).classes();
       if (train.isEmpty()) {
-        throw new IllegalArgumentException("--train-dir " + trainDir + " has no class sub-folders holding images; "
+        throw new IllegalArgumentException("the training folder " + trainDir + " has no class sub-folders holding "
+            + "images; "
             + "lay it out as " + trainDir.resolve("<class>/<image>.png"));
       }
       LabeledFolder.requireSameClasses(train, trainDir, val, valDir);

@@ -43,8 +43,8 @@ class DownstreamDataTest {
   @Test
   void numClasses_onlyOneFolder_namesTheMissingOption() {
     assertThatThrownBy(() -> DownstreamData.folders(dir, null, 0, 0).numClasses())
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("give both --train-dir and --val-dir (got only "
-            + "--train-dir " + dir + ")");
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("give both a training and a validation folder (--train-dir and "
+            + "--val-dir; DownstreamData.folders(train, val, …)), got only the training folder " + dir);
   }
 
   @Test

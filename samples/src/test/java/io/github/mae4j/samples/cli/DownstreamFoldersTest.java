@@ -151,7 +151,7 @@ class DownstreamFoldersTest {
   void knn_onlyTrainDir_exits2AskingForBoth() throws Exception {
     Path train = folder("train", 1, "dark", "light");
     assertThat(run("knn", "--train-dir", train.toString())).isEqualTo(2);
-    assertThat(cli.err()).contains("give both --train-dir and --val-dir");
+    assertThat(cli.err()).contains("give both a training and a validation folder (--train-dir and --val-dir");
   }
 
   @Test
