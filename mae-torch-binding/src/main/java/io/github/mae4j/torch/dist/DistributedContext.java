@@ -236,12 +236,24 @@ public final class DistributedContext implements AutoCloseable {
     try {
       store.set("mae/agree/" + what + "/" + env.rank(), bytes(value));
       String main = text(store.get("mae/agree/" + what + "/0"));
-      for (int r = 1; r < env.worldSize(); r++) {
+      DistributedException differs = null;
+      for (int r = 1; r < env.worldSize() && differs == null; r++) {
         String other = text(store.get("mae/agree/" + what + "/" + r));
         if (!other.equals(main)) {
-          throw new DistributedException("rank " + r + " was started with a different " + what + " than rank 0 ("
-              + abbreviate(other) + " vs " + abbreviate(main) + "): start every rank with the same arguments");
+          differs = new DistributedException("rank " + r + " was started with a different " + what + " than rank 0"
+              + " (" + abbreviate(other) + " vs " + abbreviate(main) + "): start every rank with the same arguments");
         }
+      }
+      // rank 0 hosts the TCPStore: it must not exit (closing the store) before every rank has read what it needs,
+      // or the others would report "rank 0 went away" instead of the difference
+      store.set("mae/agree/" + what + "/read/" + env.rank(), bytes("1"));
+      if (env.rank() == 0) {
+        for (int r = 1; r < env.worldSize(); r++) {
+          store.get("mae/agree/" + what + "/read/" + r);
+        }
+      }
+      if (differs != null) {
+        throw differs;
       }
     } catch (DistributedException e) {
       throw e;
