@@ -39,4 +39,5 @@ module io.github.mae4j.torch {
   exports io.github.mae4j.torch.nn;
   exports io.github.mae4j.torch.run;
   exports io.github.mae4j.torch.train;
+  exports io.github.mae4j.torch.weights;
 }
