@@ -75,10 +75,24 @@ public abstract class MaeConfig implements WithMaeConfig {
     return MaskSampling.RANDOM;
   }
 
-  /** Whether the loss target is each patch normalized by its own mean and variance (paper Table 1d). */
+  /**
+   * What the decoder predicts: {@link ReconstructionTarget#NORMALIZED_PIXELS} (the paper's default, Table 1d) or
+   * {@link ReconstructionTarget#PIXELS}. Recipes written with the former boolean {@code normPixLoss} still load.
+   */
   @Value.Default
+  public ReconstructionTarget getTarget() {
+    return ReconstructionTarget.NORMALIZED_PIXELS;
+  }
+
+  /** Whether the target is per-patch normalized pixels (the reference's {@code norm_pix_loss}). */
+  @JsonIgnore
   public boolean isNormPixLoss() {
-    return true;
+    return getTarget() instanceof ReconstructionTarget.NormalizedPixels;
+  }
+
+  /** A copy with normalized-pixel (true) or raw-pixel (false) targets. */
+  public MaeConfig withNormPixLoss(boolean normalized) {
+    return withTarget(normalized ? ReconstructionTarget.NORMALIZED_PIXELS : ReconstructionTarget.PIXELS);
   }
 
   /** Epsilon of every LayerNorm, 1e-6 as in the reference implementation. */
@@ -325,8 +339,13 @@ public abstract class MaeConfig implements WithMaeConfig {
       return this;
     }
 
+    /** Normalized-pixel (true) or raw-pixel (false) targets: {@link #target(ReconstructionTarget)}. */
     public Builder normPixLoss(boolean value) {
-      delegate.normPixLoss(value);
+      return target(value ? ReconstructionTarget.NORMALIZED_PIXELS : ReconstructionTarget.PIXELS);
+    }
+
+    public Builder target(ReconstructionTarget value) {
+      delegate.target(value);
       return this;
     }
 

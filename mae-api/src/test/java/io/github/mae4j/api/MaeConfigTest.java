@@ -141,9 +141,9 @@ class MaeConfigTest {
   @Test
   void json_containsNamedFields_andOmitsDerived() {
     String json = Json.write(MaeConfig.vitB16());
-    assertThat(json).contains("\"imageSize\" : 224", "\"maskRatio\" : 0.75", "\"normPixLoss\" : true",
+    assertThat(json).contains("\"imageSize\" : 224", "\"maskRatio\" : 0.75", "\"target\" : \"normalized-pixels\"",
         "\"embedDim\" : 768");
-    assertThat(json).doesNotContain("numPatches", "headDim");
+    assertThat(json).doesNotContain("numPatches", "headDim", "normPixLoss");
   }
 
   @Test
@@ -167,5 +167,37 @@ class MaeConfigTest {
     assertThatThrownBy(() -> Json.read("{\"maskRatioo\": 0.5}", MaeConfig.class))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("maskRatioo");
+  }
+
+  @Test
+  void json_formerNormPixLoss_readsAsTheTarget() {
+    assertThat(Json.read("{\"normPixLoss\": false}", MaeConfig.class).getTarget())
+        .isEqualTo(ReconstructionTarget.PIXELS);
+    assertThat(Json.read("{\"normPixLoss\": true, \"imageSize\": 32, \"patchSize\": 4}", MaeConfig.class))
+        .isEqualTo(MaeConfig.builder().imageSize(32).patchSize(4).target(ReconstructionTarget.NORMALIZED_PIXELS)
+            .build());
+    assertThat(Json.read("{\"target\": \"pixels\"}", MaeConfig.class).isNormPixLoss()).isFalse();
+  }
+
+  @Test
+  void json_targetAndFormerNormPixLoss_refused() {
+    assertThatThrownBy(() -> Json.read("{\"normPixLoss\": true, \"target\": \"pixels\"}", MaeConfig.class))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not both");
+    assertThatThrownBy(() -> Json.read("{\"target\": \"hog\"}", MaeConfig.class))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pixels or normalized-pixels");
+  }
+
+  @Test
+  void target_isSealed_switchCoversEveryCase() {
+    for (ReconstructionTarget t : new ReconstructionTarget[] {ReconstructionTarget.PIXELS,
+        ReconstructionTarget.NORMALIZED_PIXELS}) {
+      String name = switch (t) {
+        case ReconstructionTarget.Pixels p -> "pixels";
+        case ReconstructionTarget.NormalizedPixels n -> "normalized-pixels";
+      };
+      assertThat(ReconstructionTarget.of(name)).isEqualTo(t);
+      assertThat(MaeConfig.tiny().withTarget(t).isNormPixLoss()).isEqualTo(t == ReconstructionTarget.NORMALIZED_PIXELS);
+    }
+    assertThat(MaeConfig.tiny().withNormPixLoss(false).getTarget()).isEqualTo(ReconstructionTarget.PIXELS);
   }
 }
