@@ -200,4 +200,19 @@ class MaeConfigTest {
     }
     assertThat(MaeConfig.tiny().withNormPixLoss(false).getTarget()).isEqualTo(ReconstructionTarget.PIXELS);
   }
+
+  @Test
+  void imageWidth_nonSquare_gridAndJson() {
+    MaeConfig c = MaeConfig.vitB16().toBuilder().imageWidth(160).build();
+    assertThat(c.getGridHeight()).isEqualTo(14);
+    assertThat(c.getGridWidth()).isEqualTo(10);
+    assertThat(c.getNumPatches()).isEqualTo(140);
+    assertThat(Json.write(c)).contains("\"imageWidth\" : 160");
+    assertThat(Json.read(Json.write(c), MaeConfig.class)).isEqualTo(c);
+    assertThat(Json.write(MaeConfig.vitB16())).doesNotContain("imageWidth");
+    // a square model stays square when its size changes
+    assertThat(MaeConfig.tiny().withImageSize(48).getImageWidth()).isEqualTo(48);
+    assertThatThrownBy(() -> MaeConfig.tiny().toBuilder().imageWidth(30).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("imageWidth (30) must be divisible by patchSize (4)");
+  }
 }

@@ -75,9 +75,10 @@ public final class MaskedAutoencoder implements AutoCloseable {
     return patchify(images, config.getPatchSize());
   }
 
-  /** patches [N, L, p²·C] → images [N, C, H, W] (square grid). */
+  /** patches [N, L, p²·C] → images [N, C, H, W] on the config's grid (square or not). */
   public Tensor unpatchify(Tensor patches) {
-    return unpatchify(patches, config.getPatchSize(), config.getInChannels());
+    return unpatchify(patches, config.getPatchSize(), config.getInChannels(), config.getGridHeight(),
+        config.getGridWidth());
   }
 
   /**
