@@ -1,11 +1,14 @@
 package io.github.mae4j.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.immutables.value.Value;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The architecture and masking of one masked autoencoder: image geometry, the ViT encoder, the light decoder,
@@ -33,10 +36,26 @@ import org.immutables.value.Value;
 @JsonDeserialize(as = ImmutableMaeConfig.class)
 public abstract class MaeConfig implements WithMaeConfig {
 
-  /** Side of the square input image in pixels. */
+  /** Height of the input image in pixels, and its width unless {@link #getImageWidth()} says otherwise. */
   @Value.Default
   public int getImageSize() {
     return 224;
+  }
+
+  /**
+   * Width of the input image in pixels when it differs from {@link #getImageSize()} (e.g. 160 for 224×160
+   * images), absent for square images; written as {@code imageWidth}. Non-square models pretrain, reconstruct and
+   * give features; the downstream classifier and the image pipelines still take square images.
+   */
+  @JsonProperty("imageWidth")
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public abstract @Nullable Integer getImageWidthOverride();
+
+  /** Width of the input image in pixels: {@link #getImageWidthOverride()} if set, else {@link #getImageSize()}. */
+  @JsonIgnore
+  public int getImageWidth() {
+    Integer w = getImageWidthOverride();
+    return w == null ? getImageSize() : w;
   }
 
   /** Side of a square patch in pixels (p). */
@@ -75,10 +94,24 @@ public abstract class MaeConfig implements WithMaeConfig {
     return MaskSampling.RANDOM;
   }
 
-  /** Whether the loss target is each patch normalized by its own mean and variance (paper Table 1d). */
+  /**
+   * What the decoder predicts: {@link ReconstructionTarget#NORMALIZED_PIXELS} (the paper's default, Table 1d) or
+   * {@link ReconstructionTarget#PIXELS}. Recipes written with the former boolean {@code normPixLoss} still load.
+   */
   @Value.Default
+  public ReconstructionTarget getTarget() {
+    return ReconstructionTarget.NORMALIZED_PIXELS;
+  }
+
+  /** Whether the target is per-patch normalized pixels (the reference's {@code norm_pix_loss}). */
+  @JsonIgnore
   public boolean isNormPixLoss() {
-    return true;
+    return getTarget() instanceof ReconstructionTarget.NormalizedPixels;
+  }
+
+  /** A copy with normalized-pixel (true) or raw-pixel (false) targets. */
+  public MaeConfig withNormPixLoss(boolean normalized) {
+    return withTarget(normalized ? ReconstructionTarget.NORMALIZED_PIXELS : ReconstructionTarget.PIXELS);
   }
 
   /** Epsilon of every LayerNorm, 1e-6 as in the reference implementation. */
@@ -98,16 +131,42 @@ public abstract class MaeConfig implements WithMaeConfig {
 
   // ---- derived -------------------------------------------------------------------------------------------
 
-  /** Patches per side: imageSize / patchSize. */
+  /** Whether the images are square (imageWidth = imageSize). */
+  @JsonIgnore
+  public boolean isSquare() {
+    return getImageWidth() == getImageSize();
+  }
+
+  /**
+   * Patches per side of a square image: imageSize / patchSize.
+   *
+   * @throws IllegalStateException for non-square images: use {@link #getGridHeight()} and {@link #getGridWidth()}
+   */
   @JsonIgnore
   public int getGridSize() {
+    if (!isSquare()) {
+      throw new IllegalStateException("gridSize is for square images; this model's grid is " + getGridHeight() + "×"
+          + getGridWidth() + " (" + getImageSize() + "×" + getImageWidth() + " px): use gridHeight and gridWidth");
+    }
+    return getGridHeight();
+  }
+
+  /** Patch rows: imageSize / patchSize. */
+  @JsonIgnore
+  public int getGridHeight() {
     return getImageSize() / getPatchSize();
   }
 
-  /** Number of patches L. */
+  /** Patch columns: imageWidth / patchSize. */
+  @JsonIgnore
+  public int getGridWidth() {
+    return getImageWidth() / getPatchSize();
+  }
+
+  /** Number of patches L = gridHeight · gridWidth. */
   @JsonIgnore
   public int getNumPatches() {
-    return getGridSize() * getGridSize();
+    return getGridHeight() * getGridWidth();
   }
 
   /** Visible (kept) patches per sample: ⌊L·(1−r)⌋. */
@@ -186,6 +245,15 @@ public abstract class MaeConfig implements WithMaeConfig {
       throw new IllegalArgumentException(
           "imageSize (" + getImageSize() + ") must be divisible by patchSize (" + getPatchSize() + ")");
     }
+    Checks.positive("imageWidth", getImageWidth());
+    if (getImageWidth() % getPatchSize() != 0) {
+      throw new IllegalArgumentException(
+          "imageWidth (" + getImageWidth() + ") must be divisible by patchSize (" + getPatchSize() + ")");
+    }
+    if (!isSquare() && getMaskSampling() != MaskSampling.RANDOM) {
+      throw new IllegalArgumentException("maskSampling " + getMaskSampling() + " needs square images, got "
+          + getImageSize() + "×" + getImageWidth() + ": use RANDOM");
+    }
     if (!(getMaskRatio() >= 0 && getMaskRatio() < 1)) {
       throw new IllegalArgumentException("maskRatio (" + getMaskRatio() + ") must be in [0, 1)");
     }
@@ -202,7 +270,7 @@ public abstract class MaeConfig implements WithMaeConfig {
         throw new IllegalArgumentException(
             "maskRatio (" + getMaskRatio() + ") must be 0.75 for maskSampling GRID (one patch of every 2×2 kept)");
       }
-      if (getGridSize() % 2 != 0) {
+      if (isSquare() && getGridSize() % 2 != 0) {
         throw new IllegalArgumentException(
             "gridSize (" + getGridSize() + " = imageSize/patchSize) must be even for maskSampling GRID");
       }
@@ -274,6 +342,12 @@ public abstract class MaeConfig implements WithMaeConfig {
       return this;
     }
 
+    /** The width when the images are not square (default: imageSize). */
+    public Builder imageWidth(int value) {
+      delegate.imageWidthOverride(value);
+      return this;
+    }
+
     public Builder patchSize(int value) {
       delegate.patchSize(value);
       return this;
@@ -325,8 +399,13 @@ public abstract class MaeConfig implements WithMaeConfig {
       return this;
     }
 
+    /** Normalized-pixel (true) or raw-pixel (false) targets: {@link #target(ReconstructionTarget)}. */
     public Builder normPixLoss(boolean value) {
-      delegate.normPixLoss(value);
+      return target(value ? ReconstructionTarget.NORMALIZED_PIXELS : ReconstructionTarget.PIXELS);
+    }
+
+    public Builder target(ReconstructionTarget value) {
+      delegate.target(value);
       return this;
     }
 

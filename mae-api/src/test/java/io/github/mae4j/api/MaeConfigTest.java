@@ -141,9 +141,9 @@ class MaeConfigTest {
   @Test
   void json_containsNamedFields_andOmitsDerived() {
     String json = Json.write(MaeConfig.vitB16());
-    assertThat(json).contains("\"imageSize\" : 224", "\"maskRatio\" : 0.75", "\"normPixLoss\" : true",
+    assertThat(json).contains("\"imageSize\" : 224", "\"maskRatio\" : 0.75", "\"target\" : \"normalized-pixels\"",
         "\"embedDim\" : 768");
-    assertThat(json).doesNotContain("numPatches", "headDim");
+    assertThat(json).doesNotContain("numPatches", "headDim", "normPixLoss");
   }
 
   @Test
@@ -167,5 +167,52 @@ class MaeConfigTest {
     assertThatThrownBy(() -> Json.read("{\"maskRatioo\": 0.5}", MaeConfig.class))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("maskRatioo");
+  }
+
+  @Test
+  void json_formerNormPixLoss_readsAsTheTarget() {
+    assertThat(Json.read("{\"normPixLoss\": false}", MaeConfig.class).getTarget())
+        .isEqualTo(ReconstructionTarget.PIXELS);
+    assertThat(Json.read("{\"normPixLoss\": true, \"imageSize\": 32, \"patchSize\": 4}", MaeConfig.class))
+        .isEqualTo(MaeConfig.builder().imageSize(32).patchSize(4).target(ReconstructionTarget.NORMALIZED_PIXELS)
+            .build());
+    assertThat(Json.read("{\"target\": \"pixels\"}", MaeConfig.class).isNormPixLoss()).isFalse();
+  }
+
+  @Test
+  void json_targetAndFormerNormPixLoss_refused() {
+    assertThatThrownBy(() -> Json.read("{\"normPixLoss\": true, \"target\": \"pixels\"}", MaeConfig.class))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not both");
+    assertThatThrownBy(() -> Json.read("{\"target\": \"hog\"}", MaeConfig.class))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pixels or normalized-pixels");
+  }
+
+  @Test
+  void target_isSealed_switchCoversEveryCase() {
+    for (ReconstructionTarget t : new ReconstructionTarget[] {ReconstructionTarget.PIXELS,
+        ReconstructionTarget.NORMALIZED_PIXELS}) {
+      String name = switch (t) {
+        case ReconstructionTarget.Pixels p -> "pixels";
+        case ReconstructionTarget.NormalizedPixels n -> "normalized-pixels";
+      };
+      assertThat(ReconstructionTarget.of(name)).isEqualTo(t);
+      assertThat(MaeConfig.tiny().withTarget(t).isNormPixLoss()).isEqualTo(t == ReconstructionTarget.NORMALIZED_PIXELS);
+    }
+    assertThat(MaeConfig.tiny().withNormPixLoss(false).getTarget()).isEqualTo(ReconstructionTarget.PIXELS);
+  }
+
+  @Test
+  void imageWidth_nonSquare_gridAndJson() {
+    MaeConfig c = MaeConfig.vitB16().toBuilder().imageWidth(160).build();
+    assertThat(c.getGridHeight()).isEqualTo(14);
+    assertThat(c.getGridWidth()).isEqualTo(10);
+    assertThat(c.getNumPatches()).isEqualTo(140);
+    assertThat(Json.write(c)).contains("\"imageWidth\" : 160");
+    assertThat(Json.read(Json.write(c), MaeConfig.class)).isEqualTo(c);
+    assertThat(Json.write(MaeConfig.vitB16())).doesNotContain("imageWidth");
+    // a square model stays square when its size changes
+    assertThat(MaeConfig.tiny().withImageSize(48).getImageWidth()).isEqualTo(48);
+    assertThatThrownBy(() -> MaeConfig.tiny().toBuilder().imageWidth(30).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("imageWidth (30) must be divisible by patchSize (4)");
   }
 }

@@ -45,7 +45,8 @@ class ReferencePagesTest {
     String md = new ConfigReference(REPO).markdown();
     MaeConfig d = MaeConfig.builder().build();
     assertThat(md).contains(
-        "| `imageSize` | int | `224` | Side of the square input image in pixels. | `imageSize (0) must be positive`",
+        "| `imageSize` | int | `224` | Height of the input image in pixels, and its width unless `getImageWidth()` says "
+            + "otherwise. | `imageSize (0) must be positive`",
         "| `encoder.embedDim` | int | `" + d.getEncoder().getEmbedDim() + "` |",
         "`encoder.embedDim (7) must be divisible by encoder.numHeads (12)`",
         "`maskRatio (1.0) must be in [0, 1)`".replace("1.0", "-1.0"),

@@ -146,4 +146,15 @@ class RecipeIoTest {
         .hasMessageStartingWith(file.toString())
         .hasMessageContaining("effectiveBatchSize (4096) must be divisible by batchSizePerStep × devices (96 × 1 = 96)");
   }
+
+  @Test
+  void fromYaml_recipeWithTheFormerNormPixLoss_loadsWithItsTarget() throws Exception {
+    String old = java.nio.file.Files.readString(
+        java.nio.file.Path.of("..", "docs", "fashion-mnist-pretrain-raw-pixels.yaml"));
+    assertThat(old).contains("normPixLoss: false");
+    PretrainRecipe r = RecipeIo.fromYaml(old, PretrainRecipe.class);
+    assertThat(r.getModel().getTarget()).isEqualTo(io.github.mae4j.api.ReconstructionTarget.PIXELS);
+    assertThat(RecipeIo.toYaml(r)).contains("target: pixels").doesNotContain("normPixLoss");
+    assertThat(RecipeIo.fromYaml(RecipeIo.toYaml(r), PretrainRecipe.class)).isEqualTo(r);
+  }
 }

@@ -15,7 +15,8 @@ final class FeatureExtraction {
     long h = images.size(2) / p;
     long w = images.size(3) / p;
     Tensor x = m.patchEmbed.forward(images);
-    x = x.add(patchPositions(m.posEmbed, m.config.getGridSize(), h, w));
+    x = x.add(PosEmbedGrid.resize(m.posEmbed.narrow(1, 1, m.config.getNumPatches()), m.config.getGridHeight(),
+        m.config.getGridWidth(), h, w));
     Tensor tokens = model.encodeWithCls(x, m.posEmbed.narrow(1, 0, 1));
     Tensor cls = tokens.select(1, 0);
     Tensor mean = tokens.narrow(1, 1, h * w).mean(new long[] {1}, false, new ScalarTypeOptional());

@@ -37,7 +37,7 @@ public final class Initialization {
     Generator generator = torch.createCPUGenerator(seed);
     GeneratorOptional g = new GeneratorOptional(generator);
     double bound = 1 / Math.sqrt((double) m.config.getPatchDim());
-    initialize(m, g, m.config.getGridSize(), t -> t.uniform_(-bound, bound, g));
+    initialize(m, g, m.config.getGridHeight(), m.config.getGridWidth(), t -> t.uniform_(-bound, bound, g));
   }
 
   /**
@@ -47,17 +47,17 @@ public final class Initialization {
    * @param gridSize patches per side of the {@code pos_embed} table
    */
   public static void initializeClassifier(Module classifier, Generator generator, int gridSize) {
-    initialize(classifier, new GeneratorOptional(generator), gridSize, Tensor::zero_);
+    initialize(classifier, new GeneratorOptional(generator), gridSize, gridSize, Tensor::zero_);
   }
 
-  private static void initialize(Module m, GeneratorOptional g, int gridSize, Consumer<Tensor> patchBias) {
+  private static void initialize(Module m, GeneratorOptional g, int gridH, int gridW, Consumer<Tensor> patchBias) {
     try (NoGradGuard guard = new NoGradGuard()) {
       StringTensorDict params = m.named_parameters(true);
       for (int i = 0; i < params.size(); i++) {
         String name = params.get(i).key().getString();
         Tensor t = params.get(i).value();
         switch (name) {
-          case "pos_embed", "decoder_pos_embed" -> t.copy_(SinCosPosEmbed.tensor((int) t.size(2), gridSize));
+          case "pos_embed", "decoder_pos_embed" -> t.copy_(SinCosPosEmbed.tensor((int) t.size(2), gridH, gridW));
           case "cls_token", "mask_token", "encoder_mask_token" -> t.normal_(0, 0.02, g);
           case "patch_embed.proj.weight" -> xavierUniform(t.view(t.size(0), -1), g);
           case "patch_embed.proj.bias" -> patchBias.accept(t);

@@ -13,7 +13,7 @@ final class InputChecks {
     if (images.isNull() || !images.defined()) {
       throw new IllegalArgumentException("images tensor is undefined");
     }
-    String expected = "[N, " + c.getInChannels() + ", " + c.getImageSize() + ", " + c.getImageSize() + "] float32";
+    String expected = "[N, " + c.getInChannels() + ", " + c.getImageSize() + ", " + c.getImageWidth() + "] float32";
     if (images.dim() != 4) {
       throw new IllegalArgumentException(
           "images must be " + expected + " (rank 4), got rank " + images.dim() + " " + Shapes.of(images));
@@ -26,9 +26,9 @@ final class InputChecks {
           "images must have " + c.getInChannels() + " channel(s): expected " + expected + ", got "
               + Shapes.of(images));
     }
-    if (exactSize && (images.size(2) != c.getImageSize() || images.size(3) != c.getImageSize())) {
+    if (exactSize && (images.size(2) != c.getImageSize() || images.size(3) != c.getImageWidth())) {
       throw new IllegalArgumentException(
-          "images must be " + c.getImageSize() + "x" + c.getImageSize() + ": expected " + expected + ", got "
+          "images must be " + c.getImageSize() + "x" + c.getImageWidth() + ": expected " + expected + ", got "
               + Shapes.of(images));
     }
     if (!exactSize && (images.size(2) % c.getPatchSize() != 0 || images.size(3) % c.getPatchSize() != 0)) {

@@ -1,6 +1,7 @@
 package io.github.mae4j.torch.nn;
 
 import io.github.mae4j.api.MaeConfig;
+import io.github.mae4j.api.ReconstructionTarget;
 import io.github.mae4j.torch.MaeDevice;
 import io.github.mae4j.torch.Torch;
 import io.github.mae4j.torch.io.LoadReport;
@@ -74,9 +75,10 @@ public final class MaskedAutoencoder implements AutoCloseable {
     return patchify(images, config.getPatchSize());
   }
 
-  /** patches [N, L, p²·C] → images [N, C, H, W] (square grid). */
+  /** patches [N, L, p²·C] → images [N, C, H, W] on the config's grid (square or not). */
   public Tensor unpatchify(Tensor patches) {
-    return unpatchify(patches, config.getPatchSize(), config.getInChannels());
+    return unpatchify(patches, config.getPatchSize(), config.getInChannels(), config.getGridHeight(),
+        config.getGridWidth());
   }
 
   /**
@@ -210,13 +212,13 @@ public final class MaskedAutoencoder implements AutoCloseable {
 
   /**
    * The loss: images [N, C, H, W], pred [N, L, P], mask [N, L] (1 = removed) → scalar
-   * {@code Σ(mean_P((pred − target)²) · mask) / Σ mask}, on per-patch normalized pixels when normPixLoss.
+   * {@code Σ(mean_P((pred − target)²) · mask) / Σ mask}, the target as the config's {@link ReconstructionTarget}.
    */
   Tensor forwardLoss(Tensor images, Tensor pred, Tensor mask) {
-    Tensor target = patchify(images);
-    if (config.isNormPixLoss()) {
-      target = normalizePatches(target);
-    }
+    Tensor target = switch (config.getTarget()) {
+      case ReconstructionTarget.Pixels p -> patchify(images);
+      case ReconstructionTarget.NormalizedPixels n -> normalizePatches(patchify(images));
+    };
     Tensor perPatch = pred.sub(target).square().mean(new long[] {-1}, false, new ScalarTypeOptional());  // [N, L]
     return perPatch.mul(mask).sum().div(mask.sum());
   }

@@ -54,9 +54,14 @@ public final class SinCosPosEmbed {
 
   /** The table with a cls row as a CPU float tensor: → [1, 1 + g², D]. */
   public static Tensor tensor(int embedDim, int gridSize) {
-    float[] values = table(embedDim, gridSize, gridSize, true);
+    return tensor(embedDim, gridSize, gridSize);
+  }
+
+  /** The table of a gridH × gridW grid with a cls row as a CPU float tensor: → [1, 1 + gridH·gridW, D]. */
+  public static Tensor tensor(int embedDim, int gridH, int gridW) {
+    float[] values = table(embedDim, gridH, gridW, true);
     try (FloatPointer p = new FloatPointer(values)) {
-      return torch.from_blob(p, new long[] {1, 1L + (long) gridSize * gridSize, embedDim}).clone();
+      return torch.from_blob(p, new long[] {1, 1L + (long) gridH * gridW, embedDim}).clone();
     }
   }
 }

@@ -42,6 +42,10 @@ public record HfConfig(int hiddenSize, int numHiddenLayers, int numAttentionHead
 
   /** The HF configuration of a mae4j model. */
   public static HfConfig of(MaeConfig c) {
+    if (!c.isSquare()) {
+      throw new IllegalArgumentException("the HF configuration is written for square images here, the model takes "
+          + c.getImageSize() + "×" + c.getImageWidth());
+    }
     return new HfConfig(c.getEncoder().getEmbedDim(), c.getEncoder().getDepth(), c.getEncoder().getNumHeads(),
         c.getEncoder().getMlpHiddenDim(), c.getDecoder().getEmbedDim(), c.getDecoder().getDepth(),
         c.getDecoder().getNumHeads(), c.getDecoder().getMlpHiddenDim(), c.getImageSize(), c.getPatchSize(),

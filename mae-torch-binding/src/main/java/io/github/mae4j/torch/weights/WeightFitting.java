@@ -41,11 +41,10 @@ public record WeightFitting(Map<String, Tensor> tensors, List<String> notes) {
       @Nullable ChannelAdaptation adaptation) {
     Map<String, Tensor> out = new LinkedHashMap<>(official);
     List<String> notes = new ArrayList<>();
-    int g = model.getGridSize();
     for (String name : List.of("pos_embed", "decoder_pos_embed")) {
       Tensor t = out.get(name);
       if (t != null && t.dim() == 3 && t.size(0) == 1) {
-        out.put(name, positions(name, t, g, g, notes));
+        out.put(name, positions(name, t, model.getGridHeight(), model.getGridWidth(), notes));
       }
     }
     int c = model.getInChannels();

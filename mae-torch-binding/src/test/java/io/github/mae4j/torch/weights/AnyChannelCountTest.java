@@ -135,4 +135,44 @@ class AnyChannelCountTest {
     }
     assertThat(t[(6 * 5 + 4) * d]).isNotEqualTo(t[0]);
   }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 3, 13})
+  void nonSquareModel_224x160Scaled_pretrainsReconstructsAndGivesFeatures(int c) {
+    // 28×20 px with 4-px patches: a 7×5 grid, the shape of 224×160 with 32-px patches
+    MaeConfig config = tiny(c).toBuilder().imageSize(28).imageWidth(20).build();
+    assertThat(config.getNumPatches()).isEqualTo(35);
+    try (MaskedAutoencoder mae = MaskedAutoencoder.create(config, 1); PointerScope scope = new PointerScope()) {
+      Tensor table = mae.stateDict().get("pos_embed");
+      assertThat(TensorData.toFloatArray(table.narrow(1, 1, 35).flatten(0, -1)))
+          .containsExactly(SinCosPosEmbed.table(32, 7, 5, false));
+      Tensor x = images(2, c, 28, 20, c);
+      assertThat(TensorData.toFloatArray(mae.unpatchify(mae.patchify(x)))).containsExactly(TensorData.toFloatArray(x));
+      MaeOutput out = mae.forward(x, 7L);
+      assertThat(StateDict.shape(out.pred())).containsExactly(2, 35, 16L * c);
+      assertThat(out.mask().sum().item_float()).isEqualTo(2 * (35 - 8f));
+      out.loss().backward();
+      assertThat(out.loss().item_float()).isFinite().isPositive();
+      Reconstruction r = mae.reconstruct(x, mae.sampleNoise(2, torch.createCPUGenerator(3)));
+      assertThat(StateDict.shape(r.pasted())).containsExactly(2, c, 28, 20);
+      try (NoGradGuard g = new NoGradGuard()) {
+        assertThat(StateDict.shape(mae.features(x).tokens())).containsExactly(2, 36, 32);
+        assertThat(StateDict.shape(mae.features(images(1, c, 16, 16, 2)).tokens())).containsExactly(1, 17, 32);
+      }
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void nonSquareConfig_squareOnlyPartsRefuseByName() {
+    MaeConfig config = tiny(3).toBuilder().imageSize(28).imageWidth(20).build();
+    org.assertj.core.api.Assertions.assertThatThrownBy(config::getGridSize)
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("7×5");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> config.withMaskSampling(io.github.mae4j.api.MaskSampling.BLOCK))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs square images");
+    try (MaskedAutoencoder mae = MaskedAutoencoder.create(config, 1)) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> mae.forward(images(1, 3, 28, 28, 1), 1L))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("28x20");
+    }
+  }
 }

@@ -149,4 +149,32 @@ class PretrainedWeightsTest {
       assertClose(mae.features(gray1).tokens(), rgb.features(gray3).tokens(), TOL, "gray features");
     }
   }
+
+  @Test
+  void read_hfPytorchModelBinAndViTMaeModelNames_loadAsHf() throws Exception {
+    Map<String, Tensor> hf = Safetensors.read(LayoutFixtures.hf().resolve("model.safetensors"));
+    // ViTMAEModel (the encoder alone) names its tensors without the "vit." prefix and has no decoder
+    io.github.mae4j.torch.io.pth.PyOrderedDict encoderOnly = new io.github.mae4j.torch.io.pth.PyOrderedDict();
+    hf.forEach((k, v) -> {
+      if (k.startsWith("vit.")) {
+        encoderOnly.put(k.substring(4), v);
+      }
+    });
+    Path model = java.nio.file.Files.createDirectories(dir.resolve("vit-mae-model"));
+    io.github.mae4j.torch.io.pth.TorchCheckpoint.write(model.resolve("pytorch_model.bin"), encoderOnly);
+    java.nio.file.Files.copy(LayoutFixtures.hf().resolve("config.json"), model.resolve("config.json"));
+    assertThat(WeightFiles.isHfDirectory(model)).isTrue();
+    try (WeightFiles.Contents c = WeightFiles.read(model)) {
+      assertThat(c.layout()).isEqualTo(WeightLayout.HF);
+      assertThat(c.hfConfig()).isPresent();
+      try (MaskedAutoencoder mae = MaskedAutoencoder.create(PretrainedWeights.modelFor(c, LayoutFixtures.model()), 0);
+          PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+        PretrainedWeights.Loaded r = PretrainedWeights.load(mae, c, null);
+        assertThat(r.result().layout()).isEqualTo(MaeCheckpoint.Layout.ENCODER);
+        Map<String, Tensor> io = LayoutFixtures.io();
+        // the same weights as timm's fixture; LayerNorm eps 1e-12 here, 1e-6 there
+        assertClose(mae.features(io.get("images")).tokens(), io.get("timm.tokens"), TOL, "tokens");
+      }
+    }
+  }
 }
