@@ -2,12 +2,15 @@ package io.github.mae4j.torch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -17,6 +20,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.spi.ToolProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,9 +41,14 @@ class PackageDependenciesTest {
         .orElseThrow(() -> new IllegalStateException("this JDK has no jdeps tool"));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int rc = jdeps.run(new PrintWriter(out), new PrintWriter(err), "-verbose:package", "-filter:none",
-        "-e", "io\\.github\\.mae4j.*", classes.toString());
-    assertThat(rc).as("jdeps exit code; stderr: %s", err).isZero();
+    // the classes are a named module (module-info.class): jdeps resolves its requires from the test's class path
+    String modulePath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .filter(e -> e.endsWith(".jar") || Files.exists(Path.of(e, "module-info.class")))
+        .filter(e -> !Path.of(e).equals(classes))
+        .collect(Collectors.joining(File.pathSeparator));
+    int rc = jdeps.run(new PrintWriter(out), new PrintWriter(err), "--module-path", modulePath, "--multi-release", "25",
+        "-verbose:package", "-filter:none", "-e", "io\\.github\\.mae4j.*", classes.toString());
+    assertThat(rc).as("jdeps exit code; stdout: %s stderr: %s", out, err).isZero();
     Pattern edge = Pattern.compile("^\\s+(io\\.github\\.mae4j\\.torch[\\w.]*)\\s+->\\s+(io\\.github\\.mae4j\\.torch[\\w.]*)\\s");
     graph = new TreeMap<>();
     for (String line : out.toString().split("\n")) {
