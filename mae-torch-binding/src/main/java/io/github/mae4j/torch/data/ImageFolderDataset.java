@@ -54,6 +54,15 @@ public final class ImageFolderDataset implements ImageDataset {
    *     1 or 3
    */
   public static ImageFolderDataset open(Path root, int channels) throws IOException {
+    return open(root, channels, n -> { });
+  }
+
+  /**
+   * As {@link #open(Path, int)}, telling {@code counted} the number of images found so far after each class folder
+   * (for a progress display while a large folder is scanned).
+   */
+  public static ImageFolderDataset open(Path root, int channels, java.util.function.LongConsumer counted)
+      throws IOException {
     ChannelConversion.checkChannels(channels);
     if (!Files.isDirectory(root)) {
       throw new IllegalArgumentException("image folder does not exist or is not a directory: " + root);
@@ -75,6 +84,7 @@ public final class ImageFolderDataset implements ImageDataset {
         classes.add(dir.getFileName().toString());
         files.addAll(found);
         found.forEach(f -> labels.add(label));
+        counted.accept(files.size());
       }
     }
     List<Path> top;

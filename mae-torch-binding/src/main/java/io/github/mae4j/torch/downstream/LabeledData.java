@@ -22,6 +22,15 @@ public interface LabeledData {
    */
   LabeledImages gather(Tensor idx);
 
+  /**
+   * A hint that {@link #gather gather(idx)} comes next: data read from disk may start reading it in the background.
+   * In-memory data ignore it.
+   */
+  default void prefetch(Tensor idx) {}
+
+  /** As {@link #prefetch}, for {@link #range range(start, length)}. */
+  default void prefetchRange(long start, long length) {}
+
   /** Samples {@code [start, start + length)}, as {@link #gather}. */
   default LabeledImages range(long start, long length) {
     return gather(torch.arange(new org.bytedeco.pytorch.Scalar(start),

@@ -6,18 +6,26 @@ import io.github.mae4j.torch.data.Transform;
 import io.github.mae4j.torch.downstream.internal.Tensors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Labelled images read from an {@link ImageDataset} batch by batch, through a deterministic transform (resize, centre
  * crop, normalize): nothing but the file list and the labels is held, so a folder of any size fits the default heap.
- * A batch's images are decoded in parallel (the common fork-join pool). Safe to use from one thread at a time.
+ * A batch's images are decoded in parallel (the common fork-join pool), into off-heap memory; {@link #prefetch} starts
+ * the next batch in the background while the caller computes on the current one. Use from one thread at a time.
  *
  * <p>An unreadable image fails the batch that needs it with an {@link IllegalArgumentException} naming the file (a
  * labelled set does not replace a sample by another: that would change the labels the metrics are computed on).
@@ -27,6 +35,14 @@ public final class StreamedImages implements LabeledData {
   private final int[] indices;
   private final Transform transform;
   private final long[] labels;
+  private @Nullable CompletableFuture<Decoded> pending;
+  private long @Nullable [] pendingRows;
+
+  private static final ExecutorService PREFETCH = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "mae4j-stream-prefetch");
+    t.setDaemon(true);
+    return t;
+  });
 
   /**
    * The samples {@code indices} of {@code dataset}, in that order.
@@ -64,14 +80,81 @@ public final class StreamedImages implements LabeledData {
 
   @Override
   public LabeledImages gather(Tensor idx) {
-    long[] rows = Tensors.toLongArray(idx);
-    int n = rows.length;
-    long[] batchLabels = new long[n];
-    for (int i = 0; i < n; i++) {
-      batchLabels[i] = labels[Math.toIntExact(rows[i])];
+    return take(Tensors.toLongArray(idx));
+  }
+
+  @Override
+  public LabeledImages range(long start, long length) {
+    return take(LongStream.range(start, start + length).toArray());
+  }
+
+  @Override
+  public void prefetch(Tensor idx) {
+    prefetchRows(Tensors.toLongArray(idx));
+  }
+
+  @Override
+  public void prefetchRange(long start, long length) {
+    prefetchRows(LongStream.range(start, start + length).toArray());
+  }
+
+  /** Starts decoding {@code rows} in the background (off-heap), replacing any earlier prefetch not taken. */
+  private synchronized void prefetchRows(long[] rows) {
+    discardPending();
+    pendingRows = rows;
+    pending = CompletableFuture.supplyAsync(() -> decode(rows), PREFETCH);
+  }
+
+  private synchronized void discardPending() {
+    if (pending != null) {
+      pending.thenAccept(d -> d.arena().close()); // frees it as soon as the decoding ends
+      pending = null;
+      pendingRows = null;
     }
-    // each image goes straight into the batch tensor as soon as it is decoded: the heap holds only the images being
-    // decoded at the moment, never a batch
+  }
+
+  /** The batch of {@code rows}: the prefetched one when it is these rows, else decoded now. */
+  private LabeledImages take(long[] rows) {
+    CompletableFuture<Decoded> f = null;
+    synchronized (this) {
+      if (pending != null && Arrays.equals(pendingRows, rows)) {
+        f = pending;
+        pending = null;
+        pendingRows = null;
+      } else {
+        discardPending();
+      }
+    }
+    Decoded d;
+    if (f != null) {
+      try {
+        d = f.join();
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
+    } else {
+      d = decode(rows);
+    }
+    try (Arena arena = d.arena()) {
+      Tensor images = torch.empty(rows.length, d.channels(), d.height(), d.width());
+      MemorySegment.copy(d.data(), 0, MemorySegment.ofAddress(images.data_ptr().address())
+          .reinterpret(d.data().byteSize()), 0, d.data().byteSize());
+      long[] batchLabels = new long[rows.length];
+      for (int i = 0; i < rows.length; i++) {
+        batchLabels[i] = labels[Math.toIntExact(rows[i])];
+      }
+      return new LabeledImages(images, Tensor.create(batchLabels, rows.length));
+    }
+  }
+
+  private record Decoded(Arena arena, MemorySegment data, int channels, int height, int width) {}
+
+  /**
+   * Decodes {@code rows} in parallel into one off-heap buffer [n, C, H, W]: the heap holds only the images being
+   * decoded at the moment, never a batch. No libtorch call, so it may run on any thread.
+   */
+  private Decoded decode(long[] rows) {
+    int n = rows.length;
     Sample first;
     try {
       first = read(Math.toIntExact(rows[0]));
@@ -79,10 +162,10 @@ public final class StreamedImages implements LabeledData {
       throw new IllegalArgumentException(e.getCause().getMessage(), e.getCause());
     }
     int per = first.chw().length;
-    Tensor images = torch.empty(n, first.channels(), first.height(), first.width());
-    MemorySegment out = MemorySegment.ofAddress(images.data_ptr().address()).reinterpret((long) n * per * Float.BYTES);
-    MemorySegment.copy(first.chw(), 0, out, ValueLayout.JAVA_FLOAT, 0, per);
+    Arena arena = Arena.ofShared();
     try {
+      MemorySegment out = arena.allocate((long) n * per * Float.BYTES, 64);
+      MemorySegment.copy(first.chw(), 0, out, ValueLayout.JAVA_FLOAT, 0, per);
       IntStream.range(1, n).parallel().forEach(i -> {
         Sample s = read(Math.toIntExact(rows[i]));
         if (s.channels() != first.channels() || s.height() != first.height() || s.width() != first.width()) {
@@ -93,16 +176,14 @@ public final class StreamedImages implements LabeledData {
         }
         MemorySegment.copy(s.chw(), 0, out, ValueLayout.JAVA_FLOAT, (long) i * per * Float.BYTES, per);
       });
+      return new Decoded(arena, out, first.channels(), first.height(), first.width());
     } catch (UncheckedIOException e) {
+      arena.close();
       throw new IllegalArgumentException(e.getCause().getMessage(), e.getCause());
+    } catch (RuntimeException e) {
+      arena.close();
+      throw e;
     }
-    return new LabeledImages(images, Tensor.create(batchLabels, n));
-  }
-
-  @Override
-  public LabeledImages range(long start, long length) {
-    Tensor idx = Tensor.create(java.util.stream.LongStream.range(start, start + length).toArray(), length);
-    return gather(idx);
   }
 
   private Sample read(int row) {

@@ -34,7 +34,7 @@ public final class TaskProgress {
     return new TaskProgress(System.err, label, unit, ProgressReporter.stderrIsTerminal(), intervalSeconds);
   }
 
-  /** The line for {@code done} of {@code total} (total ≤ 0: unknown) after {@code elapsed} seconds. */
+  /** The line for {@code done} of {@code total} (total &lt;= 0: unknown) after {@code elapsed} seconds. */
   public String line(long done, long total, double elapsed) {
     double rate = done / Math.max(elapsed, 1e-9);
     StringBuilder sb = new StringBuilder(label).append(' ').append(done);

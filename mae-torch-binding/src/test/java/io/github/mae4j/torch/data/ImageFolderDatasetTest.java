@@ -52,6 +52,16 @@ class ImageFolderDatasetTest {
   }
 
   @Test
+  void open_withACounter_isToldTheRunningCountAfterEachClass() throws IOException {
+    png(root.resolve("a/1.png"), 2, 2, 0);
+    png(root.resolve("b/1.png"), 2, 2, 0);
+    png(root.resolve("b/2.png"), 2, 2, 0);
+    List<Long> counts = new ArrayList<>();
+    assertThat(ImageFolderDataset.open(root, 3, counts::add).size()).isEqualTo(3);
+    assertThat(counts).containsExactly(1L, 3L);
+  }
+
+  @Test
   void open_aClassFolderWithoutImages_isAnErrorNamingIt() throws IOException {
     png(root.resolve("cat/a.png"), 2, 2, 0);
     Files.createDirectories(root.resolve("dog/nested"));

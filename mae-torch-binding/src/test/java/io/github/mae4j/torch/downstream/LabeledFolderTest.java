@@ -90,6 +90,11 @@ class LabeledFolderTest {
     assertThat(Tensors.toLongArray(picked.labels())).containsExactly(1, 0, 1);
     assertThat(Tensors.toFloatArray(s.range(1, 3).images())).containsExactly(
         Tensors.toFloatArray(all.range(1, 3).images()));
+    s.prefetch(idx); // taken: the same rows
+    assertThat(Tensors.toFloatArray(s.gather(idx).images())).containsExactly(Tensors.toFloatArray(picked.images()));
+    s.prefetchRange(0, 2); // not taken: other rows are asked for, the prefetch is dropped
+    assertThat(Tensors.toFloatArray(s.range(1, 3).images())).containsExactly(
+        Tensors.toFloatArray(all.range(1, 3).images()));
     StreamedImages limited = LabeledFolder.stream(root, 1, t, 3, true);
     assertThat(Tensors.toLongArray(limited.labels())).containsExactly(0, 0, 1);
   }
@@ -102,6 +107,9 @@ class LabeledFolderTest {
     assertThat(s.range(3, 3).images().shape()).containsExactly(3, 1, 8, 8); // broken.png is index 0
     assertThatThrownBy(() -> s.range(0, 2)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("unreadable image").hasMessageContaining("broken.png");
+    s.prefetchRange(0, 2); // the failure surfaces when the prefetched batch is taken
+    assertThatThrownBy(() -> s.range(0, 2)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("broken.png");
   }
 
   @Test

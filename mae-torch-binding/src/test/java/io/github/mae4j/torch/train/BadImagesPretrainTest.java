@@ -44,6 +44,20 @@ class BadImagesPretrainTest {
   }
 
   @Test
+  void pretrainRun_shardsOfAFolderWithBadImages_completesSkippingTheSameFiles() throws Exception {
+    Path data = dir.resolve("data");
+    BadImages.write(data, 5);
+    var folder = io.github.mae4j.torch.data.ImageFolderDataset.open(data, 3);
+    var w = io.github.mae4j.torch.data.ShardWriter.fromFolder(folder, dir.resolve("shards"), 5, 0, (a, b) -> 0);
+    assertThat(w.pattern()).endsWith("shard-{000000..000002}.tar");
+    PretrainRun.Result r = PretrainRun.start(tiny(), TrainerSettings.defaults(dir.resolve("run"))
+        .withData(w.pattern()).withPlot(false), 2, ProgressReporter.silent());
+    assertThat(r.summary().completed()).isTrue();
+    assertThat(r.summary().skippedFiles()).isEqualTo(3);
+    assertThat(dir.resolve("run/reconstruction.png")).exists();
+  }
+
+  @Test
   void pretrainRun_folderWithBadImages_completesAndDrawsTheGrid() throws Exception {
     Path data = dir.resolve("data");
     BadImages.write(data, 5); // 12 files, 3 unreadable: 3 batches of 4 per epoch

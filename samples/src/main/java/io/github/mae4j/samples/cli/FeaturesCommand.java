@@ -24,7 +24,8 @@ final class FeaturesCommand implements Callable<Integer> {
 
   @Mixin DownstreamOptions options = new DownstreamOptions();
 
-  @Option(names = "--images", paramLabel = "DIR", description = "A folder of images (resized + centre-cropped).")
+  @Option(names = "--images", paramLabel = "DIR", description = "A folder of images, tar shards ('s/shard-{000000..000003}.tar') or a path,label file list "
+      + "(resized + centre-cropped).")
   @Nullable Path images;
 
   @Option(names = "--data", paramLabel = "SPLIT", description = "fashion-mnist-train or fashion-mnist-test instead.")

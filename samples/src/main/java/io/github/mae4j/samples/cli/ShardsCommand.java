@@ -38,8 +38,9 @@ final class ShardsCommand implements Callable<Integer> {
     if (perShard < 1) {
       throw new IllegalArgumentException("--per-shard must be >= 1, got " + perShard);
     }
-    System.err.println("scanning " + folder + " ...");
-    ImageFolderDataset ds = ImageFolderDataset.open(folder, 3);
+    TaskProgress counting = TaskProgress.forStderr("counting files in " + folder, "files", 10);
+    ImageFolderDataset ds = ImageFolderDataset.open(folder, 3, n -> counting.update(n, 0));
+    counting.finish();
     TaskProgress writing = TaskProgress.forStderr("writing shards", "images", 10);
     ShardWriter w = ShardWriter.fromFolder(ds, out, perShard, seed, (done, total) -> {
       writing.update(done, total);

@@ -63,6 +63,11 @@ class DownstreamFoldersTest {
     assertThat(j.get("train").asInt()).isEqualTo(8);
     assertThat(j.get("test").asInt()).isEqualTo(6);
     assertThat(j.get("top1").asDouble()).isEqualTo(1.0);
+    Path npy = dir.resolve("f.npy");
+    assertThat(run("features", "--images", trainShards, "--out", npy.toString(), "--labels-out",
+        dir.resolve("l.npy").toString())).as(cli.err()).isEqualTo(0);
+    assertThat(new String(Files.readAllBytes(npy), java.nio.charset.StandardCharsets.ISO_8859_1))
+        .contains("'shape': (8, ");
     assertThat(run("shards", "--help")).isEqualTo(0);
     assertThat(cli.out()).contains("--per-shard", "--out", "--seed");
   }

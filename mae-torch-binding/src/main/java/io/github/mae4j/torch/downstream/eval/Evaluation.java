@@ -22,6 +22,9 @@ public final class Evaluation {
         try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
           long len = Math.min(batch, data.size() - s);
           LabeledImages b = data.range(s, len);
+          if (s + batch < data.size()) {
+            data.prefetchRange(s + batch, Math.min(batch, data.size() - s - batch));
+          }
           acc.add(model.forward(b.images()), b.labels());
         }
       }
@@ -44,7 +47,11 @@ public final class Evaluation {
       for (long s = 0; s < n; s += batch) {
         try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
           long len = Math.min(batch, n - s);
-          out.narrow(0, s, len).copy_(model.forwardFeatures(data.range(s, len).images()));
+          Tensor images = data.range(s, len).images();
+          if (s + batch < n) {
+            data.prefetchRange(s + batch, Math.min(batch, n - s - batch));
+          }
+          out.narrow(0, s, len).copy_(model.forwardFeatures(images));
         }
       }
     } finally {

@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param recipe gives the model of an official checkpoint, the statistics and the evaluation crop of folder images
  * @param encoder the encoder's checkpoint ({@link EncoderWeights#load}), or null for a random encoder
- * @param images a folder of images (resized + centre-cropped), or null to use {@code split}
+ * @param images a folder of images, tar shards or a file list (resized + centre-cropped), or null to use {@code split}
  * @param split the Fashion-MNIST split to use when {@code images} is null (its first {@code limit} images)
  * @param limit Fashion-MNIST images to use (0: all)
  * @param pooling mean of the patch tokens, or the cls token after the final norm
@@ -76,6 +76,17 @@ public record FeatureExport(Recipe recipe, @Nullable Path encoder, @Nullable Pat
     return run(s -> {});
   }
 
+  /** A folder, tar shards or file list, read batch by batch, in file (or shard) order. */
+  private static LabeledData stream(String spec, int channels, io.github.mae4j.torch.data.Transform transform,
+      Consumer<String> log) throws IOException {
+    if (java.nio.file.Files.isDirectory(Path.of(spec))) {
+      return LabeledFolder.stream(Path.of(spec), channels, transform, 0, false);
+    }
+    io.github.mae4j.torch.data.ImageDataset ds = io.github.mae4j.torch.data.ImageSources.open(spec, channels, log);
+    return new io.github.mae4j.torch.downstream.StreamedImages(ds,
+        io.github.mae4j.torch.downstream.DatasetImages.evenlySpaced(ds.size(), 0), transform);
+  }
+
   /**
    * Reads the encoder and the images, computes the features, writes the files.
    *
@@ -87,8 +98,7 @@ public record FeatureExport(Recipe recipe, @Nullable Path encoder, @Nullable Pat
   public Result run(Consumer<String> log) throws IOException {
     EncoderWeights w = EncoderWeights.load(encoder, recipe.getModel(), adaptChannels);
     LabeledData set = images != null
-        ? LabeledFolder.stream(images, w.model().getInChannels(), DownstreamData.evalTransform(recipe, w.model()), 0,
-            false)
+        ? stream(images.toString(), w.model().getInChannels(), DownstreamData.evalTransform(recipe, w.model()), log)
         : DownstreamData.fashionMnist(limit, limit).load(split, w.model(), recipe, log);
     try (VitClassifier m = FrozenEncoder.open(w, 10, pooling, log)) {
       Tensor f = FrozenEncoder.features(m, set);

@@ -98,6 +98,9 @@ final class FinetuneEpoch {
           }
           Tensor idx = perm.narrow(0, s * batch, batch);
           LabeledImages picked = train.gather(idx);
+          if (s + 1 < steps) {
+            train.prefetch(perm.narrow(0, (s + 1) * batch, batch)); // read while this step computes
+          }
           Tensor images = picked.images();
           if (!cropFlip.isIdentity()) {
             images = cropFlip.apply(images, cropRandom);
