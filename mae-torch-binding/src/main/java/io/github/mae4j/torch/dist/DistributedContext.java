@@ -99,8 +99,8 @@ public final class DistributedContext implements AutoCloseable {
               ? ProcessGroupGloo.createDeviceForInterface(System.getenv("GLOO_SOCKET_IFNAME"))
               : ProcessGroupGloo.createDefaultDevice());
       gloo = new ProcessGroupGloo(store, env.rank(), env.worldSize(), o);
-      // c10d's Reducer wants the ProcessGroup facade; built without a store and given the Gloo backend (the
-      // presets abort the JVM in the ProcessGroup(store, rank, size) constructor)
+      // c10d's Reducer wants the ProcessGroup facade: built without a store and given the Gloo backend, the way
+      // that was shown to work with the Reducer (see docs/distributed.md on ProcessGroup(store, rank, size))
       group = new ProcessGroup(env.rank(), env.worldSize());
       group.setBackend(DeviceType.CPU, ProcessGroup.BackendType.GLOO, new BackendOptional(gloo));
       group.setDefaultBackend(ProcessGroup.BackendType.GLOO);
