@@ -147,7 +147,11 @@ class LaunchCommandTest {
   void twoProcesses_trainAsOneProcessWithTheWholeBatch_reducerOverTcpStore_flatOverFileStore() throws IOException {
     Path two = dir.resolve("two");
     Path flat = dir.resolve("flat");
-    assertThat(launch(2, two)).isZero();
+    // with k-NN monitoring between epochs, which must not change the losses
+    assertThat(launch(2, two, "--", "--knn-every", "1", "--knn-bank", "36", "--knn-queries", "12", "--knn-k", "5"))
+        .isZero();
+    assertThat(MetricsLog.read(two.resolve("metrics.jsonl")).stream().filter(r -> !r.isIteration()).toList())
+        .hasSize(2).allSatisfy(r -> assertThat(r.knnTop1()).isNotNull().isBetween(0.0, 1.0));
     assertThat(launch(2, flat, "--grad-sync", "flat", "--rdzv-file", dir.resolve("rdzv").toString())).isZero();
     assertSameRun(one, two);
     assertSameRun(one, flat);
