@@ -43,10 +43,18 @@ import org.jspecify.annotations.Nullable;
  * it ran on this host (ranks publish their host and process id at the rendezvous), otherwise the peer's address
  * as Gloo reports it.
  *
- * <p>Closing releases the process group and the store (idempotent); use after close throws.
+ * <p>Closing ends this context's use (idempotent; use after close throws). The native store, backend and process
+ * group live until the process ends: releasing them from Java corrupted the heap in a test.
  */
 public final class DistributedContext implements AutoCloseable {
   private static final String HOST = localHost();
+
+  /**
+   * The native store, Gloo backend and process group of every context, kept until the process ends: a test JVM that
+   * released them from Java (after {@code setBackend} shared the backend with the group) later died of heap
+   * corruption, so mae4j never frees them — one job per process, as torch's launchers run it.
+   */
+  static final List<org.bytedeco.javacpp.Pointer> KEPT = java.util.Collections.synchronizedList(new ArrayList<>());
 
   private final DistributedEnvironment env;
   private final @Nullable Store store;
@@ -99,14 +107,18 @@ public final class DistributedContext implements AutoCloseable {
               ? ProcessGroupGloo.createDeviceForInterface(System.getenv("GLOO_SOCKET_IFNAME"))
               : ProcessGroupGloo.createDefaultDevice());
       gloo = new ProcessGroupGloo(store, env.rank(), env.worldSize(), o);
-      // c10d's Reducer wants the ProcessGroup facade; built without a store and given the Gloo backend (the
-      // presets abort the JVM in the ProcessGroup(store, rank, size) constructor)
+      // c10d's Reducer wants the ProcessGroup facade: built without a store and given the Gloo backend, the way
+      // that was shown to work with the Reducer (see docs/distributed.md on ProcessGroup(store, rank, size))
       group = new ProcessGroup(env.rank(), env.worldSize());
       group.setBackend(DeviceType.CPU, ProcessGroup.BackendType.GLOO, new BackendOptional(gloo));
       group.setDefaultBackend(ProcessGroup.BackendType.GLOO);
     } catch (RuntimeException e) {
       throw new DistributedException("rank " + env.rank() + " could not form the Gloo process group of "
           + env.worldSize() + " processes within " + seconds(env.timeout()) + ": " + firstLine(e), e);
+    }
+    for (org.bytedeco.javacpp.Pointer p : List.of(store, gloo, group)) {
+      p.retainReference(); // an enclosing PointerScope must not free them either
+      KEPT.add(p);
     }
     DistributedContext c = new DistributedContext(env, store, gloo, group);
     c.publishProcess();
@@ -341,15 +353,7 @@ public final class DistributedContext implements AutoCloseable {
       return;
     }
     closed = true;
-    if (group != null) {
-      group.close();
-    }
-    if (gloo != null) {
-      gloo.close();
-    }
-    if (store != null) {
-      store.close();
-    }
+    // the native objects stay alive until the process ends (see KEPT)
   }
 
   @Override

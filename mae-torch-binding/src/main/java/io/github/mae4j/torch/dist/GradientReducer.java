@@ -92,6 +92,8 @@ public final class GradientReducer implements AutoCloseable {
     try {
       Reducer r = new Reducer(new TensorVector(params.toArray(new Tensor[0])), buckets, context.processGroup(),
           sparse, BUCKET_BYTES, false, false, new SizeTStringMap(), BUCKET_BYTES, false, false);
+      r.retainReference(); // freed never (see DistributedContext.KEPT); close() removes its autograd hooks
+      DistributedContext.KEPT.add(r);
       return new GradientReducer(context, mode, params, r);
     } catch (RuntimeException e) {
       throw new DistributedException("c10d's Reducer could not be built over " + params.size() + " parameters: "
@@ -195,7 +197,6 @@ public final class GradientReducer implements AutoCloseable {
       closed = true;
       if (reducer != null) {
         reducer.remove_autograd_hooks();
-        reducer.close();
       }
     }
   }

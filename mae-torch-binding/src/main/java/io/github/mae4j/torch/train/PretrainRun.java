@@ -57,7 +57,8 @@ public final class PretrainRun {
   /**
    * The same as one rank of {@code dist} when given (see {@link Trainer#distributed}): the recipe's batch per step
    * is the global batch, each rank takes batch / world size images of its shard per step; rank 0 alone writes
-   * (recipe, checkpoints, metrics, plots, weights) and runs the k-NN monitoring; the other ranks show no progress.
+   * (recipe, checkpoints, metrics, plots, weights) and shows progress and k-NN accuracy (every rank measures it, so
+   * that none waits in a collective meanwhile).
    */
   public static Result start(PretrainRecipe recipe, TrainerSettings settings, int workers, ProgressReporter progress,
       @Nullable KnnMonitoring knn, @Nullable DistributedContext dist) throws IOException {
@@ -124,8 +125,9 @@ public final class PretrainRun {
     int world = dist == null ? 1 : dist.worldSize();
     java.util.function.Consumer<String> skipLog = writes ? progress::message : System.err::println;
     if (!writes) {
+      // every rank measures k-NN accuracy (only rank 0 shows and records it), so that no rank waits in a
+      // collective, against the timeout, while rank 0 alone is busy between epochs
       progress = ProgressReporter.silent();
-      knn = null;
     }
     try (LoaderData data = PretrainData.open(recipe, settings.data(), plan.seed(), workers, rank, world, skipLog);
         MaskedAutoencoder mae = MaskedAutoencoder.create(recipe.getModel(), device, plan.seed());

@@ -40,6 +40,7 @@ final class FinetuneCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    JobContext.requireSingleProcess("finetune");
     Map<String, @Nullable Object> others = new LinkedHashMap<>();
     others.put("--epochs", epochs);
     others.put("--last-blocks", lastBlocks);

@@ -33,6 +33,9 @@ import picocli.CommandLine.Parameters;
         "Each process gets torchrun's environment; rank 0 writes, the loss is averaged over the ranks.",
         "Example: mae launch --nproc-per-node 2 -- pretrain fashion-mnist-pretrain --data fashion-mnist"})
 final class LaunchCommand implements Callable<Integer> {
+  /** The verbs that run as one rank of a job. */
+  static final List<String> DISTRIBUTED_VERBS = List.of("pretrain", "resume");
+
   /** Seconds a process gets to end after SIGTERM before it is killed. */
   static final long GRACE_SECONDS = 10;
 
@@ -78,6 +81,10 @@ final class LaunchCommand implements Callable<Integer> {
     }
     if (command.getFirst().equals("launch")) {
       throw new IllegalArgumentException("mae launch cannot launch itself");
+    }
+    if (!DISTRIBUTED_VERBS.contains(command.getFirst())) {
+      throw new IllegalArgumentException("mae launch runs " + String.join(" and ", DISTRIBUTED_VERBS) + ", not '"
+          + command.getFirst() + "' (finetune and linprobe do not run distributed yet)");
     }
     int world = nnodes * nprocPerNode;
     if (rdzvFile != null && nodeRank == 0) {

@@ -40,6 +40,7 @@ final class LinprobeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    JobContext.requireSingleProcess("linprobe");
     Map<String, @Nullable Object> others = new LinkedHashMap<>();
     others.put("--epochs", epochs);
     others.put("--cls-token", clsToken);

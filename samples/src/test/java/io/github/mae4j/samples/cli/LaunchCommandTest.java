@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +32,16 @@ import org.junit.jupiter.api.io.TempDir;
  * allreduce, over a TCP store or a rendezvous file.
  */
 class LaunchCommandTest {
-  @TempDir Path dir;
+  @TempDir static Path dir;
+
+  /** The reference: 1 process, batch 16, 30 iterations. */
+  static Path one;
+
+  @BeforeAll
+  static void trainOneProcess() throws IOException {
+    one = dir.resolve("one");
+    assertThat(launch(1, one)).isZero();
+  }
 
   /** A tiny recipe: 240 images per epoch in batches of 16, 2 epochs = 30 iterations. */
   static Path tinyRecipe(Path dir) throws IOException {
@@ -52,14 +62,17 @@ class LaunchCommandTest {
     }
   }
 
-  int launch(int nproc, Path out, String... extra) throws IOException {
+  static int launch(int nproc, Path out, String... extra) throws IOException {
     List<String> args = new ArrayList<>(List.of("launch", "--nproc-per-node", String.valueOf(nproc),
         "--master-port", String.valueOf(freePort())));
-    args.addAll(List.of(extra));
+    int dash = List.of(extra).indexOf("--");
+    args.addAll(List.of(extra).subList(0, dash < 0 ? extra.length : dash));
     args.addAll(List.of("--", "pretrain", tinyRecipe(dir).toString(), "--out", out.toString(), "--log-every", "1",
         "--workers", "1"));
-    CliHarness cli = new CliHarness();
-    return cli.run(args.toArray(new String[0]));
+    if (dash >= 0) {
+      args.addAll(List.of(extra).subList(dash + 1, extra.length));
+    }
+    return new CliHarness().run(args.toArray(new String[0]));
   }
 
   static List<Double> losses(Path runDir) throws IOException {
@@ -132,15 +145,27 @@ class LaunchCommandTest {
 
   @Test
   void twoProcesses_trainAsOneProcessWithTheWholeBatch_reducerOverTcpStore_flatOverFileStore() throws IOException {
-    Path one = dir.resolve("one");
     Path two = dir.resolve("two");
     Path flat = dir.resolve("flat");
-    assertThat(launch(1, one)).isZero();
-    assertThat(launch(2, two)).isZero();
+    // with k-NN monitoring between epochs, which must not change the losses
+    assertThat(launch(2, two, "--", "--knn-every", "1", "--knn-bank", "36", "--knn-queries", "12", "--knn-k", "5"))
+        .isZero();
+    assertThat(MetricsLog.read(two.resolve("metrics.jsonl")).stream().filter(r -> !r.isIteration()).toList())
+        .hasSize(2).allSatisfy(r -> assertThat(r.knnTop1()).isNotNull().isBetween(0.0, 1.0));
     assertThat(launch(2, flat, "--grad-sync", "flat", "--rdzv-file", dir.resolve("rdzv").toString())).isZero();
     assertSameRun(one, two);
     assertSameRun(one, flat);
     assertThat(two.resolve("mae-final.pth")).exists();
     assertThat(two.resolve("reconstruction.png")).exists();
+  }
+
+  @Test
+  void checkpointOfTwoProcesses_resumesOnOne_withTheLossesOfAnUninterruptedRun() throws IOException {
+    Path run = dir.resolve("stopped");
+    assertThat(launch(2, run, "--", "--max-steps", "12")).isZero();
+    assertThat(CheckpointFile.read(run.resolve("checkpoint-last.ckpt")).iteration()).isEqualTo(12);
+    assertThat(new CliHarness().run("launch", "--nproc-per-node", "1", "--master-port", String.valueOf(freePort()),
+        "--", "resume", run.toString(), "--workers", "1")).isZero();
+    assertSameRun(one, run);
   }
 }

@@ -170,4 +170,39 @@ class LaunchFaultsTest {
     assertThat(p.exitValue()).as(out).isEqualTo(1);
     assertThat(out).contains("mae pretrain: RANK (2) must be in [0, WORLD_SIZE (2))");
   }
+
+  @Test
+  void usageErrors_exitWithTwoBeforeStartingAnything() {
+    CliHarness cli = new CliHarness();
+    assertThat(cli.run("launch", "--nproc-per-node", "0", "--", "pretrain")).isEqualTo(2);
+    assertThat(cli.err()).contains("--nproc-per-node (0)");
+    assertThat(new CliHarness().run("launch", "--nproc-per-node", "2")).isEqualTo(2);
+    CliHarness self = new CliHarness();
+    assertThat(self.run("launch", "--", "launch", "pretrain")).isEqualTo(2);
+    assertThat(self.err()).contains("cannot launch itself");
+    CliHarness verb = new CliHarness();
+    assertThat(verb.run("launch", "--", "finetune", "x")).isEqualTo(2);
+    assertThat(verb.err()).contains("mae launch runs pretrain and resume, not 'finetune'");
+    CliHarness port = new CliHarness();
+    assertThat(port.run("launch", "--master-port", "0", "--", "pretrain")).isEqualTo(2);
+    assertThat(port.err()).contains("--master-port (0) must be in [1, 65535]");
+  }
+
+  @Test
+  void describe_namesSignals() {
+    assertThat(LaunchCommand.describe(137)).isEqualTo("was killed by SIGKILL (exit code 137)");
+    assertThat(LaunchCommand.describe(143)).isEqualTo("was killed by SIGTERM (exit code 143)");
+    assertThat(LaunchCommand.describe(1)).isEqualTo("exited with code 1");
+  }
+
+  @Test
+  void finetuneAsOneOfTwoProcesses_refusesBeforeReadingAnything() throws Exception {
+    Path log = dir.resolve("finetune.log");
+    Process p = mae(Map.of("RANK", "1", "WORLD_SIZE", "2", "MASTER_ADDR", "127.0.0.1"), log, "finetune",
+        "--checkpoint", dir.resolve("no-such.pth").toString());
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String out = Files.readString(log);
+    assertThat(p.exitValue()).as(out).isEqualTo(2);
+    assertThat(out).contains("mae finetune does not run distributed yet (WORLD_SIZE is 2)");
+  }
 }

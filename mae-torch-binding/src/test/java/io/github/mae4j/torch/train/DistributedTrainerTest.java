@@ -1,0 +1,151 @@
+package io.github.mae4j.torch.train;
+
+import static io.github.mae4j.torch.train.TrainerFixtures.SIDE;
+import static io.github.mae4j.torch.train.TrainerFixtures.plan;
+import static io.github.mae4j.torch.train.TrainerFixtures.settings;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.github.mae4j.torch.Torch;
+import io.github.mae4j.torch.dist.DistributedContext;
+import io.github.mae4j.torch.dist.DistributedEnvironment;
+import io.github.mae4j.torch.dist.GradientReducer;
+import io.github.mae4j.torch.run.ProgressReporter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Two ranks in one JVM (threads, Gloo over a FileStore) against one process with the whole batch, with gradient
+ * accumulation (2 micro-batches per update, so the Reducer's no-sync micro-batches are exercised): the same losses
+ * and the same weights, for c10d's Reducer and for the flat allreduce.
+ */
+class DistributedTrainerTest {
+  static final int BATCH = 8;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void load() {
+    Torch.load();
+  }
+
+  /** Rank {@code rank} of {@code world}: rows rank, rank + world, … of every batch of {@link RandomData}. */
+  static TrainingData shard(int rank, int world) {
+    RandomData data = new RandomData(BATCH, 5, SIDE, 3);
+    return new TrainingData() {
+      @Override
+      public long batchesPerEpoch() {
+        return data.batchesPerEpoch();
+      }
+
+      @Override
+      public int batchSize() {
+        return BATCH / world;
+      }
+
+      @Override
+      public Epoch epoch(int epoch, long firstBatch) {
+        return new Epoch() {
+          long next = firstBatch;
+          long current = -1;
+
+          @Override
+          public @Nullable Tensor next() {
+            if (next >= data.batches) {
+              return null;
+            }
+            current = next++;
+            Tensor all = data.batch(epoch, current);
+            long[] rows = new long[BATCH / world];
+            for (int i = 0; i < rows.length; i++) {
+              rows[i] = rank + (long) i * world;
+            }
+            return all.index_select(0, io.github.mae4j.torch.internal.TensorData.fromLongs(rows, rows.length));
+          }
+
+          @Override
+          public int[] indices() {
+            int[] idx = new int[BATCH / world];
+            for (int i = 0; i < idx.length; i++) {
+              idx[i] = (int) (current * BATCH + rank + (long) i * world);
+            }
+            return idx;
+          }
+
+          @Override
+          public void close() {}
+        };
+      }
+    };
+  }
+
+  record Outcome(List<Double> losses, float[] weights) {}
+
+  Outcome runRank(DistributedContext ctx, GradientReducer.Mode mode, Path out) throws Exception {
+    List<Double> losses = new ArrayList<>();
+    try (DistributedDivergenceTest.NoiseToy m = new DistributedDivergenceTest.NoiseToy();
+        Trainer t = new Trainer(plan(), m, shard(ctx.rank(), ctx.worldSize()), settings(out),
+            ProgressReporter.silent())) {
+      t.distributed(ctx, mode).onIteration((i, e, loss, lr) -> losses.add(loss));
+      t.run();
+      return new Outcome(losses, m.toy.weights());
+    } finally {
+      ctx.close();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(GradientReducer.Mode.class)
+  void twoRanksWithHalfBatches_trainAsOneWithTheWholeBatch_withAccumulation(GradientReducer.Mode mode)
+      throws Exception {
+    assertThat(plan().accumulationSteps()).isEqualTo(2);
+    Outcome one = runRank(DistributedContext.single(), mode, dir.resolve("one"));
+    ExecutorService ranks = Executors.newFixedThreadPool(2);
+    Outcome[] two = new Outcome[2];
+    try {
+      List<Future<Outcome>> f = new ArrayList<>();
+      for (int r = 0; r < 2; r++) {
+        int rank = r;
+        f.add(ranks.submit(() -> runRank(DistributedContext.connect(new DistributedEnvironment(rank, rank, 2, 2,
+            "", 29500, Optional.of(dir.resolve("rdzv")), Duration.ofSeconds(20), mode)), mode,
+            dir.resolve("rank" + rank))));
+      }
+      for (int r = 0; r < 2; r++) {
+        two[r] = f.get(r).get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      ranks.shutdownNow();
+    }
+    assertThat(one.losses()).hasSize(15);
+    for (Outcome o : two) {
+      assertThat(o.losses()).hasSize(15);
+      for (int i = 0; i < 15; i++) {
+        assertThat(o.losses().get(i)).as("loss of iteration %d", i)
+            .isCloseTo(one.losses().get(i), within(1e-5 * Math.abs(one.losses().get(i))));
+      }
+      float max = 0;
+      for (float w : one.weights()) {
+        max = Math.max(max, Math.abs(w));
+      }
+      for (int i = 0; i < one.weights().length; i++) {
+        assertThat((double) o.weights()[i]).as("weight %d", i).isCloseTo(one.weights()[i], within(1e-5 * max));
+      }
+    }
+    // the ranks hold the same weights as each other exactly
+    assertThat(two[1].weights()).containsExactly(two[0].weights());
+  }
+}
