@@ -139,4 +139,33 @@ class TrainingCommandsTest {
     int cell = 8 * ReconstructionGrid.scaleFor(8, 112);
     assertThat(grid.getHeight()).isEqualTo(18 + 3 * (cell + 4) + 4);
   }
+
+  @Test
+  void reconstruct_officialRgbPthIntoOneChannelModel_refusedUnlessAdapted() throws Exception {
+    Path pth = Path.of("../mae-torch-binding/src/test/resources/fixtures/pth/mae_full.pth");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(pth), "official-layout fixture of branch pth");
+    PretrainRecipe gray = PretrainRecipe.builder().name("tiny-gray").model(MaeConfig.builder().imageSize(8)
+            .patchSize(4).inChannels(1).encoder(e -> e.embedDim(8).depth(1).numHeads(2).mlpRatio(2))
+            .decoder(d -> d.embedDim(8).depth(1).numHeads(2).mlpRatio(2)).build())
+        .normalization(io.github.mae4j.api.recipe.Normalization.fashionMnist())
+        .effectiveBatchSize(16).batchSizePerStep(16).epochs(2).warmupEpochs(1).build();
+    Path recipe = dir.resolve("tiny-gray.json");
+    Files.writeString(recipe, RecipeIo.toJson(gray));
+    Path png = dir.resolve("gray.png");
+    assertThat(run("reconstruct", "--checkpoint", pth.toString(), "--model", recipe.toString(), "--norm-pix-loss",
+        "--data", "synthetic", "--count", "2", "--out", png.toString())).isNotZero();
+    assertThat(err.toString()).contains("patch_embed.proj.weight has 3 input channel(s), the model 1",
+        "--adapt-channels");
+    assertThat(png).doesNotExist();
+    for (String mode : new String[] {"mean", "repeat"}) {
+      err.getBuffer().setLength(0);
+      assertThat(run("reconstruct", "--checkpoint", pth.toString(), "--model", recipe.toString(), "--norm-pix-loss",
+          "--adapt-channels", mode, "--data", "synthetic", "--count", "2", "--out", png.toString()))
+          .as(err.toString()).isEqualTo(0);
+      BufferedImage grid = ImageIO.read(png.toFile());
+      int cell = 8 * ReconstructionGrid.scaleFor(8, 112);
+      assertThat(grid.getHeight()).isEqualTo(18 + 2 * (cell + 4) + 4);
+      Files.delete(png);
+    }
+  }
 }
