@@ -46,15 +46,16 @@ public final class HeldOutImages {
     if (n < 1) {
       throw new IllegalArgumentException("no images in " + source);
     }
-    EvalTransform t = EvalTransform.resizeCenterCrop(size, size).normalize(
+    int width = recipe.getModel().getImageWidth();
+    EvalTransform t = EvalTransform.resizeCenterCrop(Math.max(size, width), size, width).normalize(
         Normalization.from(recipe.getNormalization()));
-    float[] all = new float[n * channels * size * size];
+    float[] all = new float[n * channels * size * width];
     for (int i = 0; i < n; i++) {
       // spread evenly over the dataset (a split may be sorted by class)
       Sample s = t.apply(dataset.read((int) ((long) i * dataset.size() / n)), new SplittableRandom(i));
       System.arraycopy(s.chw(), 0, all, i * s.chw().length, s.chw().length);
     }
-    Tensor images = torch.empty(n, channels, size, size);
+    Tensor images = torch.empty(n, channels, size, width);
     new FloatPointer(images.data_ptr()).capacity(all.length).put(all);
     return images;
   }

@@ -168,4 +168,46 @@ class TrainingCommandsTest {
       Files.delete(png);
     }
   }
+
+  @Test
+  void pretrain_nonSquareRecipeFromAFolder_trainsAndDrawsTheGridAt28x20() throws Exception {
+    Path images = Files.createDirectories(dir.resolve("images"));
+    for (int i = 0; i < 16; i++) {
+      // sources of several shapes: landscape, portrait, square
+      int w = 24 + 7 * (i % 4);
+      int h = 22 + 9 * (i % 3);
+      BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+      for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+          img.setRGB(x, y, ((x * 9 + i * 13) & 0xFF) << 16 | ((y * 7) & 0xFF) << 8 | ((x + y + i) * 5 & 0xFF));
+        }
+      }
+      ImageIO.write(img, "png", images.resolve("img" + i + ".png").toFile());
+    }
+    PretrainRecipe tiny = PretrainRecipe.builder().name("cli-28x20")
+        .model(MaeConfig.builder().imageSize(28).imageWidth(20).patchSize(4)
+            .encoder(e -> e.embedDim(16).depth(1).numHeads(2)).decoder(d -> d.embedDim(16).depth(1).numHeads(2))
+            .build())
+        .epochs(1).warmupEpochs(0).imagesPerEpoch(16).effectiveBatchSize(8).batchSizePerStep(8)
+        .baseLearningRate(1e-2).normalization(Normalization.imagenet()).build();
+    assertThat(tiny.getAugmentation().isRandomResizedCrop()).isTrue();
+    Path recipe = dir.resolve("tiny-28x20.json");
+    Files.writeString(recipe, RecipeIo.toJson(tiny));
+    Path runDir = dir.resolve("run-28x20");
+    assertThat(run("pretrain", recipe.toString(), "--data", images.toString(), "--out", runDir.toString(),
+        "--log-every", "1", "--workers", "1")).as(err.toString()).isEqualTo(0);
+    assertThat(CheckpointFile.read(runDir.resolve("checkpoint-final.ckpt")).iteration()).isEqualTo(2);
+    int scale = ReconstructionGrid.scaleFor(28, 96);
+    BufferedImage grid = ImageIO.read(runDir.resolve("reconstruction.png").toFile());
+    // cells are square, of the longer side (28 px)
+    assertThat(grid.getWidth()).isEqualTo(4 + ReconstructionGrid.COLUMNS.size() * (28 * scale + 4));
+
+    Path png = dir.resolve("grid-28x20.png");
+    assertThat(run("reconstruct", "--checkpoint", runDir.toString(), "--images", images.toString(), "--count", "2",
+        "--out", png.toString())).as(err.toString()).isEqualTo(0);
+    BufferedImage two = ImageIO.read(png.toFile());
+    int s = ReconstructionGrid.scaleFor(28, 112);
+    assertThat(two.getWidth()).isEqualTo(4 + ReconstructionGrid.COLUMNS.size() * (28 * s + 4));
+    assertThat(two.getHeight()).isEqualTo(18 + 2 * (28 * s + 4) + 4);
+  }
 }
