@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  *     new double[] {0.353}))
  * }</pre>
  *
- * <p>[C, H, W] (any size) → [C, size, width] (width = size unless a non-square crop is asked for). Immutable: every method returns a new transform.
+ * <p>[C, H, W] (any size) → [C, size, width] (width = size unless a non-square crop is asked for). Immutable:
+ * every method returns a new transform.
  */
 public final class PretrainTransform implements Transform {
   private final RandomResizedCrop crop;
@@ -50,8 +51,8 @@ public final class PretrainTransform implements Transform {
 
   /** With this aspect-ratio range (width/height). */
   public PretrainTransform ratio(double min, double max) {
-    return new PretrainTransform(new RandomResizedCrop(crop.size(), crop.width(), crop.scaleMin(), crop.scaleMax(), min, max,
-        crop.resampler()), flip, normalization);
+    return new PretrainTransform(new RandomResizedCrop(crop.size(), crop.width(), crop.scaleMin(), crop.scaleMax(),
+        min, max, crop.resampler()), flip, normalization);
   }
 
   /** With this bicubic flavor (default {@link Resampler#pil()}). */

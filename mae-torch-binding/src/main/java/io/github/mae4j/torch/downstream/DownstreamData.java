@@ -119,7 +119,8 @@ public final class DownstreamData {
 
   /**
    * The deterministic transform of images read from a folder: resize so the shorter side is
-   * {@code imageSize / evalCropPct}, centre-crop to the model's size (imageSize × imageWidth), normalize as {@link #normalizationFor}.
+   * {@code max(imageSize, imageWidth) / evalCropPct}, centre-crop to the model's size (imageSize × imageWidth),
+   * normalize as {@link #normalizationFor}.
    */
   public static EvalTransform evalTransform(Recipe recipe, MaeConfig model) {
     int size = model.getImageSize();

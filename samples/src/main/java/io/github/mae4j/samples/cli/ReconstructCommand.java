@@ -81,7 +81,8 @@ final class ReconstructCommand implements Callable<Integer> {
             ReconstructionRun.namesItsModel(checkpoint) ? null : officialRecipe(), out)
         .withSource(images != null ? images.toString() : data).withCount(count, seed).withMaskRatio(maskRatio)
         .withStats(stats, device)
-        .withAdaptChannels(adaptChannels == null ? null : ChannelAdaptation.parse(adaptChannels)).run(System.err::println);
+        .withAdaptChannels(adaptChannels == null ? null : ChannelAdaptation.parse(adaptChannels))
+        .run(System.err::println);
     System.out.println("wrote " + out.toAbsolutePath() + " (" + count + " images from " + r.source()
         + ", model from " + r.model() + ")");
     return 0;
