@@ -44,8 +44,9 @@ public abstract class MaeConfig implements WithMaeConfig {
 
   /**
    * Width of the input image in pixels when it differs from {@link #getImageSize()} (e.g. 160 for 224×160
-   * images), absent for square images; written as {@code imageWidth}. Non-square models pretrain, reconstruct and
-   * give features; the downstream classifier and the image pipelines still take square images.
+   * images), absent for square images; written as {@code imageWidth}. Non-square models pretrain (the image
+   * pipelines crop to imageSize × imageWidth), reconstruct, give features and fine-tune; BLOCK/GRID masking and
+   * the HF configuration still take square images.
    */
   @JsonProperty("imageWidth")
   @JsonInclude(JsonInclude.Include.NON_NULL)

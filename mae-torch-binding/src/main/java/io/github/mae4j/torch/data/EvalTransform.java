@@ -4,21 +4,28 @@ import java.util.random.RandomGenerator;
 
 /**
  * Evaluation preprocessing: resize so the shorter side is {@code resize} (bicubic, aspect kept), take the center
- * {@code crop × crop}, normalize. No randomness. MAE's evaluation uses resize 256 → crop 224 (ratio 0.875).
+ * {@code crop × cropWidth}, normalize. No randomness. MAE's evaluation uses resize 256 → crop 224 (ratio 0.875).
  *
- * <p>[C, H, W] (any size) → [C, crop, crop]
+ * <p>[C, H, W] (any size) → [C, crop, cropWidth]
  *
- * @param resize shorter side after resizing, ≥ crop
- * @param crop output side
+ * @param resize shorter side after resizing, ≥ crop and ≥ cropWidth
+ * @param crop output height (the side of a square output)
+ * @param cropWidth output width (equal to {@code crop} for square outputs)
  * @param normalization applied last
  * @param resampler bicubic flavor
  */
-public record EvalTransform(int resize, int crop, Normalization normalization, Resampler resampler)
+public record EvalTransform(int resize, int crop, int cropWidth, Normalization normalization, Resampler resampler)
     implements Transform {
   public EvalTransform {
-    if (crop < 1 || resize < crop) {
-      throw new IllegalArgumentException("need 1 <= crop <= resize, got crop " + crop + ", resize " + resize);
+    if (crop < 1 || cropWidth < 1 || resize < Math.max(crop, cropWidth)) {
+      throw new IllegalArgumentException("need 1 <= crop <= resize, got crop " + crop + "×" + cropWidth
+          + ", resize " + resize);
     }
+  }
+
+  /** A square centre crop of side {@code crop}. */
+  public EvalTransform(int resize, int crop, Normalization normalization, Resampler resampler) {
+    this(resize, crop, crop, normalization, resampler);
   }
 
   /** Resize to {@code crop / 0.875} (256 for 224), center crop {@code crop}, no normalization. */
@@ -31,9 +38,14 @@ public record EvalTransform(int resize, int crop, Normalization normalization, R
     return new EvalTransform(resize, crop, Normalization.none(), Resampler.pil());
   }
 
+  /** Resize the shorter side to {@code resize}, center crop {@code height × width}, no normalization. */
+  public static EvalTransform resizeCenterCrop(int resize, int height, int width) {
+    return new EvalTransform(resize, height, width, Normalization.none(), Resampler.pil());
+  }
+
   /** The same with normalization {@code n}. */
   public EvalTransform normalize(Normalization n) {
-    return new EvalTransform(resize, crop, n, resampler);
+    return new EvalTransform(resize, crop, cropWidth, n, resampler);
   }
 
   @Override
@@ -47,14 +59,14 @@ public record EvalTransform(int resize, int crop, Normalization normalization, R
     float[] resized = newH == h && newW == w ? s.chw()
         : resampler.resize(s.chw(), s.channels(), h, w, newH, newW);
     int top = (int) Math.round((newH - crop) / 2.0);
-    int left = (int) Math.round((newW - crop) / 2.0);
-    int plane = crop * crop;
+    int left = (int) Math.round((newW - cropWidth) / 2.0);
+    int plane = crop * cropWidth;
     float[] out = new float[s.channels() * plane];
     for (int c = 0; c < s.channels(); c++) {
       for (int y = 0; y < crop; y++) {
-        System.arraycopy(resized, (c * newH + top + y) * newW + left, out, c * plane + y * crop, crop);
+        System.arraycopy(resized, (c * newH + top + y) * newW + left, out, c * plane + y * cropWidth, cropWidth);
       }
     }
-    return normalization.apply(s.withPixels(out, s.channels(), crop, crop), rng);
+    return normalization.apply(s.withPixels(out, s.channels(), crop, cropWidth), rng);
   }
 }

@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  *     new double[] {0.353}))
  * }</pre>
  *
- * <p>[C, H, W] (any size) → [C, size, size]. Immutable: every method returns a new transform.
+ * <p>[C, H, W] (any size) → [C, size, width] (width = size unless a non-square crop is asked for). Immutable:
+ * every method returns a new transform.
  */
 public final class PretrainTransform implements Transform {
   private final RandomResizedCrop crop;
@@ -38,15 +39,25 @@ public final class PretrainTransform implements Transform {
         Normalization.none());
   }
 
+  /**
+   * Random resized crop to {@code height × width} (non-square outputs, torchvision's {@code size=(h, w)}) with the
+   * given area scale range and ratio (3/4, 4/3).
+   */
+  public static PretrainTransform randomResizedCrop(int height, int width, double scaleMin, double scaleMax) {
+    return new PretrainTransform(
+        new RandomResizedCrop(height, width, scaleMin, scaleMax, 3.0 / 4.0, 4.0 / 3.0, Resampler.pil()), null,
+        Normalization.none());
+  }
+
   /** With this aspect-ratio range (width/height). */
   public PretrainTransform ratio(double min, double max) {
-    return new PretrainTransform(new RandomResizedCrop(crop.size(), crop.scaleMin(), crop.scaleMax(), min, max,
-        crop.resampler()), flip, normalization);
+    return new PretrainTransform(new RandomResizedCrop(crop.size(), crop.width(), crop.scaleMin(), crop.scaleMax(),
+        min, max, crop.resampler()), flip, normalization);
   }
 
   /** With this bicubic flavor (default {@link Resampler#pil()}). */
   public PretrainTransform resampler(Resampler resampler) {
-    return new PretrainTransform(new RandomResizedCrop(crop.size(), crop.scaleMin(), crop.scaleMax(),
+    return new PretrainTransform(new RandomResizedCrop(crop.size(), crop.width(), crop.scaleMin(), crop.scaleMax(),
         crop.ratioMin(), crop.ratioMax(), resampler), flip, normalization);
   }
 
@@ -73,9 +84,14 @@ public final class PretrainTransform implements Transform {
     return normalization;
   }
 
-  /** Output side length. */
+  /** Output side length (the height of a non-square output). */
   public int size() {
     return crop.size();
+  }
+
+  /** Output width. */
+  public int width() {
+    return crop.width();
   }
 
   @Override

@@ -4,24 +4,26 @@ import java.util.random.RandomGenerator;
 
 /**
  * Crops a random box covering a random fraction of the image area (uniform in {@code [scaleMin, scaleMax]}) with
- * a random aspect ratio (log-uniform in {@code [ratioMin, ratioMax]}), then resizes it to {@code size × size}
- * bicubically. The box is drawn as torchvision's {@code RandomResizedCrop.get_params} does: up to 10 tries, then
- * a center crop clamped to the ratio range. MAE pretraining uses scale (0.2, 1.0), ratio (3/4, 4/3).
+ * a random aspect ratio (log-uniform in {@code [ratioMin, ratioMax]}), then resizes it to {@code size × width}
+ * bicubically (torchvision's {@code RandomResizedCrop((h, w))} for non-square outputs). The box is drawn as
+ * torchvision's {@code RandomResizedCrop.get_params} does: up to 10 tries, then a center crop clamped to the ratio
+ * range. MAE pretraining uses scale (0.2, 1.0), ratio (3/4, 4/3).
  *
- * <p>[C, H, W] (any size) → [C, size, size]
+ * <p>[C, H, W] (any size) → [C, size, width]
  *
- * @param size output side
+ * @param size output height (the side of a square output)
+ * @param width output width (equal to {@code size} for square outputs)
  * @param scaleMin smallest area fraction, in (0, scaleMax]
  * @param scaleMax largest area fraction, in [scaleMin, 1]
  * @param ratioMin smallest width/height ratio, > 0
  * @param ratioMax largest width/height ratio, ≥ ratioMin
  * @param resampler the bicubic flavor
  */
-public record RandomResizedCrop(int size, double scaleMin, double scaleMax, double ratioMin, double ratioMax,
-    Resampler resampler) implements Transform {
+public record RandomResizedCrop(int size, int width, double scaleMin, double scaleMax, double ratioMin,
+    double ratioMax, Resampler resampler) implements Transform {
   public RandomResizedCrop {
-    if (size < 1) {
-      throw new IllegalArgumentException("crop size must be >= 1, got " + size);
+    if (size < 1 || width < 1) {
+      throw new IllegalArgumentException("crop size must be >= 1, got " + size + "×" + width);
     }
     if (!(scaleMin > 0) || scaleMin > scaleMax || scaleMax > 1) {
       throw new IllegalArgumentException(
@@ -31,6 +33,12 @@ public record RandomResizedCrop(int size, double scaleMin, double scaleMax, doub
       throw new IllegalArgumentException(
           "ratio range must satisfy 0 < min <= max, got (" + ratioMin + ", " + ratioMax + ")");
     }
+  }
+
+  /** A square output of side {@code size}. */
+  public RandomResizedCrop(int size, double scaleMin, double scaleMax, double ratioMin, double ratioMax,
+      Resampler resampler) {
+    this(size, size, scaleMin, scaleMax, ratioMin, ratioMax, resampler);
   }
 
   /** A crop box in the source image. */
@@ -72,8 +80,8 @@ public record RandomResizedCrop(int size, double scaleMin, double scaleMax, doub
   public Sample apply(Sample s, RandomGenerator rng) {
     Box b = box(s.height(), s.width(), rng);
     float[] out = resampler.resize(s.chw(), s.channels(), s.height(), s.width(), b.top(), b.left(), b.height(),
-        b.width(), size, size);
-    return s.withPixels(out, s.channels(), size, size);
+        b.width(), size, width);
+    return s.withPixels(out, s.channels(), size, width);
   }
 
   private static double uniform(RandomGenerator rng, double lo, double hi) {

@@ -22,6 +22,16 @@ public final class RecipeTransforms {
    * @throws IllegalArgumentException for parts of the augmentation this pipeline does not implement
    */
   public static Transform train(Augmentation aug, int imageSize, io.github.mae4j.api.recipe.Normalization norm) {
+    return train(aug, imageSize, imageSize, norm);
+  }
+
+  /**
+   * The training transform of non-square models: [C, H, W] (any size) → [C, height, width], normalized.
+   *
+   * @throws IllegalArgumentException for parts of the augmentation this pipeline does not implement
+   */
+  public static Transform train(Augmentation aug, int height, int width,
+      io.github.mae4j.api.recipe.Normalization norm) {
     Resampler resampler = resampler(aug);
     if (!aug.getRandAugment().isEmpty()) {
       throw new IllegalArgumentException("augmentation.randAugment (\"" + aug.getRandAugment()
@@ -36,12 +46,12 @@ public final class RecipeTransforms {
     Normalization n = Normalization.from(norm);
     if (aug.isRandomResizedCrop()) {
       PretrainTransform t = PretrainTransform
-          .randomResizedCrop(imageSize, aug.getCropScaleMin(), aug.getCropScaleMax())
+          .randomResizedCrop(height, width, aug.getCropScaleMin(), aug.getCropScaleMax())
           .ratio(aug.getCropRatioMin(), aug.getCropRatioMax())
           .resampler(resampler);
       return (aug.isHorizontalFlip() ? t.hflip() : t).normalize(n);
     }
-    EvalTransform resize = eval(aug, imageSize, norm);
+    EvalTransform resize = eval(aug, height, width, norm);
     if (!aug.isHorizontalFlip()) {
       return resize;
     }
@@ -51,8 +61,18 @@ public final class RecipeTransforms {
 
   /** The evaluation transform: shorter side to {@code imageSize / evalCropPct}, centre crop, normalize. */
   public static EvalTransform eval(Augmentation aug, int imageSize, io.github.mae4j.api.recipe.Normalization norm) {
-    int resize = (int) Math.round(imageSize / aug.getEvalCropPct());
-    return new EvalTransform(Math.max(resize, imageSize), imageSize, Normalization.from(norm), resampler(aug));
+    return eval(aug, imageSize, imageSize, norm);
+  }
+
+  /**
+   * The evaluation transform of non-square models: shorter side to {@code max(height, width) / evalCropPct},
+   * centre crop {@code height × width}, normalize.
+   */
+  public static EvalTransform eval(Augmentation aug, int height, int width,
+      io.github.mae4j.api.recipe.Normalization norm) {
+    int side = Math.max(height, width);
+    int resize = (int) Math.round(side / aug.getEvalCropPct());
+    return new EvalTransform(Math.max(resize, side), height, width, Normalization.from(norm), resampler(aug));
   }
 
   private static Resampler resampler(Augmentation aug) {

@@ -129,12 +129,15 @@ public final class DownstreamData {
 
   /**
    * The deterministic transform of images read from a folder: resize so the shorter side is
-   * {@code imageSize / evalCropPct}, centre-crop to the model's size, normalize as {@link #normalizationFor}.
+   * {@code max(imageSize, imageWidth) / evalCropPct}, centre-crop to the model's size (imageSize × imageWidth),
+   * normalize as {@link #normalizationFor}.
    */
   public static EvalTransform evalTransform(Recipe recipe, MaeConfig model) {
     int size = model.getImageSize();
-    int resize = Math.max(size, (int) Math.round(size / recipe.getAugmentation().getEvalCropPct()));
-    return new EvalTransform(resize, size,
+    int width = model.getImageWidth();
+    int side = Math.max(size, width);
+    int resize = Math.max(side, (int) Math.round(side / recipe.getAugmentation().getEvalCropPct()));
+    return new EvalTransform(resize, size, width,
         io.github.mae4j.torch.data.Normalization.from(normalizationFor(recipe, model)), Resampler.pil());
   }
 

@@ -47,7 +47,15 @@ public final class Initialization {
    * @param gridSize patches per side of the {@code pos_embed} table
    */
   public static void initializeClassifier(Module classifier, Generator generator, int gridSize) {
-    initialize(classifier, new GeneratorOptional(generator), gridSize, gridSize, Tensor::zero_);
+    initializeClassifier(classifier, generator, gridSize, gridSize);
+  }
+
+  /**
+   * As {@link #initializeClassifier(Module, Generator, int)} for a {@code gridHeight × gridWidth} grid (the
+   * sin-cos table of non-square images, as the MAE model's).
+   */
+  public static void initializeClassifier(Module classifier, Generator generator, int gridHeight, int gridWidth) {
+    initialize(classifier, new GeneratorOptional(generator), gridHeight, gridWidth, Tensor::zero_);
   }
 
   private static void initialize(Module m, GeneratorOptional g, int gridH, int gridW, Consumer<Tensor> patchBias) {

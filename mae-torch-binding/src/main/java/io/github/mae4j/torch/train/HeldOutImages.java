@@ -59,9 +59,10 @@ public final class HeldOutImages {
     if (n < 1) {
       throw new IllegalArgumentException("no images in " + source);
     }
-    EvalTransform t = EvalTransform.resizeCenterCrop(size, size).normalize(
+    int width = recipe.getModel().getImageWidth();
+    EvalTransform t = EvalTransform.resizeCenterCrop(Math.max(size, width), size, width).normalize(
         Normalization.from(recipe.getNormalization()));
-    float[] all = new float[n * channels * size * size];
+    float[] all = new float[n * channels * size * width];
     boolean[] tried = new boolean[dataset.size()];
     int taken = 0;
     int tries = 0;
@@ -91,9 +92,9 @@ public final class HeldOutImages {
     if (taken == 0) {
       throw new IllegalArgumentException("none of the " + tries + " images tried in " + source + " can be read");
     }
-    Tensor images = torch.empty(taken, channels, size, size);
-    new FloatPointer(images.data_ptr()).capacity((long) taken * channels * size * size).put(all, 0,
-        taken * channels * size * size);
+    Tensor images = torch.empty(taken, channels, size, width);
+    new FloatPointer(images.data_ptr()).capacity((long) taken * channels * size * width).put(all, 0,
+        taken * channels * size * width);
     return images;
   }
 }

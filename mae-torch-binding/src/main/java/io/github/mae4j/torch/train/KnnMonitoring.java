@@ -86,8 +86,11 @@ public record KnnMonitoring(int everyEpochs, int bankSize, int querySize, int k,
   public KnnMonitor open(PretrainRecipe recipe, String source, long seed) throws IOException {
     int size = recipe.getModel().getImageSize();
     int channels = recipe.getModel().getInChannels();
-    int resize = Math.max(size, (int) Math.round(size / recipe.getAugmentation().getEvalCropPct()));
-    EvalTransform t = new EvalTransform(resize, size, Normalization.from(recipe.getNormalization()), Resampler.pil());
+    int width = recipe.getModel().getImageWidth();
+    int side = Math.max(size, width);
+    int resize = Math.max(side, (int) Math.round(side / recipe.getAugmentation().getEvalCropPct()));
+    EvalTransform t = new EvalTransform(resize, size, width, Normalization.from(recipe.getNormalization()),
+        Resampler.pil());
     LabeledImages bank;
     LabeledImages queries;
     int classes;

@@ -112,20 +112,23 @@ public final class PretrainData {
 
   /**
    * The recipe's training transform: random resized crop (+ flip) when it asks for one, otherwise a resize and
-   * center crop to the model's size; then its normalization. Interpolation is bicubic (PIL flavor) either way.
+   * center crop to the model's size (imageSize × imageWidth, square or not); then its normalization.
+   * Interpolation is bicubic (PIL flavor) either way.
    */
   public static Transform transform(PretrainRecipe recipe) {
-    int size = recipe.getModel().getImageSize();
+    int height = recipe.getModel().getImageSize();
+    int width = recipe.getModel().getImageWidth();
     Augmentation a = recipe.getAugmentation();
     Normalization n = Normalization.from(recipe.getNormalization());
     if (a.isRandomResizedCrop()) {
-      PretrainTransform t = PretrainTransform.randomResizedCrop(size, a.getCropScaleMin(), a.getCropScaleMax())
+      PretrainTransform t = PretrainTransform
+          .randomResizedCrop(height, width, a.getCropScaleMin(), a.getCropScaleMax())
           .ratio(a.getCropRatioMin(), a.getCropRatioMax());
       if (a.isHorizontalFlip()) {
         t = t.hflip();
       }
       return t.normalize(n);
     }
-    return EvalTransform.resizeCenterCrop(size, size).normalize(n);
+    return EvalTransform.resizeCenterCrop(Math.max(height, width), height, width).normalize(n);
   }
 }

@@ -1,6 +1,7 @@
 package io.github.mae4j.torch.train;
 
 import io.github.mae4j.api.Json;
+import io.github.mae4j.api.MaeConfig;
 import io.github.mae4j.api.recipe.Normalization;
 import io.github.mae4j.api.recipe.PretrainRecipe;
 import io.github.mae4j.api.recipe.RecipeIo;
@@ -9,6 +10,7 @@ import io.github.mae4j.torch.nn.MaskedAutoencoder;
 import io.github.mae4j.torch.nn.Reconstruction;
 import io.github.mae4j.torch.run.CheckpointStore;
 import io.github.mae4j.torch.run.TensorData;
+import io.github.mae4j.torch.weights.ChannelAdaptation;
 import io.github.mae4j.torch.weights.PretrainedWeights;
 import io.github.mae4j.torch.weights.WeightFiles;
 import java.io.IOException;
@@ -37,9 +39,12 @@ import org.jspecify.annotations.Nullable;
  * @param stats how normalized-pixel predictions are mapped back to pixels
  * @param device {@code cpu} or {@code cuda[:N]}
  * @param out the PNG to write
+ * @param adaptChannels how to adapt an official or Hugging Face checkpoint of another channel count than the
+ *     model's, or null to refuse it
  */
 public record ReconstructionRun(Path checkpoint, @Nullable PretrainRecipe official, @Nullable String source, int count,
-    long seed, @Nullable Double maskRatio, Reconstruction.PatchStatistics stats, String device, Path out) {
+    long seed, @Nullable Double maskRatio, Reconstruction.PatchStatistics stats, String device, Path out,
+    @Nullable ChannelAdaptation adaptChannels) {
   /** Rows drawn unless asked otherwise. */
   public static final int DEFAULT_COUNT = 8;
 
@@ -61,27 +66,41 @@ public record ReconstructionRun(Path checkpoint, @Nullable PretrainRecipe offici
    */
   public static ReconstructionRun of(Path checkpoint, @Nullable PretrainRecipe official, Path out) {
     return new ReconstructionRun(checkpoint, official, null, DEFAULT_COUNT, 0, null,
-        Reconstruction.PatchStatistics.TRUE_ORACLE, "cpu", out);
+        Reconstruction.PatchStatistics.TRUE_ORACLE, "cpu", out, null);
   }
 
   /** The same with another image source (a folder, {@code synthetic} or {@code fashion-mnist}). */
   public ReconstructionRun withSource(@Nullable String images) {
-    return new ReconstructionRun(checkpoint, official, images, count, seed, maskRatio, stats, device, out);
+    return new ReconstructionRun(checkpoint, official, images, count, seed, maskRatio, stats, device, out,
+        adaptChannels);
   }
 
   /** The same with {@code n} rows, masks drawn from {@code maskSeed}. */
   public ReconstructionRun withCount(int n, long maskSeed) {
-    return new ReconstructionRun(checkpoint, official, source, n, maskSeed, maskRatio, stats, device, out);
+    return new ReconstructionRun(checkpoint, official, source, n, maskSeed, maskRatio, stats, device, out,
+        adaptChannels);
   }
 
   /** The same with another mask ratio (null: the model's). */
   public ReconstructionRun withMaskRatio(@Nullable Double ratio) {
-    return new ReconstructionRun(checkpoint, official, source, count, seed, ratio, stats, device, out);
+    return new ReconstructionRun(checkpoint, official, source, count, seed, ratio, stats, device, out,
+        adaptChannels);
   }
 
   /** The same mapping normalized-pixel predictions with other statistics, on another device. */
   public ReconstructionRun withStats(Reconstruction.PatchStatistics s, String onDevice) {
-    return new ReconstructionRun(checkpoint, official, source, count, seed, maskRatio, s, onDevice, out);
+    return new ReconstructionRun(checkpoint, official, source, count, seed, maskRatio, s, onDevice, out,
+        adaptChannels);
+  }
+
+  /**
+   * The same adapting an official or Hugging Face checkpoint of another channel count to the model's (null:
+   * refuse it). The model's count is the official recipe's, or for a Hugging Face directory the official recipe's
+   * when one is given, else the directory's own.
+   */
+  public ReconstructionRun withAdaptChannels(@Nullable ChannelAdaptation adaptation) {
+    return new ReconstructionRun(checkpoint, official, source, count, seed, maskRatio, stats, device, out,
+        adaptation);
   }
 
   /**
@@ -119,7 +138,12 @@ public record ReconstructionRun(Path checkpoint, @Nullable PretrainRecipe offici
     WeightFiles.Contents weights = ours == null ? WeightFiles.read(file) : null;
     if (weights != null && weights.hfConfig().isPresent()) {
       // an HF directory says its model: image size, channels, network, normalized-pixel targets, mask ratio
-      recipe = recipe.withModel(weights.hfConfig().get().toMaeConfig());
+      MaeConfig hf = weights.hfConfig().get().toMaeConfig();
+      if (adaptChannels != null && official != null) {
+        // the data's channel count is the given recipe's: the checkpoint's channels are adapted to it
+        hf = MaeConfig.builder().from(hf).inChannels(official.getModel().getInChannels()).build();
+      }
+      recipe = recipe.withModel(hf);
     }
     if (maskRatio != null) {
       recipe = recipe.withModel(recipe.getModel().withMaskRatio(maskRatio));
@@ -136,7 +160,7 @@ public record ReconstructionRun(Path checkpoint, @Nullable PretrainRecipe offici
           mae.loadStateDict(sd, true);
         }
       } else {
-        PretrainedWeights.Loaded r = PretrainedWeights.load(mae, closing, null);
+        PretrainedWeights.Loaded r = PretrainedWeights.load(mae, closing, adaptChannels);
         log.accept("loaded " + file + " as " + r.result().layout() + " (" + r.layout() + " names"
             + (r.notes().isEmpty() ? "" : "; " + String.join("; ", r.notes())) + "; " + r.result().report() + ")");
       }

@@ -143,4 +143,41 @@ class TransformTest {
     assertThat(new int[] {big.channels(), big.height(), big.width()}).containsExactly(3, 224, 224);
     assertThat(EvalTransform.centerCrop(224).resize()).isEqualTo(256);
   }
+
+  @Test
+  void randomResizedCrop_nonSquareSize_givesHeightByWidthOutput() {
+    PretrainTransform t = PretrainTransform.randomResizedCrop(28, 20, 0.2, 1.0).hflip();
+    assertThat(new int[] {t.size(), t.width()}).containsExactly(28, 20);
+    for (int[] hw : new int[][] {{50, 70}, {28, 20}, {10, 300}, {13, 9}}) {
+      Sample out = t.apply(ramp(3, hw[0], hw[1]), new SplittableRandom(1));
+      assertThat(new int[] {out.channels(), out.height(), out.width()}).containsExactly(3, 28, 20);
+      assertThat(out.chw()).hasSize(3 * 28 * 20).doesNotContain(Float.NaN);
+    }
+    // the box is drawn as for a square output: same seed, same box
+    RandomResizedCrop square = PretrainTransform.randomResizedCrop(28, 0.2, 1.0).crop();
+    assertThat(t.crop().box(50, 70, new SplittableRandom(5))).isEqualTo(square.box(50, 70, new SplittableRandom(5)));
+  }
+
+  @Test
+  void evalTransform_nonSquareCrop_cropsTheCentreHeightByWidth() {
+    // column index as value in a 30×40 image: no resize (shorter side 30), a 30×20 crop keeps columns 10..29
+    float[] v = new float[30 * 40];
+    for (int y = 0; y < 30; y++) {
+      for (int x = 0; x < 40; x++) {
+        v[y * 40 + x] = x;
+      }
+    }
+    Sample out = EvalTransform.resizeCenterCrop(30, 30, 20).apply(new Sample(v, 1, 30, 40, 2),
+        new SplittableRandom(0));
+    assertThat(new int[] {out.height(), out.width()}).containsExactly(30, 20);
+    for (int y = 0; y < 30; y++) {
+      for (int x = 0; x < 20; x++) {
+        assertThat(out.chw()[y * 20 + x]).isEqualTo(10f + x);
+      }
+    }
+    Sample landscape = EvalTransform.resizeCenterCrop(32, 28, 20).apply(ramp(3, 300, 400), new SplittableRandom(0));
+    assertThat(new int[] {landscape.channels(), landscape.height(), landscape.width()}).containsExactly(3, 28, 20);
+    assertThatThrownBy(() -> EvalTransform.resizeCenterCrop(24, 20, 28))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("20×28");
+  }
 }

@@ -91,6 +91,59 @@ class AnyChannelCountTest {
   }
 
   @ParameterizedTest
+  @ValueSource(ints = {1, 3})
+  void finetuneStep_nonSquareClassifierFromANonSquareMae_trainsAt28x20(int c) {
+    MaeConfig config = tiny(c).toBuilder().imageSize(28).imageWidth(20).build();
+    try (MaskedAutoencoder mae = MaskedAutoencoder.create(config, 3);
+        VitClassifier clf = new VitClassifier(config, 5, Pooling.AVERAGE, 0.1, 4);
+        PointerScope scope = new PointerScope()) {
+      // a fresh classifier: the sin-cos table of the 7×5 grid, as the MAE's
+      assertThat(TensorData.toFloatArray(clf.namedParameters().get("pos_embed").narrow(1, 1, 35).flatten(0, -1)))
+          .containsExactly(SinCosPosEmbed.table(32, 7, 5, false));
+      Map<String, Tensor> sd = mae.stateDict();
+      var report = clf.loadEncoder(sd);
+      assertThat(report.posEmbedResized()).isFalse();
+      assertThat(TensorData.toFloatArray(clf.namedParameters().get("blocks.0.attn.qkv.weight")))
+          .containsExactly(TensorData.toFloatArray(sd.get("blocks.0.attn.qkv.weight")));
+      clf.train(true);
+      Tensor x = images(2, c, 28, 20, 9);
+      Tensor before = clf.forward(x).detach().clone();
+      Tensor loss = clf.forward(x).log_softmax(1).narrow(1, 0, 1).mean().neg();
+      loss.backward();
+      Tensor w = clf.namedParameters().get("patch_embed.proj.weight");
+      assertThat(StateDict.shape(w.grad())).containsExactly(32, c, 4, 4);
+      try (NoGradGuard g = new NoGradGuard()) {
+        for (Tensor p : clf.namedParameters().values()) {
+          if (p.grad().defined()) {
+            p.sub_(p.grad().mul(new org.bytedeco.pytorch.Scalar(0.5)));
+          }
+        }
+        clf.train(false);
+        Tensor after = clf.forward(x);
+        assertThat(StateDict.shape(after)).containsExactly(2, 5);
+        assertThat(after.log_softmax(1).narrow(1, 0, 1).mean().item_float())
+            .isGreaterThan(before.log_softmax(1).narrow(1, 0, 1).mean().item_float());
+      }
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> clf.forward(images(1, c, 28, 28, 1)))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[N, " + c + ", 28, 20]");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 3})
+  void loadEncoder_squareMaeIntoNonSquareClassifier_resizesThePositionGrid(int c) {
+    MaeConfig config = tiny(c).toBuilder().imageSize(28).imageWidth(20).build();
+    try (MaskedAutoencoder mae = MaskedAutoencoder.create(tiny(c), 3);
+        VitClassifier clf = new VitClassifier(config, 5, Pooling.CLS_TOKEN, 0.0, 4);
+        PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+      var report = clf.loadEncoder(mae.stateDict());
+      assertThat(report.posEmbedResized()).isTrue();
+      assertThat(StateDict.shape(clf.namedParameters().get("pos_embed"))).containsExactly(1, 36, 32);
+      assertThat(StateDict.shape(clf.forward(images(2, c, 28, 20, 9)))).containsExactly(2, 5);
+    }
+  }
+
+  @ParameterizedTest
   @ValueSource(ints = {1, 13})
   void load_officialRgbWeights_adaptedToC(int c) throws Exception {
     MaeConfig model = LayoutFixtures.model().withInChannels(c);

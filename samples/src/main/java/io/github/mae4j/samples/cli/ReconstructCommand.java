@@ -5,6 +5,7 @@ import io.github.mae4j.api.recipe.Normalization;
 import io.github.mae4j.api.recipe.PretrainRecipe;
 import io.github.mae4j.torch.nn.Reconstruction;
 import io.github.mae4j.torch.train.ReconstructionRun;
+import io.github.mae4j.torch.weights.ChannelAdaptation;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
@@ -58,6 +59,11 @@ final class ReconstructCommand implements Callable<Integer> {
           + "contrast come from the image, not the model) or with the visible patches' only (visible).")
   String patchStats = "target";
 
+  @Option(names = "--adapt-channels", paramLabel = "mean|repeat",
+      description = "Adapt an official .pth or Hugging Face checkpoint of another channel count to --model's "
+          + "(as timm's adapt_input_conv; the decoder's output too); without it such a checkpoint is refused.")
+  @Nullable String adaptChannels;
+
   @Option(names = "--device", paramLabel = "DEVICE", description = "cpu or cuda[:N] (default cpu).")
   String device = "cpu";
 
@@ -74,7 +80,9 @@ final class ReconstructCommand implements Callable<Integer> {
     ReconstructionRun.Result r = ReconstructionRun.of(checkpoint,
             ReconstructionRun.namesItsModel(checkpoint) ? null : officialRecipe(), out)
         .withSource(images != null ? images.toString() : data).withCount(count, seed).withMaskRatio(maskRatio)
-        .withStats(stats, device).run(System.err::println);
+        .withStats(stats, device)
+        .withAdaptChannels(adaptChannels == null ? null : ChannelAdaptation.parse(adaptChannels))
+        .run(System.err::println);
     System.out.println("wrote " + out.toAbsolutePath() + " (" + count + " images from " + r.source()
         + ", model from " + r.model() + ")");
     return 0;
@@ -82,13 +90,20 @@ final class ReconstructCommand implements Callable<Integer> {
 
   /** The model of an official checkpoint: a ViT preset (or a recipe's model) with ImageNet statistics. */
   private PretrainRecipe officialRecipe() {
+    PretrainRecipe given = switch (model) {
+      case "vit-b16", "vit-l16", "vit-h14" -> null;
+      default -> RecipeArgument.pretrain(model);
+    };
     MaeConfig config = switch (model) {
       case "vit-b16" -> MaeConfig.vitB16();
       case "vit-l16" -> MaeConfig.vitL16();
       case "vit-h14" -> MaeConfig.vitH14();
-      default -> RecipeArgument.pretrain(model).getModel();
+      default -> given.getModel();
     };
+    // ImageNet statistics for RGB models; a recipe of another channel count keeps its own
+    Normalization n = given != null && config.getInChannels() != 3 ? given.getNormalization()
+        : Normalization.imagenet();
     return PretrainRecipe.builder().name("official").model(config.withNormPixLoss(normPixLoss))
-        .normalization(Normalization.imagenet()).build();
+        .normalization(n).build();
   }
 }

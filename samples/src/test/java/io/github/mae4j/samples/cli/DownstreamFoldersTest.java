@@ -174,4 +174,31 @@ class DownstreamFoldersTest {
         dir.resolve("f.npy").toString())).isEqualTo(2);
     assertThat(cli.err()).contains("--images DIR");
   }
+
+  @Test
+  void pretrainThenLinprobeAndFinetune_nonSquare28x20Folders_runEndToEnd() throws Exception {
+    Path train = folder("train-ns", 64, "dark", "light");
+    Path val = folder("val-ns", 3, "dark", "light");
+    var recipe = io.github.mae4j.api.recipe.PretrainRecipe.builder().name("gray-28x20")
+        .model(io.github.mae4j.api.MaeConfig.builder().imageSize(28).imageWidth(20).patchSize(4).inChannels(1)
+            .encoder(e -> e.embedDim(16).depth(1).numHeads(2)).decoder(d -> d.embedDim(16).depth(1).numHeads(2))
+            .build())
+        .epochs(1).warmupEpochs(0).imagesPerEpoch(16).effectiveBatchSize(8).batchSizePerStep(8)
+        .normalization(io.github.mae4j.api.recipe.Normalization.fashionMnist()).build();
+    Path file = dir.resolve("gray-28x20.json");
+    Files.writeString(file, io.github.mae4j.api.recipe.RecipeIo.toJson(recipe));
+    Path runDir = dir.resolve("pretrained-28x20");
+    assertThat(run("pretrain", file.toString(), "--data", train.toString(), "--out", runDir.toString(),
+        "--workers", "1")).as(cli.err()).isEqualTo(0);
+    for (String verb : new String[] {"linprobe", "finetune"}) {
+      cli.out.getBuffer().setLength(0);
+      assertThat(run(verb, "--checkpoint", runDir.toString(), "--train-dir", train.toString(), "--val-dir",
+          val.toString(), "--epochs", "1", "--json"))
+          .as(verb + ": " + cli.err()).isEqualTo(0);
+      JsonNode j = new ObjectMapper().readTree(cli.out());
+      // the classifier takes only [N, 1, 28, 20]: the folders were cropped to the encoder's non-square size
+      assertThat(j.get("top1").asDouble()).as(verb).isBetween(0.0, 1.0);
+      assertThat(j.get("epochs").asInt()).as(verb).isEqualTo(1);
+    }
+  }
 }

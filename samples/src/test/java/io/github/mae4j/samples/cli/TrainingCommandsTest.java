@@ -170,4 +170,75 @@ class TrainingCommandsTest {
     int cell = 8 * ReconstructionGrid.scaleFor(8, 112);
     assertThat(grid.getHeight()).isEqualTo(18 + 3 * (cell + 4) + 4);
   }
+
+  @Test
+  void reconstruct_officialRgbPthIntoOneChannelModel_refusedUnlessAdapted() throws Exception {
+    Path pth = Path.of("../mae-torch-binding/src/test/resources/fixtures/pth/mae_full.pth");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(pth), "official-layout fixture of branch pth");
+    PretrainRecipe gray = PretrainRecipe.builder().name("tiny-gray").model(MaeConfig.builder().imageSize(8)
+            .patchSize(4).inChannels(1).encoder(e -> e.embedDim(8).depth(1).numHeads(2).mlpRatio(2))
+            .decoder(d -> d.embedDim(8).depth(1).numHeads(2).mlpRatio(2)).build())
+        .normalization(io.github.mae4j.api.recipe.Normalization.fashionMnist())
+        .effectiveBatchSize(16).batchSizePerStep(16).epochs(2).warmupEpochs(1).build();
+    Path recipe = dir.resolve("tiny-gray.json");
+    Files.writeString(recipe, RecipeIo.toJson(gray));
+    Path png = dir.resolve("gray.png");
+    assertThat(run("reconstruct", "--checkpoint", pth.toString(), "--model", recipe.toString(), "--norm-pix-loss",
+        "--data", "synthetic", "--count", "2", "--out", png.toString())).isNotZero();
+    assertThat(err.toString()).contains("patch_embed.proj.weight has 3 input channel(s), the model 1",
+        "--adapt-channels");
+    assertThat(png).doesNotExist();
+    for (String mode : new String[] {"mean", "repeat"}) {
+      err.getBuffer().setLength(0);
+      assertThat(run("reconstruct", "--checkpoint", pth.toString(), "--model", recipe.toString(), "--norm-pix-loss",
+          "--adapt-channels", mode, "--data", "synthetic", "--count", "2", "--out", png.toString()))
+          .as(err.toString()).isEqualTo(0);
+      BufferedImage grid = ImageIO.read(png.toFile());
+      int cell = 8 * ReconstructionGrid.scaleFor(8, 112);
+      assertThat(grid.getHeight()).isEqualTo(18 + 2 * (cell + 4) + 4);
+      Files.delete(png);
+    }
+  }
+
+  @Test
+  void pretrain_nonSquareRecipeFromAFolder_trainsAndDrawsTheGridAt28x20() throws Exception {
+    Path images = Files.createDirectories(dir.resolve("images"));
+    for (int i = 0; i < 16; i++) {
+      // sources of several shapes: landscape, portrait, square
+      int w = 24 + 7 * (i % 4);
+      int h = 22 + 9 * (i % 3);
+      BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+      for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+          img.setRGB(x, y, ((x * 9 + i * 13) & 0xFF) << 16 | ((y * 7) & 0xFF) << 8 | ((x + y + i) * 5 & 0xFF));
+        }
+      }
+      ImageIO.write(img, "png", images.resolve("img" + i + ".png").toFile());
+    }
+    PretrainRecipe tiny = PretrainRecipe.builder().name("cli-28x20")
+        .model(MaeConfig.builder().imageSize(28).imageWidth(20).patchSize(4)
+            .encoder(e -> e.embedDim(16).depth(1).numHeads(2)).decoder(d -> d.embedDim(16).depth(1).numHeads(2))
+            .build())
+        .epochs(1).warmupEpochs(0).imagesPerEpoch(16).effectiveBatchSize(8).batchSizePerStep(8)
+        .baseLearningRate(1e-2).normalization(Normalization.imagenet()).build();
+    assertThat(tiny.getAugmentation().isRandomResizedCrop()).isTrue();
+    Path recipe = dir.resolve("tiny-28x20.json");
+    Files.writeString(recipe, RecipeIo.toJson(tiny));
+    Path runDir = dir.resolve("run-28x20");
+    assertThat(run("pretrain", recipe.toString(), "--data", images.toString(), "--out", runDir.toString(),
+        "--log-every", "1", "--workers", "1")).as(err.toString()).isEqualTo(0);
+    assertThat(CheckpointFile.read(runDir.resolve("checkpoint-final.ckpt")).iteration()).isEqualTo(2);
+    int scale = ReconstructionGrid.scaleFor(28, 96);
+    BufferedImage grid = ImageIO.read(runDir.resolve("reconstruction.png").toFile());
+    // cells are square, of the longer side (28 px)
+    assertThat(grid.getWidth()).isEqualTo(4 + ReconstructionGrid.COLUMNS.size() * (28 * scale + 4));
+
+    Path png = dir.resolve("grid-28x20.png");
+    assertThat(run("reconstruct", "--checkpoint", runDir.toString(), "--images", images.toString(), "--count", "2",
+        "--out", png.toString())).as(err.toString()).isEqualTo(0);
+    BufferedImage two = ImageIO.read(png.toFile());
+    int s = ReconstructionGrid.scaleFor(28, 112);
+    assertThat(two.getWidth()).isEqualTo(4 + ReconstructionGrid.COLUMNS.size() * (28 * s + 4));
+    assertThat(two.getHeight()).isEqualTo(18 + 2 * (28 * s + 4) + 4);
+  }
 }

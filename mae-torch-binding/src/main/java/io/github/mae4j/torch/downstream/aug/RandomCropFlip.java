@@ -13,12 +13,12 @@ import org.bytedeco.pytorch.global.torch;
 /**
  * A recipe's random resized crop and horizontal flip applied to an in-memory batch, per image: the crop box is
  * drawn as {@link RandomResizedCrop#box} draws it (scale and aspect-ratio ranges of the {@link Augmentation}) and
- * resampled to {@code size × size} with PIL's filter for the recipe's interpolation
+ * resampled to {@code size × width} (square unless a width is given) with PIL's filter for the recipe's interpolation
  * ({@link Resampler#pil(Interpolation)}, as the data pipeline and torchvision's PIL transforms do); a box that
  * already is the whole image at the output size is copied unchanged. Then the image is mirrored left-right with probability ½ (a draw is made for
  * every image, flip or not). Resampling is linear, so it may run on normalized values.
  *
- * <p>images [N, C, H, W] → [N, C, size, size]
+ * <p>images [N, C, H, W] → [N, C, size, width]
  */
 public final class RandomCropFlip {
   private final RandomResizedCrop crop;
@@ -26,15 +26,23 @@ public final class RandomCropFlip {
   private final boolean flipping;
   private final Resampler resampler;
   private final int size;
+  private final int width;
 
   /** The crop and flip of {@code aug} with output side {@code size}. */
   public RandomCropFlip(Augmentation aug, int size) {
-    this.crop = new RandomResizedCrop(size, aug.getCropScaleMin(), aug.getCropScaleMax(), aug.getCropRatioMin(),
+    this(aug, size, size);
+  }
+
+  /** The crop and flip of {@code aug} with output {@code height × width} (non-square models). */
+  public RandomCropFlip(Augmentation aug, int height, int width) {
+    int size = height;
+    this.crop = new RandomResizedCrop(size, width, aug.getCropScaleMin(), aug.getCropScaleMax(), aug.getCropRatioMin(),
         aug.getCropRatioMax(), Resampler.pil());
     this.cropping = aug.isRandomResizedCrop();
     this.flipping = aug.isHorizontalFlip();
     this.resampler = Resampler.pil(aug.getInterpolation());
     this.size = size;
+    this.width = width;
   }
 
   /** Whether this changes anything: a crop, a flip, or neither. */
@@ -43,7 +51,7 @@ public final class RandomCropFlip {
   }
 
   /**
-   * images [N, C, H, W] → [N, C, size, size], drawing from {@code rng} image by image.
+   * images [N, C, H, W] → [N, C, size, width], drawing from {@code rng} image by image.
    *
    * @throws IllegalArgumentException when the images are not 4-D
    */
@@ -55,7 +63,7 @@ public final class RandomCropFlip {
     long c = images.size(1);
     int h = (int) images.size(2);
     int w = (int) images.size(3);
-    Tensor out = torch.empty(new long[] {n, c, size, size}, Tensors.f32(),
+    Tensor out = torch.empty(new long[] {n, c, size, width}, Tensors.f32(),
         new org.bytedeco.pytorch.MemoryFormatOptional());
     for (long i = 0; i < n; i++) {
       try (PointerScope scope = new PointerScope()) {
@@ -69,14 +77,14 @@ public final class RandomCropFlip {
     return out;
   }
 
-  /** image [C, H, W], box → [C, size, size]. */
+  /** image [C, H, W], box → [C, size, width]. */
   private Tensor resize(Tensor img, RandomResizedCrop.Box b, int c, int h, int w) {
     Tensor box = img.narrow(1, b.top(), b.height()).narrow(2, b.left(), b.width());
-    if (b.height() == size && b.width() == size) {
+    if (b.height() == size && b.width() == width) {
       return box;
     }
     float[] px = Tensors.toFloatArray(img.contiguous());
-    float[] r = resampler.resize(px, c, h, w, b.top(), b.left(), b.height(), b.width(), size, size);
-    return Tensors.floats(r, c, size, size);
+    float[] r = resampler.resize(px, c, h, w, b.top(), b.left(), b.height(), b.width(), size, width);
+    return Tensors.floats(r, c, size, width);
   }
 }

@@ -61,7 +61,8 @@ final class FinetuneEpoch {
     this.batch = recipe.getBatchSizePerStep();
     this.accum = Math.max(1, recipe.getAccumulationSteps());
     this.schedule = recipe.lrSchedule();
-    this.cropFlip = new RandomCropFlip(recipe.getAugmentation(), recipe.getModel().getImageSize());
+    this.cropFlip = new RandomCropFlip(recipe.getAugmentation(), recipe.getModel().getImageSize(),
+        recipe.getModel().getImageWidth());
     this.reporter = reporter;
   }
 

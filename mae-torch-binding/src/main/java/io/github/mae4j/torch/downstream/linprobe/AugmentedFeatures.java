@@ -26,10 +26,11 @@ final class AugmentedFeatures implements LinearProbe.StepFeatures {
   private int epoch = -1;
   private SplittableRandom random = new SplittableRandom(0);
 
-  AugmentedFeatures(VitClassifier encoder, LabeledData images, Augmentation augmentation, int size, long seed) {
+  AugmentedFeatures(VitClassifier encoder, LabeledData images, Augmentation augmentation, int height, int width,
+      long seed) {
     this.encoder = encoder;
     this.images = images;
-    this.cropFlip = new RandomCropFlip(augmentation, size);
+    this.cropFlip = new RandomCropFlip(augmentation, height, width);
     this.seed = seed;
   }
 

@@ -143,7 +143,7 @@ public final class LinearProbe implements AutoCloseable {
       Tensor testFeatures, Tensor testLabels, Consumer<EpochStats> progress, RunDirectory dir,
       ProgressReporter stepProgress) {
     AugmentedFeatures features = new AugmentedFeatures(encoder, train, recipe.getAugmentation(),
-        recipe.getModel().getImageSize(), recipe.getSeed());
+        recipe.getModel().getImageSize(), recipe.getModel().getImageWidth(), recipe.getSeed());
     return train(recipe, train.size(), features, Map.of("features", "augmented every epoch"), train.labels(),
         testFeatures, testLabels, progress, dir, stepProgress);
   }

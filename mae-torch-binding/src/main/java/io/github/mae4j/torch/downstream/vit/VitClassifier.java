@@ -32,7 +32,8 @@ import org.bytedeco.pytorch.global.torch;
  *
  * <p>Geometry (image size, patch size, channels, encoder width/depth/heads, LayerNorm eps) comes from a
  * {@link MaeConfig}; the decoder part of it is ignored. A fine-tuning image size different from the checkpoint's
- * interpolates {@code pos_embed}.
+ * interpolates {@code pos_embed}. Non-square images ({@link MaeConfig#getImageWidth()} ≠ imageSize) get the
+ * sin-cos table of their {@code gridHeight × gridWidth} grid.
  *
  * <p>It holds its libtorch module rather than being one, as {@code MaskedAutoencoder} does: {@link #module()} is there
  * for what needs libtorch itself. Build it outside any {@code PointerScope}. Closing twice is harmless; use after
@@ -89,7 +90,7 @@ public final class VitClassifier implements AutoCloseable {
     String normName = pooling == Pooling.AVERAGE ? "fc_norm" : "norm";
     finalNorm = module.register_module(normName, Block.layerNorm(d, config.getLayerNormEps()));
     head = module.register_module("head", new LinearImpl(d, numClasses));
-    Initialization.initializeClassifier(module, generator, config.getGridSize());
+    Initialization.initializeClassifier(module, generator, config.getGridHeight(), config.getGridWidth());
   }
 
   public MaeConfig config() {
@@ -145,13 +146,14 @@ public final class VitClassifier implements AutoCloseable {
   /**
    * images [N, C, H, W] → features [N, D]: patch embedding + pos_embed, cls token, blocks, then the pooling.
    *
-   * @throws IllegalArgumentException when the images are not [N, C, imageSize, imageSize]
+   * @throws IllegalArgumentException when the images are not [N, C, imageSize, imageWidth]
    */
   public Tensor forwardFeatures(Tensor images) {
     checkOpen();
-    long s = config.getImageSize();
-    if (images.dim() != 4 || images.size(1) != config.getInChannels() || images.size(2) != s || images.size(3) != s) {
-      throw new IllegalArgumentException("images must be [N, " + config.getInChannels() + ", " + s + ", " + s
+    long h = config.getImageSize();
+    long w = config.getImageWidth();
+    if (images.dim() != 4 || images.size(1) != config.getInChannels() || images.size(2) != h || images.size(3) != w) {
+      throw new IllegalArgumentException("images must be [N, " + config.getInChannels() + ", " + h + ", " + w
           + "], got " + Tensors.shape(images));
     }
     long n = images.size(0);
@@ -224,8 +226,9 @@ public final class VitClassifier implements AutoCloseable {
 
   /**
    * Copies an MAE encoder's weights in by name: every classifier parameter found in {@code stateDict} is loaded
-   * (decoder entries and {@code mask_token} are ignored), {@code pos_embed} is interpolated when its grid differs,
-   * the head and {@code fc_norm} keep their initialization.
+   * (decoder entries and {@code mask_token} are ignored), {@code pos_embed} is interpolated when its grid differs
+   * (from a square grid to this classifier's, square or not; a non-square table must already have this
+   * classifier's patch count), the head and {@code fc_norm} keep their initialization.
    *
    * @throws IllegalArgumentException when a tensor's shape differs from the classifier's
    */
@@ -245,7 +248,8 @@ public final class VitClassifier implements AutoCloseable {
         }
         Tensor dst = e.getValue();
         if (name.equals("pos_embed") && src.dim() == 3 && src.size(1) != dst.size(1)) {
-          src = PosEmbedInterpolation.resize(src.to(torch.ScalarType.Float), 1, config.getGridSize());
+          src = PosEmbedInterpolation.resize(src.to(torch.ScalarType.Float), 1, config.getGridHeight(),
+              config.getGridWidth());
           resized = true;
         }
         if (!java.util.Arrays.equals(src.shape(), dst.shape())) {

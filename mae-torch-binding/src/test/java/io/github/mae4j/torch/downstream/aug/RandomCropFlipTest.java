@@ -115,4 +115,18 @@ class RandomCropFlipTest {
         new SplittableRandom(0)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[N, C, H, W]");
   }
+
+  @org.junit.jupiter.api.Test
+  void apply_nonSquareOutput_givesHeightByWidthImages() {
+    Augmentation aug = Augmentation.builder().randomResizedCrop(true).horizontalFlip(true).build();
+    Tensor in = Tensors.floats(new float[2 * 3 * 12 * 16], 2, 3, 12, 16).add(new org.bytedeco.pytorch.Scalar(0.5));
+    Tensor out = new RandomCropFlip(aug, 7, 5).apply(in, new SplittableRandom(1));
+    assertThat(out.shape()).containsExactly(2, 3, 7, 5);
+    // a constant image stays constant under any crop and flip
+    float[] v = Tensors.toFloatArray(out);
+    assertThat(v).hasSize(2 * 3 * 7 * 5);
+    for (float x : v) {
+      assertThat(x).isCloseTo(0.5f, org.assertj.core.api.Assertions.within(1e-5f));
+    }
+  }
 }

@@ -189,4 +189,33 @@ class FinetunerTest {
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("numClasses (2)");
     }
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {1, 3})
+  void run_nonSquare28x20_cropsFlipsMixesAndTrainsAClassifierOfThatShape(int c) {
+    MaeConfig model = MaeConfig.builder().imageSize(28).imageWidth(20).patchSize(4).inChannels(c)
+        .encoder(e -> e.embedDim(16).depth(1).numHeads(2)).decoder(d -> d.embedDim(8).depth(1).numHeads(2)).build();
+    FinetuneRecipe recipe = toyRecipe().toBuilder().model(model).normalization(Normalization.identity(c))
+        .epochs(1).warmupEpochs(0)
+        .augmentation(Augmentation.builder().randomResizedCrop(true).horizontalFlip(true).randomErasing(0.25)
+            .build()).build();
+    org.bytedeco.pytorch.GeneratorOptional g = new org.bytedeco.pytorch.GeneratorOptional(
+        org.bytedeco.pytorch.global.torch.createCPUGenerator(c));
+    // sources larger than the model's size: the random resized crop brings them to 28×20
+    LabeledImages train = new LabeledImages(org.bytedeco.pytorch.global.torch.rand(new long[] {32, c, 36, 30}, g),
+        org.bytedeco.pytorch.global.torch.arange(new org.bytedeco.pytorch.Scalar(32)).remainder(
+            new org.bytedeco.pytorch.Scalar(2)).to(org.bytedeco.pytorch.global.torch.ScalarType.Long));
+    LabeledImages test = new LabeledImages(org.bytedeco.pytorch.global.torch.rand(new long[] {8, c, 28, 20}, g),
+        org.bytedeco.pytorch.global.torch.arange(new org.bytedeco.pytorch.Scalar(8)).remainder(
+            new org.bytedeco.pytorch.Scalar(2)).to(org.bytedeco.pytorch.global.torch.ScalarType.Long));
+    try (VitClassifier m = Finetuner.newClassifier(recipe)) {
+      float[] before = Tensors.toFloatArray(m.namedParameters().get("patch_embed.proj.weight").detach().clone());
+      RunResult r = Finetuner.run(m, recipe, train, test, OptionalDouble.empty(), e -> {});
+      assertThat(r.epochs()).hasSize(1);
+      assertThat(r.epochs().get(0).trainLoss()).isFinite().isPositive();
+      assertThat(r.top1()).isBetween(0.0, 100.0);
+      assertThat(Tensors.toFloatArray(m.namedParameters().get("patch_embed.proj.weight")))
+          .hasSize(16 * c * 16).isNotEqualTo(before);
+    }
+  }
 }
