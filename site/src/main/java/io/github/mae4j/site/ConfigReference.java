@@ -52,6 +52,7 @@ final class ConfigReference {
         + "nested ones with a lambda (`.encoder(e -> e.depth(24))`).\n\n");
     List<String[]> rows = new ArrayList<>();
     walk("", defaults, MaeConfig.class, defaults, rows);
+    optionalFields(defaults, rows);
     md.append("| field | type | default | description | rules (the message for a value that breaks one) |\n");
     md.append("|---|---|---|---|---|\n");
     for (String[] r : rows) {
@@ -93,6 +94,36 @@ final class ConfigReference {
       }
       rows.add(new String[] {"`" + path + "`", cell(typeName), "`" + e.getValue() + "`",
           cell(javadoc(getter)), rules.isEmpty() ? "any value" : cell(String.join("<br>", rules))});
+    }
+  }
+
+  /**
+   * Fields absent from the default's JSON (written only when set, e.g. {@code imageWidth}): found from the getters'
+   * {@code @JsonProperty}, probed like the others.
+   */
+  private void optionalFields(ObjectNode defaults, List<String[]> rows) {
+    List<Method> getters = new ArrayList<>(List.of(MaeConfig.class.getMethods()));
+    getters.sort(java.util.Comparator.comparing(Method::getName));
+    for (Method m : getters) {
+      com.fasterxml.jackson.annotation.JsonProperty p =
+          m.getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+      if (p == null || p.value().isEmpty() || defaults.has(p.value())) {
+        continue;
+      }
+      Class<?> t = m.getReturnType() == Integer.class ? int.class
+          : m.getReturnType() == Double.class ? double.class : m.getReturnType();
+      Set<String> rules = new LinkedHashSet<>();
+      Set<String> seen = new LinkedHashSet<>();
+      for (JsonNode probe : probes(t)) {
+        ObjectNode tree = defaults.deepCopy();
+        tree.set(p.value(), probe);
+        String msg = message(tree);
+        if (msg != null && seen.add(VALUE.matcher(msg).replaceAll("()"))) {
+          rules.add(code(msg));
+        }
+      }
+      rows.add(new String[] {"`" + p.value() + "`", cell(t.getSimpleName() + ", optional"), "absent",
+          cell(javadoc(m)), rules.isEmpty() ? "any value" : cell(String.join("<br>", rules))});
     }
   }
 

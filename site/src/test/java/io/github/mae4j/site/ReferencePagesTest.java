@@ -50,14 +50,15 @@ class ReferencePagesTest {
         "| `encoder.embedDim` | int | `" + d.getEncoder().getEmbedDim() + "` |",
         "`encoder.embedDim (7) must be divisible by encoder.numHeads (12)`",
         "`maskRatio (1.0) must be in [0, 1)`".replace("1.0", "-1.0"),
-        "`gridSize (13 = imageSize/patchSize) must be even for maskSampling GRID`");
+        "`gridSize (13 = imageSize/patchSize) must be even for maskSampling GRID`",
+        "| `imageWidth` | int, optional | absent | Width of the input image");
     // no field without a description: a new field needs its Javadoc
     for (String line : md.lines().filter(l -> l.startsWith("| `") && !l.startsWith("| `{")).toList()) {
       String[] cells = line.split(" \\| ");
       assertThat(cells[3].strip()).as(line).isNotEmpty();
     }
     assertThat(md.lines().filter(l -> l.startsWith("| `") && !l.startsWith("| `{")).count())
-        .isEqualTo(16); // 8 top-level values, 4 for each of encoder and decoder
+        .isEqualTo(17); // 8 top-level values, 4 for each of encoder and decoder, the optional imageWidth
   }
 
   @Test
