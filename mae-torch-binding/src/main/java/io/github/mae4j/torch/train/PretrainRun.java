@@ -57,8 +57,8 @@ public final class PretrainRun {
   /**
    * The same as one rank of {@code dist} when given (see {@link Trainer#distributed}): the recipe's batch per step
    * is the global batch, each rank takes batch / world size images of its shard per step; rank 0 alone writes
-   * (recipe, checkpoints, metrics, plots, weights) and shows progress and k-NN accuracy (every rank measures it, so
-   * that none waits in a collective meanwhile).
+   * (recipe, checkpoints, metrics, plots, weights) and shows progress and k-NN accuracy (each rank encodes its share
+   * of the k-NN bank and queries, the features are gathered across the ranks: the accuracy is one process's).
    */
   public static Result start(PretrainRecipe recipe, TrainerSettings settings, int workers, ProgressReporter progress,
       @Nullable KnnMonitoring knn, @Nullable DistributedContext dist) throws IOException {
@@ -125,8 +125,7 @@ public final class PretrainRun {
     int world = dist == null ? 1 : dist.worldSize();
     java.util.function.Consumer<String> skipLog = writes ? progress::message : System.err::println;
     if (!writes) {
-      // every rank measures k-NN accuracy (only rank 0 shows and records it), so that no rank waits in a
-      // collective, against the timeout, while rank 0 alone is busy between epochs
+      // every rank takes its share of the k-NN monitoring (only rank 0 shows and records the accuracy)
       progress = ProgressReporter.silent();
     }
     try (LoaderData data = PretrainData.open(recipe, settings.data(), plan.seed(), workers, rank, world, skipLog);
@@ -149,7 +148,10 @@ public final class PretrainRun {
         KnnMonitor monitor = knn.open(recipe, settings.data(), plan.seed());
         progress.message("k-NN monitoring every " + knn.everyEpochs() + " epoch(s): " + monitor.bankSize()
             + " labelled bank images, " + monitor.querySize() + " queries, k " + knn.k() + ", T " + knn.temperature());
-        trainer.monitorKnn(knn, () -> monitor.evaluate(mae, KNN_BATCH).top1());
+        DistributedContext ranks = dist == null ? DistributedContext.single() : dist;
+        // in a job each rank encodes its share of the bank and queries and the features are gathered, so every rank
+        // gets one process's accuracy (rank 0 records it) and none waits in a collective while another computes
+        trainer.monitorKnn(knn, () -> monitor.evaluate(mae, KNN_BATCH, ranks).top1());
       }
       summary = trainer.run();
       if (dist != null && dist.isDistributed() && writes) {
