@@ -88,9 +88,11 @@ public final class DistributedContext implements AutoCloseable {
    * Joins the job {@code env} describes: the rendezvous, then a Gloo process group over it. Blocks until every rank
    * arrived or the timeout passed.
    *
-   * @throws DistributedException when the store cannot be hosted or reached, or the group cannot be formed
+   * @throws DistributedException when the store cannot be hosted or reached, or the group cannot be formed; at once,
+   *     before any rendezvous, when the backend is NCCL (it needs CUDA, and mae4j does not wire it yet)
    */
   public static DistributedContext connect(DistributedEnvironment env) {
+    checkBackend(env);
     if (env.worldSize() == 1) {
       return new DistributedContext(env, null, null, null);
     }
@@ -123,6 +125,24 @@ public final class DistributedContext implements AutoCloseable {
     DistributedContext c = new DistributedContext(env, store, gloo, group);
     c.publishProcess();
     return c;
+  }
+
+  /**
+   * Refuses a backend this process cannot use, before the rendezvous: NCCL without CUDA names the missing CUDA;
+   * NCCL with CUDA says that mae4j has no NCCL process group yet.
+   */
+  static void checkBackend(DistributedEnvironment env) {
+    if (env.backend() != DistributedEnvironment.Backend.NCCL) {
+      return;
+    }
+    Torch.load();
+    String who = "rank " + env.rank() + ": the nccl backend (MAE_DIST_BACKEND / mae launch --backend)";
+    if (!torch.cuda_is_available()) {
+      throw new DistributedException(who + " needs CUDA, but CUDA is not available to this process"
+          + " (torch.cuda_is_available() is false: CPU natives or no GPU); use --backend gloo");
+    }
+    throw new DistributedException(who + " is not wired in mae4j yet (the process group is Gloo only);"
+        + " use --backend gloo");
   }
 
   private static Store openStore(DistributedEnvironment env, long ms) {

@@ -12,7 +12,8 @@ import java.util.Optional;
  * {@code MASTER_PORT}. Under Slurm, when these are absent, {@code SLURM_PROCID}, {@code SLURM_NTASKS} and
  * {@code SLURM_LOCALID} stand for the ranks (the address and port must still be given). mae4j adds
  * {@code MAE_RDZV_FILE} (rendezvous over a shared file instead of a TCP store), {@code MAE_DIST_TIMEOUT} (seconds a
- * collective may wait, default 60) and {@code MAE_DIST_GRAD_SYNC} ({@code reducer}, the default, or {@code flat}).
+ * collective may wait, default 60), {@code MAE_DIST_GRAD_SYNC} ({@code reducer}, the default, or {@code flat}) and
+ * {@code MAE_DIST_BACKEND} ({@code gloo}, the default, or {@code nccl}).
  *
  * @param rank this process's rank in [0, worldSize)
  * @param localRank its rank on this host
@@ -23,6 +24,7 @@ import java.util.Optional;
  * @param rdzvFile a shared file for a {@code FileStore} rendezvous, instead of the TCP store
  * @param timeout how long a rendezvous or collective may wait before the run stops
  * @param gradSync how gradients are averaged
+ * @param backend the c10d backend of the process group
  */
 public record DistributedEnvironment(
     int rank,
@@ -33,7 +35,16 @@ public record DistributedEnvironment(
     int masterPort,
     Optional<Path> rdzvFile,
     Duration timeout,
-    GradientReducer.Mode gradSync) {
+    GradientReducer.Mode gradSync,
+    Backend backend) {
+
+  /** The c10d backend that carries the collectives. */
+  public enum Backend {
+    /** Gloo, on the CPU: the default, and the only backend of the CPU natives. */
+    GLOO,
+    /** NCCL, on CUDA devices: needs CUDA and the {@code gpu} natives; not wired yet (see docs/distributed.md). */
+    NCCL
+  }
 
   /** The collective timeout when {@code MAE_DIST_TIMEOUT} is not set. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
@@ -59,6 +70,13 @@ public record DistributedEnvironment(
     if (timeout.isNegative() || timeout.isZero()) {
       throw new DistributedException("MAE_DIST_TIMEOUT (" + timeout.toSeconds() + " s) must be > 0");
     }
+  }
+
+  /** The same with the Gloo backend. */
+  public DistributedEnvironment(int rank, int localRank, int worldSize, int localWorldSize, String masterAddr,
+      int masterPort, Optional<Path> rdzvFile, Duration timeout, GradientReducer.Mode gradSync) {
+    this(rank, localRank, worldSize, localWorldSize, masterAddr, masterPort, rdzvFile, timeout, gradSync,
+        Backend.GLOO);
   }
 
   /** One process alone (world size 1): what a run gets when no launcher set the environment. */
@@ -108,14 +126,22 @@ public record DistributedEnvironment(
       throw new DistributedException("MAE_DIST_GRAD_SYNC (" + sync.toLowerCase(Locale.ROOT)
           + ") must be reducer or flat");
     }
+    String name = env.getOrDefault("MAE_DIST_BACKEND", "gloo").trim().toUpperCase(Locale.ROOT);
+    Backend backend;
+    try {
+      backend = Backend.valueOf(name);
+    } catch (IllegalArgumentException e) {
+      throw new DistributedException("MAE_DIST_BACKEND (" + name.toLowerCase(Locale.ROOT)
+          + ") must be gloo or nccl");
+    }
     return Optional.of(new DistributedEnvironment(rank, localRank, world, localWorld, addr, port, file, timeout,
-        mode));
+        mode, backend));
   }
 
   /** A copy rendezvousing over {@code file} (a {@code FileStore}) instead of the TCP store. */
   public DistributedEnvironment withRdzvFile(Path file) {
     return new DistributedEnvironment(rank, localRank, worldSize, localWorldSize, masterAddr, masterPort,
-        Optional.of(file), timeout, gradSync);
+        Optional.of(file), timeout, gradSync, backend);
   }
 
   /** Whether this is rank 0, the process that writes. */

@@ -140,4 +140,28 @@ class DistributedEnvironmentTest {
     c.close();
     assertThatThrownBy(() -> c.allreduceSum(1)).isInstanceOf(IllegalStateException.class);
   }
+
+  @Test
+  void from_backend_defaultsToGlooReadsNcclRejectsOthers() {
+    assertThat(DistributedEnvironment.from(torchrun(0, 2)).orElseThrow().backend())
+        .isEqualTo(DistributedEnvironment.Backend.GLOO);
+    Map<String, String> env = torchrun(0, 2);
+    env.put("MAE_DIST_BACKEND", "NCCL");
+    assertThat(DistributedEnvironment.from(env).orElseThrow().backend())
+        .isEqualTo(DistributedEnvironment.Backend.NCCL);
+    env.put("MAE_DIST_BACKEND", "mpi");
+    assertThatThrownBy(() -> DistributedEnvironment.from(env)).isInstanceOf(DistributedException.class)
+        .hasMessage("MAE_DIST_BACKEND (mpi) must be gloo or nccl");
+  }
+
+  @Test
+  void connect_ncclWithoutCuda_failsBeforeTheRendezvous() {
+    org.junit.jupiter.api.Assumptions.assumeFalse(io.github.mae4j.torch.MaeDevice.best().isCuda(),
+        "this machine has CUDA");
+    Map<String, String> env = torchrun(1, 2); // rank 1: would wait for a store that nobody hosts
+    env.put("MAE_DIST_BACKEND", "nccl");
+    DistributedEnvironment e = DistributedEnvironment.from(env).orElseThrow();
+    assertThatThrownBy(() -> DistributedContext.connect(e)).isInstanceOf(DistributedException.class)
+        .hasMessageContaining("rank 1: the nccl backend").hasMessageContaining("needs CUDA, but CUDA is not available");
+  }
 }

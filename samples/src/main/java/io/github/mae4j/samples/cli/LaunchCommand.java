@@ -64,6 +64,11 @@ final class LaunchCommand implements Callable<Integer> {
           + "(bucketed allreduce after backward). Sets MAE_DIST_GRAD_SYNC.")
   @Nullable String gradSync;
 
+  @Option(names = "--backend", paramLabel = "NAME",
+      description = "c10d backend: gloo (CPU; default) or nccl (CUDA; needs the gpu natives, and is not wired yet: "
+          + "it stops with an error before the first step). Sets MAE_DIST_BACKEND.")
+  @Nullable String backend;
+
   @Parameters(paramLabel = "VERB ARGS", arity = "1..*",
       description = "The verb and its arguments, after '--' (pretrain, resume).")
   List<String> command = new ArrayList<>();
@@ -78,6 +83,9 @@ final class LaunchCommand implements Callable<Integer> {
     }
     if (masterPort < 1 || masterPort > 65535) {
       throw new IllegalArgumentException("--master-port (" + masterPort + ") must be in [1, 65535]");
+    }
+    if (backend != null && !List.of("gloo", "nccl").contains(backend)) {
+      throw new IllegalArgumentException("--backend (" + backend + ") must be gloo or nccl");
     }
     if (command.getFirst().equals("launch")) {
       throw new IllegalArgumentException("mae launch cannot launch itself");
@@ -107,6 +115,9 @@ final class LaunchCommand implements Callable<Integer> {
         env.put("MASTER_PORT", String.valueOf(masterPort));
         if (gradSync != null) {
           env.put("MAE_DIST_GRAD_SYNC", gradSync);
+        }
+        if (backend != null) {
+          env.put("MAE_DIST_BACKEND", backend);
         }
         if (rdzvFile != null) {
           env.put("MAE_RDZV_FILE", rdzvFile.toAbsolutePath().toString());

@@ -186,6 +186,24 @@ class LaunchFaultsTest {
     CliHarness port = new CliHarness();
     assertThat(port.run("launch", "--master-port", "0", "--", "pretrain")).isEqualTo(2);
     assertThat(port.err()).contains("--master-port (0) must be in [1, 65535]");
+    CliHarness backend = new CliHarness();
+    assertThat(backend.run("launch", "--backend", "mpi", "--", "pretrain")).isEqualTo(2);
+    assertThat(backend.err()).contains("--backend (mpi) must be gloo or nccl");
+  }
+
+  @Test
+  void ncclWithoutCuda_failsBeforeTheRendezvousNamingBackendAndCuda() throws Exception {
+    // what mae launch --backend nccl sets; no rank 1 and no store: the check comes before the rendezvous
+    Path log = dir.resolve("nccl.log");
+    Process p = mae(Map.of("RANK", "0", "LOCAL_RANK", "0", "WORLD_SIZE", "2", "MASTER_ADDR", "127.0.0.1",
+        "MASTER_PORT", String.valueOf(LaunchCommandTest.freePort()), "MAE_DIST_BACKEND", "nccl"), log,
+        longPretrain(dir.resolve("nccl-run")));
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String out = Files.readString(log);
+    assertThat(p.exitValue()).as(out).isEqualTo(1);
+    assertThat(out).contains("the nccl backend").contains("needs CUDA, but CUDA is not available")
+        .doesNotContain("iter 1/");
+    assertThat(dir.resolve("nccl-run").resolve("checkpoint-last.ckpt")).doesNotExist();
   }
 
   @Test
