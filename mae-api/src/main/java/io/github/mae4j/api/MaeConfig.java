@@ -45,8 +45,9 @@ public abstract class MaeConfig implements WithMaeConfig {
   /**
    * Width of the input image in pixels when it differs from {@link #getImageSize()} (e.g. 160 for 224×160
    * images), absent for square images; written as {@code imageWidth}. Non-square models pretrain (the image
-   * pipelines crop to imageSize × imageWidth), reconstruct, give features and fine-tune; BLOCK/GRID masking and
-   * the HF configuration still take square images.
+   * pipelines crop to imageSize × imageWidth), reconstruct, give features and fine-tune, with every
+   * {@link MaskSampling} (GRID needs both sides of the patch grid even), and convert to and from HF's layout
+   * ({@code image_size: [H, W]}).
    */
   @JsonProperty("imageWidth")
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -251,10 +252,6 @@ public abstract class MaeConfig implements WithMaeConfig {
       throw new IllegalArgumentException(
           "imageWidth (" + getImageWidth() + ") must be divisible by patchSize (" + getPatchSize() + ")");
     }
-    if (!isSquare() && getMaskSampling() != MaskSampling.RANDOM) {
-      throw new IllegalArgumentException("maskSampling " + getMaskSampling() + " needs square images, got "
-          + getImageSize() + "×" + getImageWidth() + ": use RANDOM");
-    }
     if (!(getMaskRatio() >= 0 && getMaskRatio() < 1)) {
       throw new IllegalArgumentException("maskRatio (" + getMaskRatio() + ") must be in [0, 1)");
     }
@@ -274,6 +271,10 @@ public abstract class MaeConfig implements WithMaeConfig {
       if (isSquare() && getGridSize() % 2 != 0) {
         throw new IllegalArgumentException(
             "gridSize (" + getGridSize() + " = imageSize/patchSize) must be even for maskSampling GRID");
+      }
+      if (!isSquare() && (getGridHeight() % 2 != 0 || getGridWidth() % 2 != 0)) {
+        throw new IllegalArgumentException("gridHeight (" + getGridHeight() + " = imageSize/patchSize) and gridWidth ("
+            + getGridWidth() + " = imageWidth/patchSize) must both be even for maskSampling GRID");
       }
     }
   }

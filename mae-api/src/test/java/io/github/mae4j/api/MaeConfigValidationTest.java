@@ -1,5 +1,6 @@
 package io.github.mae4j.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -138,6 +139,23 @@ class MaeConfigValidationTest {
     assertThatThrownBy(() -> MaeConfig.builder().imageSize(28).patchSize(4).maskSampling(MaskSampling.GRID).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("gridSize (7 = imageSize/patchSize) must be even for maskSampling GRID");
+  }
+
+  @Test
+  void gridSampling_nonSquareGridWithAnOddSide_isRejected() {
+    assertThatThrownBy(() -> MaeConfig.builder().imageSize(32).imageWidth(20).patchSize(4)
+        .maskSampling(MaskSampling.GRID).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("gridHeight (8 = imageSize/patchSize) and gridWidth (5 = imageWidth/patchSize) must both be even"
+            + " for maskSampling GRID");
+  }
+
+  @Test
+  void maskSampling_nonSquareGrid_isAccepted() {
+    assertThat(MaeConfig.builder().imageSize(32).imageWidth(24).patchSize(4).maskSampling(MaskSampling.GRID).build()
+        .getNumPatches()).isEqualTo(48);
+    assertThat(MaeConfig.builder().imageSize(28).imageWidth(20).patchSize(4).maskSampling(MaskSampling.BLOCK).build()
+        .getNumPatches()).isEqualTo(35);
   }
 
   @Test

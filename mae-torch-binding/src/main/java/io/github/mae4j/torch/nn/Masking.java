@@ -21,13 +21,15 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * <ul>
  *   <li>{@link MaskSampling#RANDOM}: uniform noise {@code rand([N, L])} from the generator, bit-identical to Python's
  *       {@code torch.rand(N, L, generator=torch.Generator().manual_seed(seed))}.
- *   <li>{@link MaskSampling#GRID}: one patch of every 2×2 cell is kept. The kept position inside the cell (one of
- *       four offsets) is drawn per sample, the same for all cells of that sample.
+ *   <li>{@link MaskSampling#GRID}: one patch of every 2×2 cell is kept (every other patch in each direction, so
+ *       both sides of the patch grid are even). The kept position inside the cell (one of four offsets) is drawn
+ *       per sample, the same for all cells of that sample.
  *   <li>{@link MaskSampling#BLOCK}: BEiT-style blocks are removed until exactly {@code L − ⌊L·(1−r)⌋} patches are
  *       gone: each block has a random area in [min(4, still to remove), still to remove] and a log-uniform aspect
- *       ratio in [0.3, 1/0.3], is placed at random and accepted only when it removes at least one and no more than
- *       the patches still to remove (10 attempts; after 10 failures a single random patch is removed). So exactly
- *       {@code ⌊L·(1−r)⌋} patches remain visible.
+ *       ratio in [0.3, 1/0.3], is placed at random within the gridHeight × gridWidth patch grid (a block taller or
+ *       wider than the grid is an attempt that failed) and accepted only when it removes at least one and no more
+ *       than the patches still to remove (10 attempts; after 10 failures a single random patch is removed). So
+ *       exactly {@code ⌊L·(1−r)⌋} patches remain visible.
  * </ul>
  *
  * GRID and BLOCK keys are {@code rank + (removed ? L : 0)} with a random rank, drawn from a
@@ -55,8 +57,8 @@ public final class Masking {
       long seed = (long) (seeds[2 * s] * (1L << 53)) ^ ((long) (seeds[2 * s + 1] * (1L << 53)) << 11);
       SplittableRandom random = new SplittableRandom(seed);
       boolean[] removed = config.getMaskSampling() == MaskSampling.GRID
-          ? gridRemoved(config.getGridSize(), random)
-          : blockRemoved(config.getGridSize(), config.getNumMasked(), random);
+          ? gridRemoved(config.getGridHeight(), config.getGridWidth(), random)
+          : blockRemoved(config.getGridHeight(), config.getGridWidth(), config.getNumMasked(), random);
       int[] rank = permutation(l, random);
       for (int k = 0; k < l; k++) {
         keys[s * l + k] = rank[k] + (removed[k] ? l : 0);
@@ -65,21 +67,23 @@ public final class Masking {
     return TensorData.fromFloats(keys, n, l);
   }
 
-  static boolean[] gridRemoved(int grid, SplittableRandom random) {
+  /** GRID on an h×w patch grid (both even): removed [h·w], one patch of every 2×2 cell kept, at one drawn offset. */
+  static boolean[] gridRemoved(int h, int w, SplittableRandom random) {
     int offset = random.nextInt(4);
     int dy = offset / 2;
     int dx = offset % 2;
-    boolean[] removed = new boolean[grid * grid];
-    for (int i = 0; i < grid; i++) {
-      for (int j = 0; j < grid; j++) {
-        removed[i * grid + j] = !(i % 2 == dy && j % 2 == dx);
+    boolean[] removed = new boolean[h * w];
+    for (int i = 0; i < h; i++) {
+      for (int j = 0; j < w; j++) {
+        removed[i * w + j] = !(i % 2 == dy && j % 2 == dx);
       }
     }
     return removed;
   }
 
-  static boolean[] blockRemoved(int grid, int toRemove, SplittableRandom random) {
-    boolean[] removed = new boolean[grid * grid];
+  /** BLOCK on an h×w patch grid: removed [h·w] with exactly {@code toRemove} set, in blocks that fit the grid. */
+  static boolean[] blockRemoved(int gh, int gw, int toRemove, SplittableRandom random) {
+    boolean[] removed = new boolean[gh * gw];
     int count = 0;
     double logMin = Math.log(0.3);
     double logMax = Math.log(1 / 0.3);
@@ -91,28 +95,28 @@ public final class Masking {
         double aspect = Math.exp(logMin + random.nextDouble() * (logMax - logMin));
         int h = (int) Math.round(Math.sqrt(area * aspect));
         int w = (int) Math.round(Math.sqrt(area / aspect));
-        if (h < 1 || w < 1 || h > grid || w > grid) {
+        if (h < 1 || w < 1 || h > gh || w > gw) {
           continue;
         }
-        int top = random.nextInt(grid - h + 1);
-        int lft = random.nextInt(grid - w + 1);
+        int top = random.nextInt(gh - h + 1);
+        int lft = random.nextInt(gw - w + 1);
         int fresh = 0;
         for (int i = top; i < top + h; i++) {
           for (int j = lft; j < lft + w; j++) {
-            fresh += removed[i * grid + j] ? 0 : 1;
+            fresh += removed[i * gw + j] ? 0 : 1;
           }
         }
         if (fresh > 0 && fresh <= left) {
           for (int i = top; i < top + h; i++) {
             for (int j = lft; j < lft + w; j++) {
-              removed[i * grid + j] = true;
+              removed[i * gw + j] = true;
             }
           }
           added = fresh;
         }
       }
       if (added == 0) {
-        int pick = random.nextInt(grid * grid - count);
+        int pick = random.nextInt(gh * gw - count);
         for (int k = 0; k < removed.length; k++) {
           if (!removed[k] && pick-- == 0) {
             removed[k] = true;

@@ -39,14 +39,23 @@ public record WeightConversion(WeightLayout from, WeightLayout to, MaeConfig mod
    * @param heads encoder heads (0: from HF's config or the standard ViT of that width)
    * @param decoderHeads decoder heads (0: from HF's config or head dim 32)
    * @param channels image channels of the output (0: the input's)
-   * @param imageSize image side of the output (0: the input's); the position grids are resized bicubically
+   * @param imageSize image side (height) of the output (0: the input's); the position grids are resized
+   *     bicubically
+   * @param imageWidth image width of the output when it is not square (0: the input's, or square at a new
+   *     {@code imageSize}); a non-square model read from a layout without a configuration (official, timm) needs
+   *     both, its grid not being told by its row count
    * @param adaptation how to adapt another channel count (needed when {@code channels} differs)
    */
-  public record Options(int heads, int decoderHeads, int channels, int imageSize,
+  public record Options(int heads, int decoderHeads, int channels, int imageSize, int imageWidth,
       @Nullable ChannelAdaptation adaptation) {
+    /** Options for a square output or the input's shape ({@code imageWidth} 0). */
+    public Options(int heads, int decoderHeads, int channels, int imageSize, @Nullable ChannelAdaptation adaptation) {
+      this(heads, decoderHeads, channels, imageSize, 0, adaptation);
+    }
+
     /** Everything as the input has it. */
     public static Options none() {
-      return new Options(0, 0, 0, 0, null);
+      return new Options(0, 0, 0, 0, 0, null);
     }
   }
 
@@ -67,6 +76,9 @@ public record WeightConversion(WeightLayout from, WeightLayout to, MaeConfig mod
       }
       if (options.imageSize() > 0) {
         b.imageSize(options.imageSize());
+      }
+      if (options.imageWidth() > 0) {
+        b.imageWidth(options.imageWidth());
       }
       MaeConfig model = b.build();
       WeightFitting fitted = WeightFitting.fit(c.tensors(), model, options.adaptation());

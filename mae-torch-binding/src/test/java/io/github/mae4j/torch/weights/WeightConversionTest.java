@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.mae4j.api.MaeConfig;
 import io.github.mae4j.torch.io.Safetensors;
 import io.github.mae4j.torch.io.pth.PythonTorch;
+import io.github.mae4j.torch.nn.MaskedAutoencoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +58,56 @@ class WeightConversionTest {
         new HfConfig(original.hiddenSize(), original.numHiddenLayers(), original.numAttentionHeads(),
             original.intermediateSize(), original.decoderHiddenSize(), original.decoderNumHiddenLayers(),
             original.decoderNumAttentionHeads(), original.decoderIntermediateSize(), original.imageSize(),
-            original.patchSize(), original.numChannels(), original.maskRatio(), true, 1e-6));
+            original.imageWidth(), original.patchSize(), original.numChannels(), original.maskRatio(), true, 1e-6));
+  }
+
+  @Test
+  void convert_nonSquareModelToHfAndBack_isBitExactWithAnImageSizePair() throws Exception {
+    // 28×20 px, a 7×5 grid: HF's config.json takes image_size as [height, width]
+    MaeConfig config = AnyChannelCountTest.tiny(1).toBuilder().imageSize(28).imageWidth(20).build();
+    Path official = dir.resolve("model.pth");
+    try (MaskedAutoencoder mae = MaskedAutoencoder.create(config, 5)) {
+      WeightFiles.write(official, WeightLayout.OFFICIAL, mae.stateDict(), config);
+    }
+    WeightConversion r = WeightConversion.convert(official, WeightLayout.HF, dir.resolve("hf"),
+        new WeightConversion.Options(4, 2, 0, 28, 20, null));
+    assertThat(r.model().getGridHeight()).isEqualTo(7);
+    assertThat(r.model().getGridWidth()).isEqualTo(5);
+    assertThat(r.notes()).isEmpty();
+    JsonNode json = new ObjectMapper().readTree(dir.resolve("hf/config.json").toFile());
+    assertThat(json.get("image_size").isArray()).isTrue();
+    assertThat(json.get("image_size").get(0).asInt()).isEqualTo(28);
+    assertThat(json.get("image_size").get(1).asInt()).isEqualTo(20);
+    assertThat(json.get("patch_size").asInt()).isEqualTo(4);
+    HfConfig hf = HfConfig.read(dir.resolve("hf"));
+    assertThat(hf).isEqualTo(HfConfig.of(config));
+    assertThat(hf.toMaeConfig().getImageSize()).isEqualTo(28);
+    assertThat(hf.toMaeConfig().getImageWidth()).isEqualTo(20);
+
+    // back to official from the HF directory alone: its config.json carries the 28×20
+    WeightConversion back = WeightConversion.convert(dir.resolve("hf"), WeightLayout.OFFICIAL,
+        dir.resolve("back.pth"), WeightConversion.Options.none());
+    assertThat(back.model().getImageWidth()).isEqualTo(20);
+    assertThat(back.tensors()).isEqualTo(r.tensors());
+    assertSameTensors(official, dir.resolve("back.pth"));
+  }
+
+  @Test
+  void readHfConfig_sizePairs_readAsTheIntFormAndUnequalPatchSidesRefused() throws Exception {
+    String square = Files.readString(LayoutFixtures.hf().resolve("config.json"));
+    HfConfig original = HfConfig.read(LayoutFixtures.hf());
+    int s = original.imageSize();
+    int p = original.patchSize();
+    Path pairs = dir.resolve("pairs.json");
+    Files.writeString(pairs, square
+        .replaceFirst("\"image_size\"\\s*:\\s*\\d+", "\"image_size\": [" + s + ", " + s + "]")
+        .replaceFirst("\"patch_size\"\\s*:\\s*\\d+", "\"patch_size\": [" + p + ", " + p + "]"));
+    assertThat(HfConfig.read(pairs)).isEqualTo(original);
+    Path unequal = dir.resolve("unequal.json");
+    Files.writeString(unequal, square.replaceFirst("\"patch_size\"\\s*:\\s*\\d+",
+        "\"patch_size\": [" + p + ", " + 2 * p + "]"));
+    assertThatThrownBy(() -> HfConfig.read(unequal)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("patch_size is [" + p + ", " + 2 * p + "], mae4j's patches are square");
   }
 
   @Test

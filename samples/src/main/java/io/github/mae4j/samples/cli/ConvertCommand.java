@@ -47,8 +47,14 @@ final class ConvertCommand implements Callable<Integer> {
   int channels;
 
   @Option(names = "--image-size", paramLabel = "PX",
-      description = "Image side of the output (default: the input's); position grids are resized bicubically.")
+      description = "Image side (height) of the output (default: the input's); position grids are resized"
+          + " bicubically.")
   int imageSize;
+
+  @Option(names = "--image-width", paramLabel = "PX",
+      description = "Image width of a non-square output (default: the input's, or square at a new --image-size);"
+          + " HF's config.json then gives image_size as [height, width].")
+  int imageWidth;
 
   @Option(names = "--adapt-channels", paramLabel = "mean|repeat",
       description = "How to adapt the patch embedding (and decoder_pred) to --channels: as timm's adapt_input_conv.")
@@ -67,7 +73,7 @@ final class ConvertCommand implements Callable<Integer> {
     };
     ChannelAdaptation adaptation = adaptChannels == null ? null : ChannelAdaptation.parse(adaptChannels);
     WeightConversion r = WeightConversion.convert(in, layout, out,
-        new WeightConversion.Options(heads, decoderHeads, channels, imageSize, adaptation));
+        new WeightConversion.Options(heads, decoderHeads, channels, imageSize, imageWidth, adaptation));
     r.notes().forEach(DownstreamOptions::log);
     if (json) {
       spec.commandLine().getOut().printf(Locale.ROOT,

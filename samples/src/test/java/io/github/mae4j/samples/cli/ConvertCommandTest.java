@@ -34,6 +34,22 @@ class ConvertCommandTest {
   }
 
   @Test
+  void convert_toANonSquareSize_resizesTheGridsAndWritesAnImageSizePair() throws Exception {
+    CliHarness a = new CliHarness();
+    assertThat(a.run("convert", LAYOUTS.resolve("hf").toString(), "--to", "hf", "--image-size", "32",
+        "--image-width", "24", "--out", dir.resolve("hf").toString())).as(a.err()).isZero();
+    String config = Files.readString(dir.resolve("hf/config.json"));
+    assertThat(config.replaceAll("\\s", "")).contains("\"image_size\":[32,24]").contains("\"patch_size\":4");
+    Map<String, Tensor> t = Safetensors.read(dir.resolve("hf/model.safetensors"));
+    // the fixture's 4×4 grid (16 px, 4-px patches) resized to 8×6 (32×24 px): 48 patch rows and the cls row
+    assertThat(t.get("vit.embeddings.position_embeddings").size(1)).isEqualTo(49);
+    CliHarness b = new CliHarness();
+    assertThat(b.run("convert", dir.resolve("hf").toString(), "--to", "official", "--out",
+        dir.resolve("mae.pth").toString(), "--json")).as(b.err()).isZero();
+    assertThat(b.out()).contains("\"from\": \"hf\", \"to\": \"official\", \"tensors\": 50");
+  }
+
+  @Test
   void convert_toTimm_saysTheDecoderIsLeftOut() {
     CliHarness h = new CliHarness();
     assertThat(h.run("convert", LAYOUTS.resolve("hf").toString(), "--to", "timm", "--out",
