@@ -11,14 +11,17 @@ public interface LabeledData {
   /** Number of samples. */
   long size();
 
-  /** Every sample's label [N] int64, known without reading any image. */
+  /**
+   * Every sample's label [N] int64, known without reading any image; data read from disk leave out the samples
+   * found unreadable so far (see {@link StreamedImages#labels()}).
+   */
   Tensor labels();
 
   /**
-   * The samples at {@code idx} [B] (int64): images [B, C, H, W] and labels [B], new tensors owned by the caller's
-   * scope.
+   * The samples at {@code idx} [B] (int64): images [B', C, H, W] and labels [B'], new tensors owned by the caller's
+   * scope; B' &lt; B when data read from disk skipped unreadable images, each together with its label.
    *
-   * @throws IllegalArgumentException when an image cannot be read (its path and the reason are named)
+   * @throws IllegalArgumentException when no image of the batch nor any before it could be read
    */
   LabeledImages gather(Tensor idx);
 

@@ -84,7 +84,7 @@ public record FeatureExport(Recipe recipe, @Nullable Path encoder, @Nullable Pat
     }
     io.github.mae4j.torch.data.ImageDataset ds = io.github.mae4j.torch.data.ImageSources.open(spec, channels, log);
     return new io.github.mae4j.torch.downstream.StreamedImages(ds,
-        io.github.mae4j.torch.downstream.DatasetImages.evenlySpaced(ds.size(), 0), transform);
+        io.github.mae4j.torch.downstream.DatasetImages.evenlySpaced(ds.size(), 0), transform, log);
   }
 
   /**
