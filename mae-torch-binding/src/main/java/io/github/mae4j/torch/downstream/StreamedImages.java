@@ -251,8 +251,10 @@ public final class StreamedImages implements LabeledData {
     } catch (IOException e) {
       if (skippedRows.add(row)) {
         String line = SkipMessages.line(dataset.describe(index), e);
-        skipped.add(line);
-        onSkip.accept(line);
+        synchronized (skipped) { // decoding threads tell one at a time
+          skipped.add(line);
+          onSkip.accept(line);
+        }
       }
       return null;
     }

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.mae4j.api.MaeConfig;
 import io.github.mae4j.api.recipe.Augmentation;
 import io.github.mae4j.api.recipe.FinetuneRecipe;
+import io.github.mae4j.api.recipe.LinearProbeRecipe;
 import io.github.mae4j.api.recipe.Normalization;
 import io.github.mae4j.api.recipe.OptimizerSpec;
 import io.github.mae4j.torch.downstream.finetune.FinetuneRun;
 import io.github.mae4j.torch.downstream.knn.KnnEvaluation;
+import io.github.mae4j.torch.downstream.linprobe.LinearProbeRun;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -66,6 +68,19 @@ class BadImagesDownstreamTest {
   void finetune_folderWithEmptyAndTruncatedImages_finishesTellingEachOnce() throws Exception {
     List<String> log = new ArrayList<>();
     var result = FinetuneRun.builder(RECIPE).data(folders()).log(log::add).build().run();
+    assertThat(result).isNotNull();
+    List<String> skips = log.stream().filter(l -> l.startsWith("skipped unreadable image")).toList();
+    assertThat(skips).hasSize(3);
+    assertThat(String.join("\n", skips)).contains("train/c0/empty.png", "train/c1/cut.png", "val/c1/cut.png");
+  }
+
+  @Test
+  void linprobe_folderWithEmptyAndTruncatedImages_finishesTellingEachOnce() throws Exception {
+    List<String> log = new ArrayList<>();
+    LinearProbeRecipe recipe = LinearProbeRecipe.builder().model(RECIPE.getModel())
+        .normalization(Normalization.imagenet()).numClasses(2).epochs(1).warmupEpochs(0).effectiveBatchSize(4)
+        .batchSizePerStep(4).baseLearningRate(0.1).augmentation(Augmentation.none()).build();
+    var result = LinearProbeRun.builder(recipe).data(folders()).log(log::add).build().run();
     assertThat(result).isNotNull();
     List<String> skips = log.stream().filter(l -> l.startsWith("skipped unreadable image")).toList();
     assertThat(skips).hasSize(3);
