@@ -8,6 +8,7 @@ import io.github.mae4j.api.recipe.FinetuneRecipe;
 import io.github.mae4j.api.recipe.LinearProbeRecipe;
 import io.github.mae4j.api.recipe.Normalization;
 import io.github.mae4j.api.recipe.OptimizerSpec;
+import io.github.mae4j.torch.downstream.export.FeatureExport;
 import io.github.mae4j.torch.downstream.finetune.FinetuneRun;
 import io.github.mae4j.torch.downstream.knn.KnnEvaluation;
 import io.github.mae4j.torch.downstream.linprobe.LinearProbeRun;
@@ -85,6 +86,21 @@ class BadImagesDownstreamTest {
     List<String> skips = log.stream().filter(l -> l.startsWith("skipped unreadable image")).toList();
     assertThat(skips).hasSize(3);
     assertThat(String.join("\n", skips)).contains("train/c0/empty.png", "train/c1/cut.png", "val/c1/cut.png");
+  }
+
+  @Test
+  void features_folderWithEmptyAndTruncatedImages_writesOneRowPerReadableImageAndItsLabel() throws Exception {
+    folders();
+    List<String> log = new ArrayList<>();
+    var result = FeatureExport.ofFolder(RECIPE, null, dir.resolve("train"), dir.resolve("f.npy"))
+        .withLabelsOut(dir.resolve("y.npy")).run(log::add);
+    assertThat(result.rows()).isEqualTo(6);
+    List<String> skips = log.stream().filter(l -> l.startsWith("skipped unreadable image")).toList();
+    assertThat(skips).hasSize(2);
+    assertThat(String.join("\n", skips)).contains("train/c0/empty.png", "train/c1/cut.png");
+    // the labels file holds 6 int64 after its header (a multiple of 64 bytes), as many as the feature rows
+    long labelBytes = Files.size(dir.resolve("y.npy"));
+    assertThat(labelBytes % 64).isEqualTo(6 * 8 % 64);
   }
 
   private static void png(Path file, SplittableRandom r) throws IOException {
