@@ -31,6 +31,22 @@ public interface LabeledData {
    */
   default void prefetch(Tensor idx) {}
 
+  /** Number of distinct images skipped as unreadable so far (0 for data held in memory). */
+  default int skippedCount() {
+    return 0;
+  }
+
+  /**
+   * The line a run prints at its end when images were skipped, e.g. {@code "skipped 2 unreadable images for
+   * training and 1 for evaluation"}; empty when none were.
+   */
+  static java.util.Optional<String> skipSummary(LabeledData train, LabeledData test) {
+    int a = train.skippedCount();
+    int b = test.skippedCount();
+    return a + b == 0 ? java.util.Optional.empty() : java.util.Optional.of("skipped " + a + " unreadable image"
+        + (a == 1 ? "" : "s") + " for training and " + b + " for evaluation");
+  }
+
   /** As {@link #prefetch}, for {@link #range range(start, length)}. */
   default void prefetchRange(long start, long length) {}
 

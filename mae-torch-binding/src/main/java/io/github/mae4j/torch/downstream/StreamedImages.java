@@ -102,6 +102,7 @@ public final class StreamedImages implements LabeledData {
   }
 
   /** Number of distinct images skipped as unreadable so far. */
+  @Override
   public int skippedCount() {
     return skippedRows.size();
   }

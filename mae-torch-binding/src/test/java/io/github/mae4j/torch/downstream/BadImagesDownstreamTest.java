@@ -62,6 +62,7 @@ class BadImagesDownstreamTest {
     assertThat(res.queries()).isEqualTo(4);
     List<String> skips = log.stream().filter(l -> l.startsWith("skipped unreadable image")).toList();
     assertThat(skips).hasSize(3);
+    assertThat(log).contains("skipped 2 unreadable images for training and 1 for evaluation");
     assertThat(String.join("\n", skips)).contains("train/c0/empty.png", "train/c1/cut.png", "val/c1/cut.png");
   }
 
@@ -72,6 +73,7 @@ class BadImagesDownstreamTest {
     assertThat(result).isNotNull();
     List<String> skips = log.stream().filter(l -> l.startsWith("skipped unreadable image")).toList();
     assertThat(skips).hasSize(3);
+    assertThat(log).contains("skipped 2 unreadable images for training and 1 for evaluation");
     assertThat(String.join("\n", skips)).contains("train/c0/empty.png", "train/c1/cut.png", "val/c1/cut.png");
   }
 
@@ -85,6 +87,7 @@ class BadImagesDownstreamTest {
     assertThat(result).isNotNull();
     List<String> skips = log.stream().filter(l -> l.startsWith("skipped unreadable image")).toList();
     assertThat(skips).hasSize(3);
+    assertThat(log).contains("skipped 2 unreadable images for training and 1 for evaluation");
     assertThat(String.join("\n", skips)).contains("train/c0/empty.png", "train/c1/cut.png", "val/c1/cut.png");
   }
 

@@ -84,6 +84,7 @@ public record KnnEvaluation(Recipe recipe, @Nullable Path encoder, DownstreamDat
       Tensor testF = FrozenEncoder.features(m, test);
       try (KnnClassifier knn = new KnnClassifier(trainF, train.labels(), classes, k, temperature)) {
         TopKAccuracy acc = knn.evaluate(testF, test.labels(), FrozenEncoder.BATCH);
+        LabeledData.skipSummary(train, test).ifPresent(log);
         return new Result(acc.top1(), acc.accuracy(1), trainF.size(0), testF.size(0),
             (System.nanoTime() - t0) / 1e9);
       }
