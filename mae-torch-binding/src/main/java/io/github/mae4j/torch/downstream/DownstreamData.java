@@ -100,8 +100,8 @@ public final class DownstreamData {
    *
    * @param log told what was found in a folder
    * @throws IllegalArgumentException for only one of the two folders, folders whose classes differ, an empty or
-   *     unlabelled folder, or Fashion-MNIST with a model that is not 28×28 gray; an unreadable image (named) fails
-   *     the batch that reads it
+   *     unlabelled folder, or Fashion-MNIST with a model that is not 28×28 gray (an unreadable image is skipped with
+   *     its label and told to {@code log} in one line)
    */
   public LabeledData load(FashionMnist.Split split, MaeConfig model, Recipe recipe, Consumer<String> log)
       throws IOException {
@@ -115,7 +115,7 @@ public final class DownstreamData {
             + "without key.cls members); labelled data must be laid out as " + dir.resolve("<class>/<image>.png"));
       }
       StreamedImages s = new StreamedImages(ds, DatasetImages.evenlySpaced(ds.size(), training ? trainLimit
-          : testLimit), evalTransform(recipe, model));
+          : testLimit), evalTransform(recipe, model), log);
       log.accept("found " + s.size() + " images of " + ds.classes().size() + " classes in " + dir
           + " (read batch by batch)");
       return s;

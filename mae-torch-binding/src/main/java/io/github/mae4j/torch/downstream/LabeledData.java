@@ -11,14 +11,17 @@ public interface LabeledData {
   /** Number of samples. */
   long size();
 
-  /** Every sample's label [N] int64, known without reading any image. */
+  /**
+   * Every sample's label [N] int64, known without reading any image; data read from disk leave out the samples
+   * found unreadable so far (see {@link StreamedImages#labels()}).
+   */
   Tensor labels();
 
   /**
-   * The samples at {@code idx} [B] (int64): images [B, C, H, W] and labels [B], new tensors owned by the caller's
-   * scope.
+   * The samples at {@code idx} [B] (int64): images [B', C, H, W] and labels [B'], new tensors owned by the caller's
+   * scope; B' &lt; B when data read from disk skipped unreadable images, each together with its label.
    *
-   * @throws IllegalArgumentException when an image cannot be read (its path and the reason are named)
+   * @throws IllegalArgumentException when no image of the batch nor any before it could be read
    */
   LabeledImages gather(Tensor idx);
 
@@ -27,6 +30,22 @@ public interface LabeledData {
    * In-memory data ignore it.
    */
   default void prefetch(Tensor idx) {}
+
+  /** Number of distinct images skipped as unreadable so far (0 for data held in memory). */
+  default int skippedCount() {
+    return 0;
+  }
+
+  /**
+   * The line a run prints at its end when images were skipped, e.g. {@code "skipped 2 unreadable images for
+   * training and 1 for evaluation"}; empty when none were.
+   */
+  static java.util.Optional<String> skipSummary(LabeledData train, LabeledData test) {
+    int a = train.skippedCount();
+    int b = test.skippedCount();
+    return a + b == 0 ? java.util.Optional.empty() : java.util.Optional.of("skipped " + a + " unreadable image"
+        + (a == 1 ? "" : "s") + " for training and " + b + " for evaluation");
+  }
 
   /** As {@link #prefetch}, for {@link #range range(start, length)}. */
   default void prefetchRange(long start, long length) {}

@@ -56,12 +56,20 @@ public record LabeledFolder(Path root, List<String> classes, LabeledImages data)
    */
   public static StreamedImages stream(Path root, int channels, Transform transform, int limit,
       boolean requireLabels) throws IOException {
+    return stream(root, channels, transform, limit, requireLabels, System.err::println);
+  }
+
+  /**
+   * As {@link #stream(Path, int, Transform, int, boolean)}, telling each unreadable image skipped to {@code onSkip}.
+   */
+  public static StreamedImages stream(Path root, int channels, Transform transform, int limit,
+      boolean requireLabels, java.util.function.Consumer<String> onSkip) throws IOException {
     ImageFolderDataset ds = ImageFolderDataset.open(root, channels);
     if (requireLabels && ds.classes().isEmpty()) {
       throw new IllegalArgumentException("image folder " + root + " has no class sub-folders holding images; "
           + "labelled data must be laid out as " + root.resolve("<class>/<image>.png"));
     }
-    return new StreamedImages(ds, DatasetImages.evenlySpaced(ds.size(), limit), transform);
+    return new StreamedImages(ds, DatasetImages.evenlySpaced(ds.size(), limit), transform, onSkip);
   }
 
   /**

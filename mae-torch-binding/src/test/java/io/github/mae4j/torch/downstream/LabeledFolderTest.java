@@ -100,16 +100,44 @@ class LabeledFolderTest {
   }
 
   @Test
-  void stream_corruptImage_failsTheBatchThatReadsItNamingTheFile() throws IOException {
+  void stream_truncatedAndEmptyImages_areSkippedWithTheirLabelsToldOnceAndCounted() throws IOException {
     Path root = twoClasses();
-    Files.write(root.resolve("a_dog/broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
-    StreamedImages s = LabeledFolder.stream(root, 1, EvalTransform.resizeCenterCrop(8, 8), 0, true);
-    assertThat(s.range(3, 3).images().shape()).containsExactly(3, 1, 8, 8); // broken.png is index 0
-    assertThatThrownBy(() -> s.range(0, 2)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("unreadable image").hasMessageContaining("broken.png");
-    s.prefetchRange(0, 2); // the failure surfaces when the prefetched batch is taken
-    assertThatThrownBy(() -> s.range(0, 2)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("broken.png");
+    Files.write(root.resolve("a_dog/empty.png"), new byte[0]);
+    Path whole = dir.resolve("whole.png");
+    BufferedImage noise = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+    java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+    for (int y = 0; y < 64; y++) {
+      for (int x = 0; x < 64; x++) {
+        noise.setRGB(x, y, r.nextInt(1 << 24));
+      }
+    }
+    ImageIO.write(noise, "png", whole.toFile());
+    byte[] bytes = Files.readAllBytes(whole);
+    Files.write(root.resolve("b_cat/cut.png"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    List<String> told = new java.util.ArrayList<>();
+    StreamedImages s = new StreamedImages(io.github.mae4j.torch.data.ImageFolderDataset.open(root, 1),
+        DatasetImages.evenlySpaced(7, 0), EvalTransform.resizeCenterCrop(8, 8), told::add);
+    assertThat(s.size()).isEqualTo(7);
+    assertThat(Tensors.toLongArray(s.labels())).containsExactly(0, 0, 0, 1, 1, 1, 1);
+
+    s.prefetchRange(0, 4); // skipping works the same in the background
+    LabeledImages first = s.range(0, 4);
+    LabeledImages rest = s.range(4, 3);
+    LabeledImages again = s.range(0, 7);
+    assertThat(first.images().size(0) + rest.images().size(0)).isEqualTo(5);
+    assertThat(again.images().shape()).containsExactly(5, 1, 8, 8);
+    // every image that came stays paired with its own label: dogs are grey 40, cats grey 200
+    long[] labels = Tensors.toLongArray(again.labels());
+    assertThat(labels).containsExactly(0, 0, 1, 1, 1);
+    float[] px = Tensors.toFloatArray(again.images());
+    for (int i = 0; i < labels.length; i++) {
+      assertThat(px[i * 64]).isCloseTo((labels[i] == 0 ? 40 : 200) / 255f, within(1e-4f));
+    }
+    assertThat(Tensors.toLongArray(s.labels())).containsExactly(0, 0, 1, 1, 1);
+    assertThat(s.skippedCount()).isEqualTo(2);
+    assertThat(told).hasSize(2).allMatch(l -> l.startsWith("skipped unreadable image") && !l.contains("\n"));
+    assertThat(String.join("\n", told)).contains("empty.png", "cut.png");
+    assertThat(s.skipped()).isEqualTo(told);
   }
 
   @Test

@@ -25,7 +25,9 @@ public final class Evaluation {
           if (s + batch < data.size()) {
             data.prefetchRange(s + batch, Math.min(batch, data.size() - s - batch));
           }
-          acc.add(model.forward(b.images()), b.labels());
+          if (b.labels().size(0) > 0) { // unreadable images were skipped with their labels
+            acc.add(model.forward(b.images()), b.labels());
+          }
         }
       }
     } finally {
@@ -35,12 +37,14 @@ public final class Evaluation {
   }
 
   /**
-   * data [N] → features [N, D] of the classifier's pooling (no head), computed in batches read as they are needed;
-   * allocated before the per-batch scopes, as {@link #features(VitClassifier, Tensor, int)}.
+   * data [N] → features [M, D] of the classifier's pooling (no head), computed in batches read as they are needed
+   * (M = N less the unreadable images skipped, in step with {@code data.labels()} read afterwards); allocated before
+   * the per-batch scopes, as {@link #features(VitClassifier, Tensor, int)}.
    */
   public static Tensor features(VitClassifier model, LabeledData data, int batch) {
     long n = data.size();
     Tensor out = Tensors.zeros(n, model.embedDim());
+    long filled = 0;
     boolean wasTraining = model.isTraining();
     model.train(false);
     try {
@@ -51,13 +55,17 @@ public final class Evaluation {
           if (s + batch < n) {
             data.prefetchRange(s + batch, Math.min(batch, n - s - batch));
           }
-          out.narrow(0, s, len).copy_(model.forwardFeatures(images));
+          long got = images.size(0); // fewer than len when unreadable images were skipped
+          if (got > 0) {
+            out.narrow(0, filled, got).copy_(model.forwardFeatures(images));
+            filled += got;
+          }
         }
       }
     } finally {
       model.train(wasTraining);
     }
-    return out;
+    return filled == n ? out : out.narrow(0, 0, filled).clone();
   }
 
   /**

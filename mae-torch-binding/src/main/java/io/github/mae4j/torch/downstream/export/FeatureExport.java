@@ -80,11 +80,11 @@ public record FeatureExport(Recipe recipe, @Nullable Path encoder, @Nullable Pat
   private static LabeledData stream(String spec, int channels, io.github.mae4j.torch.data.Transform transform,
       Consumer<String> log) throws IOException {
     if (java.nio.file.Files.isDirectory(Path.of(spec))) {
-      return LabeledFolder.stream(Path.of(spec), channels, transform, 0, false);
+      return LabeledFolder.stream(Path.of(spec), channels, transform, 0, false, log);
     }
     io.github.mae4j.torch.data.ImageDataset ds = io.github.mae4j.torch.data.ImageSources.open(spec, channels, log);
     return new io.github.mae4j.torch.downstream.StreamedImages(ds,
-        io.github.mae4j.torch.downstream.DatasetImages.evenlySpaced(ds.size(), 0), transform);
+        io.github.mae4j.torch.downstream.DatasetImages.evenlySpaced(ds.size(), 0), transform, log);
   }
 
   /**

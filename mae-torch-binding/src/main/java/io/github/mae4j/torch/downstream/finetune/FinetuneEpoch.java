@@ -103,6 +103,9 @@ final class FinetuneEpoch {
             train.prefetch(perm.narrow(0, (s + 1) * batch, batch)); // read while this step computes
           }
           Tensor images = picked.images();
+          if (images.size(0) == 0) {
+            continue; // every image of the batch was unreadable and skipped
+          }
           if (!cropFlip.isIdentity()) {
             images = cropFlip.apply(images, cropRandom);
           }

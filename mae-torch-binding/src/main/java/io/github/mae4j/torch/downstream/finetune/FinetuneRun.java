@@ -103,7 +103,9 @@ public final class FinetuneRun {
       if (b.lastBlocks.isPresent()) {
         m.freezeAllButLastBlocks(b.lastBlocks.getAsInt());
       }
-      return Finetuner.run(m, recipe, train, test, b.ema, true, b.onEpoch, dir, b.stepProgress);
+      RunResult result = Finetuner.run(m, recipe, train, test, b.ema, true, b.onEpoch, dir, b.stepProgress);
+      LabeledData.skipSummary(train, test).ifPresent(b.log);
+      return result;
     }
   }
 

@@ -55,8 +55,8 @@ public record KnnEvaluation(Recipe recipe, @Nullable Path encoder, DownstreamDat
    *
    * @param top1 fraction of queries whose vote's first class is right
    * @param top5 fraction whose true class is among the vote's first five
-   * @param bank labelled images in the bank
-   * @param queries images classified
+   * @param bank labelled images in the bank (unreadable ones skipped)
+   * @param queries images classified (unreadable ones skipped)
    * @param seconds wall time, features included
    */
   public record Result(double top1, double top5, long bank, long queries, double seconds) {}
@@ -84,7 +84,9 @@ public record KnnEvaluation(Recipe recipe, @Nullable Path encoder, DownstreamDat
       Tensor testF = FrozenEncoder.features(m, test);
       try (KnnClassifier knn = new KnnClassifier(trainF, train.labels(), classes, k, temperature)) {
         TopKAccuracy acc = knn.evaluate(testF, test.labels(), FrozenEncoder.BATCH);
-        return new Result(acc.top1(), acc.accuracy(1), train.size(), test.size(), (System.nanoTime() - t0) / 1e9);
+        LabeledData.skipSummary(train, test).ifPresent(log);
+        return new Result(acc.top1(), acc.accuracy(1), trainF.size(0), testF.size(0),
+            (System.nanoTime() - t0) / 1e9);
       }
     }
   }

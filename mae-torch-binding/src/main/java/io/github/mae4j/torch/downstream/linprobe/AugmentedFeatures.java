@@ -46,6 +46,10 @@ final class AugmentedFeatures implements LinearProbe.StepFeatures {
     for (long s = 0; s < b; s += CHUNK) {
       long len = Math.min(CHUNK, b - s);
       Tensor chunk = images.gather(idx.narrow(0, s, len)).images();
+      if (chunk.size(0) != len) {
+        throw new IllegalArgumentException("unreadable images in the training set: augmented linear probing does not "
+            + "skip them yet (remove them, or probe without augmentation)");
+      }
       if (!cropFlip.isIdentity()) {
         chunk = cropFlip.apply(chunk, random);
       }

@@ -99,10 +99,12 @@ public final class LinearProbeRun {
       boolean augmented = !new RandomCropFlip(recipe.getAugmentation(), w.model().getImageSize()).isIdentity();
       Tensor testF = FrozenEncoder.features(m, test);
       try (LinearProbe probe = new LinearProbe(m.embedDim(), classes, recipe.isHeadBatchNorm(), recipe.getSeed())) {
-        return augmented
+        RunResult result = augmented
             ? probe.trainAugmented(recipe, m, train, testF, test.labels(), b.onEpoch, dir, b.stepProgress)
             : probe.train(recipe, FrozenEncoder.features(m, train), train.labels(), testF, test.labels(), b.onEpoch,
                 dir, b.stepProgress);
+        LabeledData.skipSummary(train, test).ifPresent(b.log);
+        return result;
       }
     }
   }
