@@ -11,12 +11,12 @@ import io.github.mae4j.torch.data.PretrainTransform;
 import io.github.mae4j.torch.data.Sample;
 import io.github.mae4j.torch.data.SyntheticDataset;
 import io.github.mae4j.torch.data.Transform;
+import io.github.mae4j.torch.internal.CpuInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -41,8 +41,7 @@ public final class PipelineBenchmark {
     int workers = intArg(args, "--workers", 2);
     int batch = intArg(args, "--batch", 64);
     Torch.load();
-    System.out.println("cpu: " + cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores"
-        + ", java " + Runtime.version() + ", load average " + loadAverage());
+    System.out.println("cpu: " + CpuInfo.read() + ", java " + Runtime.version() + ", load average " + loadAverage());
     System.out.printf(Locale.ROOT, "settings: batch %d, workers %d, %d timed batches after 3 warm-up%n", batch,
         workers, batches);
 
@@ -121,17 +120,6 @@ public final class PipelineBenchmark {
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
         .getOperatingSystemMXBean()).getProcessCpuTime();
-  }
-
-  private static String cpuModel() {
-    try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-      String model = lines.filter(l -> l.startsWith("model name")).findFirst().map(l -> l.split(":", 2)[1].trim())
-          .orElse("unknown");
-      String flags = Files.readString(Path.of("/proc/cpuinfo"));
-      return model + (flags.contains(" avx512f") ? ", avx512f" : "") + (flags.contains(" amx_bf16") ? ", amx" : "");
-    } catch (IOException e) {
-      return "unknown (" + e.getMessage() + ")";
-    }
   }
 
   private static String loadAverage() {

@@ -12,6 +12,7 @@ import io.github.mae4j.torch.data.ShardStream;
 import io.github.mae4j.torch.data.ShardWriter;
 import io.github.mae4j.torch.data.TarShards;
 import io.github.mae4j.torch.data.Transform;
+import io.github.mae4j.torch.internal.CpuInfo;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
@@ -53,7 +54,7 @@ public final class SourceBenchmark {
     int images = Integer.parseInt(arg(args, "--images", "1024"));
     int batches = Integer.parseInt(arg(args, "--batches", "12"));
     Torch.load();
-    System.out.println("cpu: " + cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores, java "
+    System.out.println("cpu: " + CpuInfo.read() + ", java "
         + Runtime.version() + ", load average " + loadAverage());
     Path folder = dir.resolve("folder");
     if (!Files.isDirectory(folder)) {
@@ -172,17 +173,6 @@ public final class SourceBenchmark {
   private static long cpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
-  }
-
-  private static String cpuModel() {
-    try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-      String model = lines.filter(l -> l.startsWith("model name")).findFirst().map(l -> l.split(":", 2)[1].trim())
-          .orElse("unknown");
-      String flags = Files.readString(Path.of("/proc/cpuinfo"));
-      return model + (flags.contains(" avx512f") ? ", avx512f" : "") + (flags.contains(" amx_bf16") ? ", amx" : "");
-    } catch (IOException e) {
-      return "unknown (" + e.getMessage() + ")";
-    }
   }
 
   private static String loadAverage() {
