@@ -61,13 +61,15 @@ class MaeDeviceTest {
       java.util.List<Tensor> params = new java.util.ArrayList<>();
       cuda.parameterGroups().decay().forEach(p -> params.add(p.tensor()));
       Tensor before = params.get(0).detach().clone();
-      var opt = io.github.mae4j.torch.internal.AdamWFactory.create(
+      // the AdamW runs choose (the fused kernel where libtorch has it, on the GPU too)
+      var opt = io.github.mae4j.torch.internal.TrainingAdamW.create(
           java.util.List.of(new io.github.mae4j.torch.internal.AdamWFactory.Group(params, 0.05)),
           new io.github.mae4j.torch.internal.AdamWFactory.Hyper(1e-3, 0.9, 0.95, 1e-8));
       b.loss().backward();
       opt.step();
       Tensor moved = params.get(0).detach().sub(before).abs().max().cpu();
       assertThat(moved.item_float()).isPositive().isFinite();
+      opt.close();
     }
   }
 }

@@ -3,6 +3,7 @@ package io.github.mae4j.torch.bench;
 import io.github.mae4j.api.MaeConfig;
 import io.github.mae4j.torch.Torch;
 import io.github.mae4j.torch.internal.AdamWFactory;
+import io.github.mae4j.torch.internal.TrainingAdamW;
 import io.github.mae4j.torch.internal.CpuInfo;
 import io.github.mae4j.torch.MallocTuning;
 import io.github.mae4j.torch.nn.AttentionKernels;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.AdamW;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.GeneratorOptional;
 import org.bytedeco.pytorch.Tensor;
@@ -130,18 +130,19 @@ public final class StepBenchmark {
   static double run(String label, MaeConfig config, int batch, int steps, int warmup, boolean bf16,
       double ceiling) {
     int atenBefore = bf16 ? Torch.atenThreadsForBf16() : Torch.atenThreads();
-    try (MaskedAutoencoder model = MaskedAutoencoder.create(config, 0)) {
-      AdamW opt = optimizer(model.parameterGroups());
+    try (MaskedAutoencoder model = MaskedAutoencoder.create(config, 0);
+        TrainingAdamW opt = optimizer(model.parameterGroups())) {
       Generator masks = torch.createCPUGenerator(1);
       Tensor images = torch.rand(new long[] {batch, config.getInChannels(), config.getImageSize(),
           config.getImageSize()}, new GeneratorOptional(torch.createCPUGenerator(2)));
       double total = 0;
+      double adamw = 0;
       float loss = 0;
       long faultsBefore = 0;
       for (int i = 0; i < warmup + steps; i++) {
         long t0 = System.nanoTime();
         try (PointerScope scope = new PointerScope()) {
-          opt.zero_grad(true);
+          opt.zeroGrad();
           MaeOutput out;
           if (bf16) {
             torch.set_autocast_dtype(DeviceType.CPU, ScalarType.BFloat16);
@@ -159,7 +160,11 @@ public final class StepBenchmark {
             out = model.forward(images, masks);
           }
           out.loss().backward();
+          long a0 = System.nanoTime();
           opt.step();
+          if (i >= warmup) {
+            adamw += (System.nanoTime() - a0) / 1e9;
+          }
           loss = out.loss().item_float();
         }
         double s = (System.nanoTime() - t0) / 1e9;
@@ -178,8 +183,8 @@ public final class StepBenchmark {
               + " %.0f GFLOP/step, loss %.4f%n",
           label, batch, perStep, batch / perStep, gflop / perStep, 100 * gflop / perStep / ceiling, gflop, loss);
       System.out.printf(Locale.ROOT, "%-34s threads: aten=%d openblas=%d; %d minor page faults per step (malloc"
-          + " tuning %s)%n", "", Torch.atenThreads(), Torch.blasThreads(), faultsPerStep,
-          MallocTuning.applied() ? "on" : "off");
+          + " tuning %s); AdamW (%s) %.3f s of the step%n", "", Torch.atenThreads(), Torch.blasThreads(),
+          faultsPerStep, MallocTuning.applied() ? "on" : "off", opt.kind(), adamw / steps);
       return perStep;
     } finally {
       Torch.setThreads(atenBefore, Torch.blasThreads());
@@ -187,8 +192,8 @@ public final class StepBenchmark {
   }
 
   /** AdamW as pretraining builds it: lr 1.5e-4, betas (0.9, 0.95), weight decay 0.05 on weights, 0 on the rest. */
-  static AdamW optimizer(ParameterGroups groups) {
-    return AdamWFactory.create(List.of(
+  static TrainingAdamW optimizer(ParameterGroups groups) {
+    return TrainingAdamW.create(List.of(
         new AdamWFactory.Group(groups.decay().stream().map(p -> p.tensor()).toList(), 0.05),
         new AdamWFactory.Group(groups.noDecay().stream().map(p -> p.tensor()).toList(), 0.0)),
         new AdamWFactory.Hyper(1.5e-4, 0.9, 0.95, 1e-8));

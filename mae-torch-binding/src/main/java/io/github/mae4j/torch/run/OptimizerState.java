@@ -1,9 +1,6 @@
 package io.github.mae4j.torch.run;
 
-import java.io.ByteArrayOutputStream;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.pytorch.ArchiveWriter;
 import org.bytedeco.pytorch.InputArchive;
 import org.bytedeco.pytorch.Optimizer;
 import org.bytedeco.pytorch.OutputArchive;
@@ -17,21 +14,10 @@ public final class OptimizerState {
 
   /** The optimizer's state as the bytes of a libtorch {@link OutputArchive}. */
   public static byte[] save(Optimizer optimizer) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (OutputArchive archive = new OutputArchive();
-        ArchiveWriter writer = new ArchiveWriter() {
-          @Override
-          public long call(Pointer data, long size) {
-            byte[] chunk = new byte[Math.toIntExact(size)];
-            new BytePointer(data).capacity(size).get(chunk);
-            bytes.write(chunk, 0, chunk.length);
-            return size;
-          }
-        }) {
+    try (OutputArchive archive = new OutputArchive()) {
       optimizer.save(archive);
-      archive.save_to(writer);
+      return io.github.mae4j.torch.internal.ArchiveBytes.of(archive);
     }
-    return bytes.toByteArray();
   }
 
   /**

@@ -1,8 +1,6 @@
 package io.github.mae4j.torch.train;
 
 import io.github.mae4j.api.Json;
-import io.github.mae4j.torch.internal.AdamWFactory;
-import io.github.mae4j.torch.run.OptimizerState;
 import io.github.mae4j.torch.run.Provenance;
 import io.github.mae4j.torch.run.TensorData;
 import java.util.Map;
@@ -20,7 +18,7 @@ final class Checkpoints {
       generator = TensorData.of(t.generator.get_state()).bytes();
     }
     return new TrainingCheckpoint(s.epoch, s.batchInEpoch, s.iteration, s.optimizerSteps, s.epochLossSum,
-        s.epochLossCount, s.lastLoss, model, OptimizerState.save(t.optimizer), generator,
+        s.epochLossCount, s.lastLoss, model, t.optimizer.saveState(), generator,
         t.scaler == null ? 1.0 : t.scaler.scale(), t.scaler == null ? 0 : t.scaler.goodSteps(),
         t.plan.recipeJson(), Json.write(t.settings), Provenance.now(t.settings.device()));
   }
@@ -30,10 +28,9 @@ final class Checkpoints {
     try (PointerScope ignored = new PointerScope()) {
       t.generator.set_state(new TensorData("Byte", new long[] {c.generator().length}, c.generator()).toTensor());
     }
-    OptimizerState.load(t.optimizer, c.optimizer());
-    // the archive restores the betas it was written with (swapped in checkpoints from before the betas fix): the
-    // plan's hyperparameters rule
-    AdamWFactory.enforce(t.optimizer, t.plan.beta1(), t.plan.beta2(), t.plan.eps());
+    // the plan's betas, eps and weight decay rule over those the archive was written with (swapped betas in
+    // checkpoints from before the betas fix)
+    t.optimizer.loadState(c.optimizer());
     if (t.scaler != null) {
       t.scaler.restore(c.lossScale(), c.lossScaleGoodSteps());
     }

@@ -5,6 +5,7 @@ import io.github.mae4j.torch.data.Seeds;
 import io.github.mae4j.torch.dist.DistributedContext;
 import io.github.mae4j.torch.dist.GradientReducer;
 import io.github.mae4j.torch.internal.AdamWFactory;
+import io.github.mae4j.torch.internal.TrainingAdamW;
 import io.github.mae4j.torch.nn.NonFiniteLossException;
 import io.github.mae4j.torch.run.CheckpointStore;
 import io.github.mae4j.torch.run.ProgressReporter;
@@ -14,10 +15,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.AdamW;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Generator;
-import org.bytedeco.pytorch.OptimizerParamGroupVector;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
@@ -50,7 +49,7 @@ public final class Trainer implements AutoCloseable {
   final TrainerSettings settings;
   final ProgressReporter progress;
   final Device device;
-  final AdamW optimizer;
+  final TrainingAdamW optimizer;
   final List<Tensor> trainable = new ArrayList<>();
   final Generator generator;
   final @Nullable LossScaler scaler;
@@ -100,7 +99,7 @@ public final class Trainer implements AutoCloseable {
     if (trainable.isEmpty()) {
       throw new IllegalArgumentException("the model has no trainable parameters");
     }
-    this.optimizer = AdamWFactory.create(
+    this.optimizer = TrainingAdamW.create(
         List.of(new AdamWFactory.Group(decay, plan.weightDecay()), new AdamWFactory.Group(noDecay, 0.0)),
         new AdamWFactory.Hyper(plan.lr(), plan.beta1(), plan.beta2(), plan.eps()));
     this.generator = torch.createCPUGenerator(plan.seed());
@@ -220,15 +219,14 @@ public final class Trainer implements AutoCloseable {
 
   /** Sets {@code lr} on every parameter group. */
   void setLr(double lr) {
-    OptimizerParamGroupVector groups = optimizer.param_groups();
-    for (long i = 0; i < groups.size(); i++) {
-      groups.get(i).options().set_lr(lr);
+    for (int i = 0; i < optimizer.groupCount(); i++) {
+      optimizer.setLr(i, lr);
     }
   }
 
   /** The learning rate of parameter group {@code i} now. */
   double lrOfGroup(int i) {
-    return optimizer.param_groups().get(i).options().get_lr();
+    return optimizer.lr(i);
   }
 
   /**
@@ -294,7 +292,7 @@ public final class Trainer implements AutoCloseable {
       if (scaler != null) {
         scaler.update(finite);
       }
-      optimizer.zero_grad();
+      optimizer.zeroGrad();
       state.optimizerSteps++;
     }
     listener.onIteration(state.iteration, state.epoch, value, state.lr);

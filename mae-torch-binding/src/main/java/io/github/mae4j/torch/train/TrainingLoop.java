@@ -54,7 +54,7 @@ final class TrainingLoop {
         if (s.batchInEpoch == 0) {
           s.epochLossSum = 0;
           s.epochLossCount = 0;
-          t.optimizer.zero_grad();
+          t.optimizer.zeroGrad();
         }
         epochNanos = System.nanoTime();
         epochImages = 0;

@@ -70,6 +70,44 @@ class TrainerResumeTest {
     assertThat(second.weights()).containsExactly(full.weights());
   }
 
+  /** Runs {@code body} with {@code mae4j.adamw} set to {@code kind}, restoring it afterwards. */
+  private static <T> T withAdamW(String kind, java.util.concurrent.Callable<T> body) throws Exception {
+    String before = System.getProperty("mae4j.adamw");
+    System.setProperty("mae4j.adamw", kind);
+    try {
+      return body.call();
+    } finally {
+      if (before == null) {
+        System.clearProperty("mae4j.adamw");
+      } else {
+        System.setProperty("mae4j.adamw", before);
+      }
+    }
+  }
+
+  @Test
+  void resume_checkpointOfLibtorchAdamW_continuesWithTheFusedOneToTheSameLosses() throws Exception {
+    // checkpoints written before the fused AdamW (libtorch's archive of libtorch's AdamW) resume with it, and the
+    // fused kernel's updates equal libtorch's: the joined losses match an uninterrupted libtorch run
+    org.junit.jupiter.api.Assumptions.assumeTrue(io.github.mae4j.torch.internal.FusedAdamW.available());
+    Run full = withAdamW("libtorch", () -> run(dir.resolve("full"), 0, null, 1));
+    Path part = dir.resolve("part");
+    Run first = withAdamW("libtorch", () -> run(part, 6, null, 1));
+    Run second = withAdamW("fused", () -> run(part, 0, new CheckpointStore(part).last(), 99));
+    List<Double> joined = new ArrayList<>(first.losses());
+    joined.addAll(second.losses());
+    assertThat(joined).hasSameSizeAs(full.losses());
+    for (int i = 0; i < joined.size(); i++) {
+      assertThat(joined.get(i)).as("loss %d", i)
+          .isCloseTo(full.losses().get(i), org.assertj.core.api.Assertions.withinPercentage(1e-3));
+    }
+    float[] w = second.weights();
+    float[] ref = full.weights();
+    for (int i = 0; i < w.length; i++) {
+      assertThat((double) w[i]).isCloseTo(ref[i], org.assertj.core.api.Assertions.within(1e-6));
+    }
+  }
+
   @Test
   void run_killedAfterEpochCheckpoint_resumesFromItToSameLosses() throws Exception {
     Run full = run(dir.resolve("full"), 0, null, 1);
