@@ -66,7 +66,9 @@ public final class StepBenchmark {
 
   /**
    * One configuration, for tools/bench_side_by_side.sh: {@code --model vitb16|fmnist --precision fp32|bf16
-   * --batch N --steps N --warmup N [--mask-tokens]}; prints one {@code result} line the script reads.
+   * --batch N --steps N --warmup N [--mask-tokens] [--rss]}; prints one {@code result} line the script reads.
+   * {@code --rss} also prints the resident set size after step 50 and after the last step (flat memory check:
+   * {@code --steps 1000}).
    */
   static void single(String[] args) {
     String model = "vitb16";
@@ -75,6 +77,7 @@ public final class StepBenchmark {
     int steps = 3;
     int warmup = 1;
     boolean maskTokens = false;
+    boolean rss = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--model" -> model = args[++i];
@@ -83,8 +86,9 @@ public final class StepBenchmark {
         case "--steps" -> steps = Integer.parseInt(args[++i]);
         case "--warmup" -> warmup = Integer.parseInt(args[++i]);
         case "--mask-tokens" -> maskTokens = true;
+        case "--rss" -> rss = true;
         default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + "; expected --model vitb16|fmnist --precision fp32|bf16 --batch N --steps N --warmup N [--mask-tokens]");
+            + "; expected --model vitb16|fmnist --precision fp32|bf16 --batch N --steps N --warmup N [--mask-tokens] [--rss]");
       }
     }
     MaeConfig config = switch (model) {
@@ -102,6 +106,7 @@ public final class StepBenchmark {
     double fp32 = matmulGflops(2048, 5);
     double bf16 = matmulGflops(2048, 5, ScalarType.BFloat16);
     System.out.printf(Locale.ROOT, "matmul 2048^2 ceilings: fp32 %.1f GFLOP/s, bf16 %.1f GFLOP/s%n", fp32, bf16);
+    rssReport = rss;
     double perStep = run(model + " " + precision + (maskTokens ? " mask tokens" : ""),
         config.withEncoderTakesMaskTokens(maskTokens), batch, steps, warmup, precision.equals("bf16"),
         precision.equals("bf16") ? bf16 : fp32);
@@ -171,6 +176,16 @@ public final class StepBenchmark {
         if (i >= warmup) {
           total += s;
         }
+        if (rssReport && (i + 1 == RSS_EARLY_STEP || i + 1 == warmup + steps)) {
+          long kib = residentKib();
+          if (i + 1 == RSS_EARLY_STEP) {
+            rssEarly = kib;
+          }
+          System.out.printf(Locale.ROOT, "rss after step %d: %.1f MiB%s%n", i + 1, kib / 1024.0,
+              rssEarly > 0 && i + 1 > RSS_EARLY_STEP
+                  ? String.format(Locale.ROOT, " (%+.1f%% from step %d)", 100.0 * (kib - rssEarly) / rssEarly,
+                      RSS_EARLY_STEP) : "");
+        }
         if (i == warmup - 1) {
           faultsBefore = MallocTuning.minorFaults();
         }
@@ -197,6 +212,24 @@ public final class StepBenchmark {
         new AdamWFactory.Group(groups.decay().stream().map(p -> p.tensor()).toList(), 0.05),
         new AdamWFactory.Group(groups.noDecay().stream().map(p -> p.tensor()).toList(), 0.0)),
         new AdamWFactory.Hyper(1.5e-4, 0.9, 0.95, 1e-8));
+  }
+
+  private static final int RSS_EARLY_STEP = 50;
+  private static boolean rssReport;
+  private static long rssEarly;
+
+  /** VmRSS of this process from /proc/self/status, KiB (0 where it cannot be read). */
+  static long residentKib() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return 0;
+    }
+    return 0;
   }
 
   static String loadAverage() {
