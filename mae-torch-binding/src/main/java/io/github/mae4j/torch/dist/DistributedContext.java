@@ -60,6 +60,8 @@ public final class DistributedContext implements AutoCloseable {
   private final @Nullable Store store;
   private final @Nullable ProcessGroupGloo gloo;
   private final @Nullable ProcessGroup group;
+  /** c10d's NCCL backend for CUDA tensors, when the job runs on CUDA with NCCL. */
+  private org.bytedeco.pytorch.@Nullable Backend nccl;
   private final List<String> peers = new ArrayList<>();
   private boolean closed;
 
@@ -81,18 +83,37 @@ public final class DistributedContext implements AutoCloseable {
    * single process when the environment names no job.
    */
   public static DistributedContext fromEnvironment() {
-    return DistributedEnvironment.fromSystem().map(DistributedContext::connect).orElseGet(DistributedContext::single);
+    return fromEnvironment("cpu");
+  }
+
+  /**
+   * The job this process's environment describes, connected for a run on {@code device} (which picks the backend
+   * when the environment leaves it to the device: NCCL for CUDA, Gloo otherwise); a single process when the
+   * environment names no job.
+   */
+  public static DistributedContext fromEnvironment(String device) {
+    return DistributedEnvironment.fromSystem().map(e -> connect(e, device)).orElseGet(DistributedContext::single);
+  }
+
+  /** {@link #connect(DistributedEnvironment, String)} for a run on the CPU. */
+  public static DistributedContext connect(DistributedEnvironment env) {
+    return connect(env, "cpu");
   }
 
   /**
    * Joins the job {@code env} describes: the rendezvous, then a Gloo process group over it. Blocks until every rank
    * arrived or the timeout passed.
    *
+   * With NCCL (asked for, or chosen for a CUDA {@code device}) the group has both backends, as torch's
+   * {@code "cpu:gloo,cuda:nccl"}: CUDA tensors go through NCCL, CPU ones through Gloo; the process's current CUDA
+   * device becomes {@code LOCAL_RANK} (see {@link #deviceFor(String)}).
+   *
    * @throws DistributedException when the store cannot be hosted or reached, or the group cannot be formed; at once,
-   *     before any rendezvous, when the backend is NCCL (it needs CUDA, and mae4j does not wire it yet)
+   *     before any rendezvous, when the backend is NCCL and this process has no CUDA
    */
-  public static DistributedContext connect(DistributedEnvironment env) {
-    checkBackend(env);
+  public static DistributedContext connect(DistributedEnvironment env, String device) {
+    DistributedEnvironment.Backend backend = env.backend().forDevice(device);
+    checkBackend(env, backend);
     if (env.worldSize() == 1) {
       return new DistributedContext(env, null, null, null);
     }
@@ -118,31 +139,63 @@ public final class DistributedContext implements AutoCloseable {
       throw new DistributedException("rank " + env.rank() + " could not form the Gloo process group of "
           + env.worldSize() + " processes within " + seconds(env.timeout()) + ": " + firstLine(e), e);
     }
-    for (org.bytedeco.javacpp.Pointer p : List.of(store, gloo, group)) {
+    org.bytedeco.pytorch.Backend ncclBackend = null;
+    if (backend == DistributedEnvironment.Backend.NCCL) {
+      try {
+        ncclBackend = NcclBackend.create(store, env.rank(), env.worldSize(), env.localRank(), ms);
+        group.setBackend(DeviceType.CUDA, ProcessGroup.BackendType.NCCL, new BackendOptional(ncclBackend));
+        group.setDefaultBackend(ProcessGroup.BackendType.NCCL);
+      } catch (RuntimeException | UnsatisfiedLinkError | NoClassDefFoundError e) {
+        throw new DistributedException("rank " + env.rank() + " could not form the NCCL backend of "
+            + env.worldSize() + " processes (CUDA device " + env.localRank() + "): " + firstLine(e)
+            + "; the gpu natives (-Pgpu) and one GPU per local rank are needed", e);
+      }
+    }
+    List<org.bytedeco.javacpp.Pointer> native_ = new ArrayList<>(List.of(store, gloo, group));
+    if (ncclBackend != null) {
+      native_.add(ncclBackend);
+    }
+    for (org.bytedeco.javacpp.Pointer p : native_) {
       p.retainReference(); // an enclosing PointerScope must not free them either
       KEPT.add(p);
     }
     DistributedContext c = new DistributedContext(env, store, gloo, group);
+    c.nccl = ncclBackend;
     c.publishProcess();
     return c;
   }
 
-  /**
-   * Refuses a backend this process cannot use, before the rendezvous: NCCL without CUDA names the missing CUDA;
-   * NCCL with CUDA says that mae4j has no NCCL process group yet.
-   */
-  static void checkBackend(DistributedEnvironment env) {
-    if (env.backend() != DistributedEnvironment.Backend.NCCL) {
+  /** Refuses a backend this process cannot use, before the rendezvous: NCCL without CUDA names the missing CUDA. */
+  static void checkBackend(DistributedEnvironment env, DistributedEnvironment.Backend backend) {
+    if (backend != DistributedEnvironment.Backend.NCCL) {
       return;
     }
     Torch.load();
-    String who = "rank " + env.rank() + ": the nccl backend (MAE_DIST_BACKEND / mae launch --backend)";
+    String who = "rank " + env.rank() + ": the nccl backend (MAE_DIST_BACKEND / mae launch --backend, or a CUDA"
+        + " device)";
     if (!torch.cuda_is_available()) {
       throw new DistributedException(who + " needs CUDA, but CUDA is not available to this process"
           + " (torch.cuda_is_available() is false: CPU natives or no GPU); use --backend gloo");
     }
-    throw new DistributedException(who + " is not wired in mae4j yet (the process group is Gloo only);"
-        + " use --backend gloo");
+    long gpus = torch.cuda_device_count();
+    if (env.localRank() >= gpus) {
+      throw new DistributedException(who + " gives each process on a host its own GPU, but LOCAL_RANK "
+          + env.localRank() + " has none (" + gpus + " CUDA devices): start at most " + gpus + " processes per host");
+    }
+  }
+
+  /** The backends carrying this job's collectives: {@code Gloo}, {@code NCCL + Gloo}, or {@code none} alone. */
+  public String backendName() {
+    return gloo == null ? "none" : nccl != null ? "NCCL + Gloo" : "Gloo";
+  }
+
+  /**
+   * The device this rank runs on for a run asked to run on {@code device}: {@code cuda} becomes
+   * {@code cuda:LOCAL_RANK} in a job of several processes (one GPU per process); anything else is kept.
+   */
+  public String deviceFor(String device) {
+    String d = device.trim().toLowerCase(Locale.ROOT);
+    return d.equals("cuda") && env.worldSize() > 1 ? "cuda:" + env.localRank() : device;
   }
 
   private static Store openStore(DistributedEnvironment env, long ms) {
@@ -226,15 +279,29 @@ public final class DistributedContext implements AutoCloseable {
     }
   }
 
-  /** Sums {@code tensor} (contiguous, CPU) over all ranks, in place. */
+  /**
+   * Sums {@code tensor} (contiguous) over all ranks, in place: a CUDA tensor through NCCL when the job has it,
+   * otherwise by way of the CPU through Gloo.
+   */
   public void allreduceSumInPlace(Tensor tensor) {
     checkOpen();
-    if (gloo != null) {
+    if (gloo == null) {
+      return;
+    }
+    if (tensor.is_cuda() && nccl != null) {
+      waitFor(nccl.allreduce(new TensorVector(tensor), new AllreduceOptions()), "allreduce");
+    } else if (tensor.is_cuda()) {
+      try (PointerScope ignored = new PointerScope()) {
+        Tensor cpu = tensor.cpu().contiguous();
+        waitFor(gloo.allreduce(new TensorVector(cpu), new AllreduceOptions()), "allreduce");
+        tensor.copy_(cpu);
+      }
+    } else {
       waitFor(gloo.allreduce(new TensorVector(tensor), new AllreduceOptions()), "allreduce");
     }
   }
 
-  /** Overwrites every tensor (contiguous, CPU) with rank 0's values, in place. */
+  /** Overwrites every tensor (contiguous; CUDA ones through NCCL when the job has it) with rank 0's values. */
   public void broadcastFromMain(Collection<Tensor> tensors) {
     checkOpen();
     if (gloo == null) {
@@ -244,7 +311,15 @@ public final class DistributedContext implements AutoCloseable {
       try (PointerScope ignored = new PointerScope()) {
         BroadcastOptions o = new BroadcastOptions();
         o.rootRank(0);
-        waitFor(gloo.broadcast(new TensorVector(t), o), "broadcast");
+        if (t.is_cuda() && nccl != null) {
+          waitFor(nccl.broadcast(new TensorVector(t), o), "broadcast");
+        } else if (t.is_cuda()) {
+          Tensor cpu = t.cpu().contiguous();
+          waitFor(gloo.broadcast(new TensorVector(cpu), o), "broadcast");
+          t.copy_(cpu);
+        } else {
+          waitFor(gloo.broadcast(new TensorVector(t), o), "broadcast");
+        }
       }
     }
   }

@@ -13,7 +13,8 @@ import java.util.Optional;
  * {@code SLURM_LOCALID} stand for the ranks (the address and port must still be given). mae4j adds
  * {@code MAE_RDZV_FILE} (rendezvous over a shared file instead of a TCP store), {@code MAE_DIST_TIMEOUT} (seconds a
  * collective may wait, default 60), {@code MAE_DIST_GRAD_SYNC} ({@code reducer}, the default, or {@code flat}) and
- * {@code MAE_DIST_BACKEND} ({@code gloo}, the default, or {@code nccl}).
+ * {@code MAE_DIST_BACKEND} ({@code auto}, the default: NCCL when the run's device is CUDA, else Gloo; or {@code gloo},
+ * {@code nccl}).
  *
  * @param rank this process's rank in [0, worldSize)
  * @param localRank its rank on this host
@@ -40,10 +41,23 @@ public record DistributedEnvironment(
 
   /** The c10d backend that carries the collectives. */
   public enum Backend {
-    /** Gloo, on the CPU: the default, and the only backend of the CPU natives. */
+    /** Chosen from the run's device when the context connects: NCCL for CUDA, Gloo otherwise (torch's default). */
+    AUTO,
+    /** Gloo, on the CPU: the only backend of the CPU natives; CUDA tensors go through it by way of the CPU. */
     GLOO,
-    /** NCCL, on CUDA devices: needs CUDA and the {@code gpu} natives; not wired yet (see docs/distributed.md). */
-    NCCL
+    /**
+     * NCCL for CUDA tensors (Gloo beside it for CPU ones, as torch's {@code "cpu:gloo,cuda:nccl"}): needs CUDA and
+     * the {@code gpu} natives.
+     */
+    NCCL;
+
+    /** This backend for a run on {@code device} ({@code cpu}, {@code cuda}, {@code cuda:N}): AUTO resolved. */
+    public Backend forDevice(String device) {
+      if (this != AUTO) {
+        return this;
+      }
+      return device.trim().toLowerCase(java.util.Locale.ROOT).startsWith("cuda") ? NCCL : GLOO;
+    }
   }
 
   /** The collective timeout when {@code MAE_DIST_TIMEOUT} is not set. */
@@ -72,11 +86,11 @@ public record DistributedEnvironment(
     }
   }
 
-  /** The same with the Gloo backend. */
+  /** The same with the backend chosen from the device ({@link Backend#AUTO}). */
   public DistributedEnvironment(int rank, int localRank, int worldSize, int localWorldSize, String masterAddr,
       int masterPort, Optional<Path> rdzvFile, Duration timeout, GradientReducer.Mode gradSync) {
     this(rank, localRank, worldSize, localWorldSize, masterAddr, masterPort, rdzvFile, timeout, gradSync,
-        Backend.GLOO);
+        Backend.AUTO);
   }
 
   /** One process alone (world size 1): what a run gets when no launcher set the environment. */
@@ -126,13 +140,13 @@ public record DistributedEnvironment(
       throw new DistributedException("MAE_DIST_GRAD_SYNC (" + sync.toLowerCase(Locale.ROOT)
           + ") must be reducer or flat");
     }
-    String name = env.getOrDefault("MAE_DIST_BACKEND", "gloo").trim().toUpperCase(Locale.ROOT);
+    String name = env.getOrDefault("MAE_DIST_BACKEND", "auto").trim().toUpperCase(Locale.ROOT);
     Backend backend;
     try {
       backend = Backend.valueOf(name);
     } catch (IllegalArgumentException e) {
       throw new DistributedException("MAE_DIST_BACKEND (" + name.toLowerCase(Locale.ROOT)
-          + ") must be gloo or nccl");
+          + ") must be auto, gloo or nccl");
     }
     return Optional.of(new DistributedEnvironment(rank, localRank, world, localWorld, addr, port, file, timeout,
         mode, backend));

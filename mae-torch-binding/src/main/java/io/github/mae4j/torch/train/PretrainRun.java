@@ -113,10 +113,12 @@ public final class PretrainRun {
     return run(recipe, overrides.apply(recorded), workers, progress, c, knn, dist);
   }
 
-  private static Result run(PretrainRecipe recipe, TrainerSettings settings, int workers,
+  private static Result run(PretrainRecipe recipe, TrainerSettings asked, int workers,
       ProgressReporter progress, @Nullable TrainingCheckpoint from, @Nullable KnnMonitoring knn,
       @Nullable DistributedContext dist) throws IOException {
     TrainingPlan plan = TrainingPlan.of(recipe);
+    // one GPU per process in a job: cuda becomes cuda:LOCAL_RANK
+    TrainerSettings settings = dist == null ? asked : asked.withDevice(dist.deviceFor(asked.device()));
     MaeDevice device = MaeDevice.parse(settings.device());
     List<Path> written = new ArrayList<>();
     RunSummary summary;
@@ -139,7 +141,8 @@ public final class PretrainRun {
         GradientReducer.Mode mode = dist.environment().gradSync();
         trainer.distributed(dist, mode);
         if (writes && dist.isDistributed()) {
-          progress.message("data parallel over " + world + " processes (Gloo), gradients averaged by "
+          progress.message("data parallel over " + world + " processes (" + dist.backendName()
+              + "), gradients averaged by "
               + (mode == GradientReducer.Mode.REDUCER ? "c10d's Reducer" : "bucketed allreduce after backward")
               + ", " + data.batchSize() + " images per process per step");
         }

@@ -142,16 +142,21 @@ class DistributedEnvironmentTest {
   }
 
   @Test
-  void from_backend_defaultsToGlooReadsNcclRejectsOthers() {
-    assertThat(DistributedEnvironment.from(torchrun(0, 2)).orElseThrow().backend())
-        .isEqualTo(DistributedEnvironment.Backend.GLOO);
+  void from_backend_defaultsToAutoReadsNcclRejectsOthers() {
+    DistributedEnvironment.Backend auto = DistributedEnvironment.from(torchrun(0, 2)).orElseThrow().backend();
+    assertThat(auto).isEqualTo(DistributedEnvironment.Backend.AUTO);
+    // auto follows the device, as torch's default backend does; a named backend stays what it is
+    assertThat(auto.forDevice("cpu")).isEqualTo(DistributedEnvironment.Backend.GLOO);
+    assertThat(auto.forDevice("cuda")).isEqualTo(DistributedEnvironment.Backend.NCCL);
+    assertThat(auto.forDevice("CUDA:1")).isEqualTo(DistributedEnvironment.Backend.NCCL);
+    assertThat(DistributedEnvironment.Backend.GLOO.forDevice("cuda")).isEqualTo(DistributedEnvironment.Backend.GLOO);
     Map<String, String> env = torchrun(0, 2);
     env.put("MAE_DIST_BACKEND", "NCCL");
     assertThat(DistributedEnvironment.from(env).orElseThrow().backend())
         .isEqualTo(DistributedEnvironment.Backend.NCCL);
     env.put("MAE_DIST_BACKEND", "mpi");
     assertThatThrownBy(() -> DistributedEnvironment.from(env)).isInstanceOf(DistributedException.class)
-        .hasMessage("MAE_DIST_BACKEND (mpi) must be gloo or nccl");
+        .hasMessage("MAE_DIST_BACKEND (mpi) must be auto, gloo or nccl");
   }
 
   @Test
