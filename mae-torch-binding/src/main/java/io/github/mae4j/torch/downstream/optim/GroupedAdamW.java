@@ -1,20 +1,17 @@
 package io.github.mae4j.torch.downstream.optim;
 
 import io.github.mae4j.torch.internal.AdamWFactory;
-import io.github.mae4j.torch.run.OptimizerState;
+import io.github.mae4j.torch.internal.TrainingAdamW;
 import java.util.List;
-import org.bytedeco.pytorch.AdamW;
 
 /**
- * libtorch AdamW over {@link ParamGroup}s, each with its own weight decay; {@link #setLearningRate(double)} sets
- * every group to {@code lr × lrScale} (layer-wise decay).
+ * AdamW over {@link ParamGroup}s, each with its own weight decay; {@link #setLearningRate(double)} sets every group
+ * to {@code lr × lrScale} (layer-wise decay). Runs ATen's fused AdamW kernel where libtorch has it, else libtorch's
+ * C++ AdamW (the same updates; see {@code internal.TrainingAdamW}).
  */
 public final class GroupedAdamW implements AutoCloseable {
-  private final AdamW adamw;
+  private final TrainingAdamW adamw;
   private final List<ParamGroup> groups;
-  private final double beta1;
-  private final double beta2;
-  private final double eps;
   private boolean closed;
 
   /** AdamW with libtorch's default eps (1e-8), as timm's and the reference fine-tuning use. */
@@ -27,10 +24,7 @@ public final class GroupedAdamW implements AutoCloseable {
       throw new IllegalArgumentException("AdamW needs at least one parameter group, got none");
     }
     this.groups = List.copyOf(groups);
-    this.beta1 = beta1;
-    this.beta2 = beta2;
-    this.eps = eps;
-    adamw = AdamWFactory.create(
+    adamw = TrainingAdamW.create(
         this.groups.stream().map(g -> new AdamWFactory.Group(g.params(), g.weightDecay())).toList(),
         new AdamWFactory.Hyper(0.0, beta1, beta2, eps));
   }
@@ -42,18 +36,18 @@ public final class GroupedAdamW implements AutoCloseable {
   /** Sets group i's learning rate to {@code lr × groups[i].lrScale}. */
   public void setLearningRate(double lr) {
     for (int i = 0; i < groups.size(); i++) {
-      adamw.param_groups().get(i).options().set_lr(lr * groups.get(i).lrScale());
+      adamw.setLr(i, lr * groups.get(i).lrScale());
     }
   }
 
   /** The learning rate in force for group i. */
   public double learningRate(int group) {
-    return adamw.param_groups().get(group).options().get_lr();
+    return adamw.lr(group);
   }
 
   /** The optimizer's state (moments, step counts, group options) as bytes in libtorch's archive format. */
   public byte[] saveState() {
-    return OptimizerState.save(adamw);
+    return adamw.saveState();
   }
 
   /**
@@ -62,18 +56,22 @@ public final class GroupedAdamW implements AutoCloseable {
    * @throws IllegalArgumentException when it does not fit these groups
    */
   public void loadState(byte[] state) {
-    OptimizerState.load(adamw, state);
-    // the archive restores the betas it was written with (swapped in checkpoints from before the betas fix)
-    AdamWFactory.enforce(adamw, beta1, beta2, eps);
+    // this optimizer's betas, eps and weight decay rule over the archive's (swapped betas before the betas fix)
+    adamw.loadState(state);
   }
 
-  /** {@code {β1, β2}} that group {@code group} runs with, read back from libtorch. */
+  /** {@code {β1, β2}} that group {@code group} runs with. */
   public double[] betas(int group) {
-    return AdamWFactory.betas(adamw, group);
+    return adamw.betas(group);
+  }
+
+  /** {@code "fused"} or {@code "libtorch"}: the AdamW that runs. */
+  public String kind() {
+    return adamw.kind();
   }
 
   public void zeroGrad() {
-    adamw.zero_grad();
+    adamw.zeroGrad();
   }
 
   public void step() {
