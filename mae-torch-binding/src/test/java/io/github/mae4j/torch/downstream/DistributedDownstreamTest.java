@@ -55,8 +55,31 @@ class DistributedDownstreamTest {
     assertThat(two.get(1).diffs(two.get(0))).allSatisfy((k, v) -> assertThat(v).as(k).isZero());
   }
 
-  private List<RankOutcome> twoRanks(String kind) throws Exception {
-    RankProcesses.run(DownstreamRankMain.class, 2, 120, dir, kind, dir.toString());
+  @Test
+  void finetune_checkpointOfTwoProcessesResumesOnOne_andOfOneOnTwo_withTheUninterruptedLosses() throws Exception {
+    RankOutcome whole = DownstreamRankMain.finetune(DistributedContext.single());
+    List<Double> after1 = whole.losses().subList(4, 12); // 4 steps an epoch
+    // written by 2 processes, continued by 1
+    Path byTwo = dir.resolve("by-two");
+    List<RankOutcome> stopped = twoRanks("finetune-stop", byTwo.toString());
+    assertThat(stopped.get(0).losses()).hasSize(4);
+    RankOutcome onOne = DownstreamRankMain.finetuneResumed(DistributedContext.single(), byTwo);
+    assertSameRun(new RankOutcome(after1, whole.top1(), whole.tensors()), onOne, true);
+    // written by 1 process, continued by 2
+    Path byOne = dir.resolve("by-one");
+    assertThat(DownstreamRankMain.finetuneStoppedAfterOneEpoch(DistributedContext.single(), byOne).losses())
+        .hasSize(4);
+    for (RankOutcome onTwo : twoRanks("finetune-resume", byOne.toString())) {
+      assertSameRun(new RankOutcome(after1, whole.top1(), whole.tensors()), onTwo, true);
+    }
+  }
+
+  private List<RankOutcome> twoRanks(String kind, String... more) throws Exception {
+    String[] args = new String[2 + more.length];
+    args[0] = kind;
+    args[1] = dir.toString();
+    System.arraycopy(more, 0, args, 2, more.length);
+    RankProcesses.run(DownstreamRankMain.class, 2, 120, dir, args);
     return List.of(RankOutcome.read(dir.resolve("rank0.bin")), RankOutcome.read(dir.resolve("rank1.bin")));
   }
 

@@ -27,7 +27,10 @@ public final class DownstreamRankMain {
       RankOutcome o = switch (args[0]) {
         case "finetune" -> finetune(ctx);
         case "linprobe" -> linprobe(ctx);
-        default -> throw new IllegalArgumentException("finetune or linprobe, not " + args[0]);
+        case "finetune-stop" -> finetuneStoppedAfterOneEpoch(ctx, Path.of(args[2]));
+        case "finetune-resume" -> finetuneResumed(ctx, Path.of(args[2]));
+        default -> throw new IllegalArgumentException("finetune, linprobe, finetune-stop or finetune-resume, not "
+            + args[0]);
       };
       o.write(Path.of(args[1]).resolve("rank" + ctx.rank() + ".bin"));
     }
@@ -61,6 +64,40 @@ public final class DownstreamRankMain {
     try (VitClassifier m = Finetuner.newClassifier(recipe)) {
       RunResult r = Finetuner.run(m, recipe, train, test, OptionalDouble.empty(), true, e -> {}, RunDirectory.none(),
           steps, ctx);
+      return RankOutcome.of(steps.losses, r.top1(), m.namedParameters());
+    }
+  }
+
+  /** Thrown after the first epoch, once its checkpoint is written. */
+  static final class Stop extends RuntimeException {
+    Stop() {
+      super("stopped after the first epoch", null, false, false);
+    }
+  }
+
+  /** {@link #finetune} keeping its run in {@code runDir}, stopped after the first epoch (its checkpoint written). */
+  public static RankOutcome finetuneStoppedAfterOneEpoch(DistributedContext ctx, Path runDir) {
+    FinetuneRecipe recipe = finetuneRecipe();
+    TrainingParity.Steps steps = new TrainingParity.Steps();
+    try (VitClassifier m = Finetuner.newClassifier(recipe)) {
+      Finetuner.run(m, recipe, TrainingParity.toyImages(64, 3, 8, 4, 21), TrainingParity.toyImages(20, 3, 8, 4, 22),
+          OptionalDouble.empty(), true, e -> {
+            throw new Stop();
+          }, RunDirectory.create(runDir, java.util.Map.of()), steps, ctx);
+      throw new AssertionError("the run did not stop");
+    } catch (Stop expected) {
+      return RankOutcome.of(steps.losses, Double.NaN, java.util.Map.of());
+    }
+  }
+
+  /** {@link #finetune} continuing the run kept in {@code runDir} (by any number of processes). */
+  public static RankOutcome finetuneResumed(DistributedContext ctx, Path runDir) throws java.io.IOException {
+    FinetuneRecipe recipe = finetuneRecipe();
+    TrainingParity.Steps steps = new TrainingParity.Steps();
+    try (VitClassifier m = Finetuner.newClassifier(recipe)) {
+      RunResult r = Finetuner.run(m, recipe, TrainingParity.toyImages(64, 3, 8, 4, 21),
+          TrainingParity.toyImages(20, 3, 8, 4, 22), OptionalDouble.empty(), true, e -> {},
+          RunDirectory.resume(runDir), steps, ctx);
       return RankOutcome.of(steps.losses, r.top1(), m.namedParameters());
     }
   }

@@ -80,6 +80,18 @@ final class FinetuneEpoch implements AutoCloseable {
     this.dist = dist;
     this.reducer = reducer;
     this.reporter = reporter;
+    checkBatch(recipe, dist);
+  }
+
+  /**
+   * Checks that the ranks of {@code dist} can share the recipe's batch per step: the world size divides it, and with
+   * mixup or cutmix (adjacent pairs) each rank's block is even.
+   *
+   * @throws IllegalArgumentException naming the batch, the number of processes and what to choose
+   */
+  static void checkBatch(FinetuneRecipe recipe, DistributedContext dist) {
+    int globalBatch = recipe.getBatchSizePerStep();
+    int batch = dist.shardBatch(globalBatch);
     boolean mixing = recipe.getMixup() > 0 || recipe.getCutmix() > 0;
     if (mixing && dist.isDistributed() && batch % 2 != 0) {
       throw new IllegalArgumentException("mixup/cutmix mixes images 2i and 2i+1 of each step's batch, so the batch "

@@ -126,7 +126,7 @@ public final class Finetuner {
     int batch = recipe.getBatchSizePerStep();
     int accum = Math.max(1, recipe.getAccumulationSteps());
     long n = train.size();
-    dist.shardBatch(batch); // the world size must divide the global batch
+    FinetuneEpoch.checkBatch(recipe, dist); // before any collective: every rank refuses alike
     long steps = n / batch;
     if (steps < accum) {
       throw new IllegalArgumentException("the training set (" + n + ") holds fewer than one effective batch ("
