@@ -181,8 +181,8 @@ class LaunchFaultsTest {
     assertThat(self.run("launch", "--", "launch", "pretrain")).isEqualTo(2);
     assertThat(self.err()).contains("cannot launch itself");
     CliHarness verb = new CliHarness();
-    assertThat(verb.run("launch", "--", "finetune", "x")).isEqualTo(2);
-    assertThat(verb.err()).contains("mae launch runs pretrain and resume, not 'finetune'");
+    assertThat(verb.run("launch", "--", "knn", "x")).isEqualTo(2);
+    assertThat(verb.err()).contains("mae launch runs pretrain, resume, finetune, linprobe, not 'knn'");
     CliHarness port = new CliHarness();
     assertThat(port.run("launch", "--master-port", "0", "--", "pretrain")).isEqualTo(2);
     assertThat(port.err()).contains("--master-port (0) must be in [1, 65535]");
