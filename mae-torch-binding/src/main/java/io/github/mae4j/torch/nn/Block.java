@@ -22,6 +22,7 @@ public final class Block extends Module {
   final Mlp mlp;
   private final double dropPath;
   private final @Nullable Generator generator;
+  private final DropPathRows rows;
 
   /** A block without stochastic depth (the MAE encoder and decoder). */
   Block(TransformerSpec spec, double eps) {
@@ -35,6 +36,14 @@ public final class Block extends Module {
    * @throws IllegalArgumentException when {@code dropPath} is not in [0, 1) or it is positive without a generator
    */
   public Block(TransformerSpec spec, double eps, double dropPath, @Nullable Generator generator) {
+    this(spec, eps, dropPath, generator, new DropPathRows());
+  }
+
+  /**
+   * As {@link #Block(TransformerSpec, double, double, Generator)}, drawing the drop masks for the global batch that
+   * {@code rows} describes (shared by the blocks of a model, set between steps).
+   */
+  public Block(TransformerSpec spec, double eps, double dropPath, @Nullable Generator generator, DropPathRows rows) {
     if (!(dropPath >= 0 && dropPath < 1)) {
       throw new IllegalArgumentException("drop path rate (" + dropPath + ") must be in [0, 1)");
     }
@@ -43,6 +52,7 @@ public final class Block extends Module {
     }
     this.dropPath = dropPath;
     this.generator = generator;
+    this.rows = rows;
     int d = spec.getEmbedDim();
     this.norm1 = register_module("norm1", layerNorm(d, eps));
     this.attn = register_module("attn", new Attention(d, spec.getNumHeads()));
@@ -66,7 +76,7 @@ public final class Block extends Module {
     if (dropPath == 0 || generator == null) {
       return branch;
     }
-    return DropPath.apply(branch, dropPath, is_training(), generator);
+    return DropPath.apply(branch, dropPath, is_training(), generator, rows);
   }
 
   /** A LayerNorm over the last dimension with the given eps: [*, dim] → [*, dim]. */

@@ -26,6 +26,16 @@ public final class DropPath {
    * @param generator the CPU generator the per-sample keep mask is drawn from
    */
   public static Tensor apply(Tensor branch, double rate, boolean training, Generator generator) {
+    return apply(branch, rate, training, generator, new DropPathRows());
+  }
+
+  /**
+   * As {@link #apply(Tensor, double, boolean, Generator)}, the mask drawn for the whole global batch of
+   * {@code rows} and sliced to this process's block.
+   *
+   * @throws IllegalArgumentException when the branch's rows do not fit in the window
+   */
+  public static Tensor apply(Tensor branch, double rate, boolean training, Generator generator, DropPathRows rows) {
     if (!(rate >= 0 && rate < 1)) {
       throw new IllegalArgumentException("drop path rate (" + rate + ") must be in [0, 1)");
     }
@@ -35,9 +45,18 @@ public final class DropPath {
     double keep = 1 - rate;
     long[] shape = new long[(int) branch.dim()];
     Arrays.fill(shape, 1);
-    shape[0] = branch.size(0);
+    long n = branch.size(0);
+    long global = rows.globalRows() == 0 ? n : rows.globalRows();
+    if (rows.offset() + n > global) {
+      throw new IllegalArgumentException("drop path: rows [" + rows.offset() + ", " + (rows.offset() + n)
+          + ") of the branch do not fit in a global batch of " + global);
+    }
+    shape[0] = global;
     Tensor mask = torch.empty(shape, new TensorOptions(ScalarType.Float), new MemoryFormatOptional())
         .bernoulli_(keep, new GeneratorOptional(generator));
+    if (global != n) {
+      mask = mask.narrow(0, rows.offset(), n);
+    }
     return branch.mul(mask.div(new Scalar(keep)));
   }
 }

@@ -1,6 +1,7 @@
 package io.github.mae4j.samples.cli;
 
 import io.github.mae4j.recipes.Recipes;
+import io.github.mae4j.torch.dist.DistributedContext;
 import io.github.mae4j.torch.downstream.RunResult;
 import io.github.mae4j.torch.downstream.finetune.FinetuneRun;
 import io.github.mae4j.torch.run.ProgressReporter;
@@ -40,7 +41,6 @@ final class FinetuneCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    JobContext.requireSingleProcess("finetune");
     Map<String, @Nullable Object> others = new LinkedHashMap<>();
     others.put("--epochs", epochs);
     others.put("--last-blocks", lastBlocks);
@@ -64,13 +64,25 @@ final class FinetuneCommand implements Callable<Integer> {
       }
     }
     int total = b.recipe().getEpochs();
-    RunResult r = b.log(DownstreamOptions::log)
-        .onEpoch(e -> DownstreamOptions.log(String.format(Locale.ROOT,
-            "epoch %d/%d loss %.4f lr %.3g (%.0f s) test top-1 %.2f %%",
-            e.epoch(), total, e.trainLoss(), e.learningRate(), e.seconds(), 100 * e.testTop1())))
-        .stepProgress(ProgressReporter.forStderr(10))
-        .build().run();
-    options.print(spec, "fine-tune", r);
+    try (DistributedContext job = JobContext.fromEnvironment()) {
+      boolean speaks = JobContext.speaks(job);
+      if (job != null) {
+        b.distributed(job);
+      }
+      RunResult r = b.log(speaks ? DownstreamOptions::log : s -> {})
+          .onEpoch(e -> {
+            if (speaks) {
+              DownstreamOptions.log(String.format(Locale.ROOT,
+                  "epoch %d/%d loss %.4f lr %.3g (%.0f s) test top-1 %.2f %%",
+                  e.epoch(), total, e.trainLoss(), e.learningRate(), e.seconds(), 100 * e.testTop1()));
+            }
+          })
+          .stepProgress(speaks ? ProgressReporter.forStderr(10) : ProgressReporter.silent())
+          .build().run();
+      if (speaks) {
+        options.print(spec, "fine-tune", r);
+      }
+    }
     return 0;
   }
 }

@@ -34,7 +34,7 @@ import picocli.CommandLine.Parameters;
         "Example: mae launch --nproc-per-node 2 -- pretrain fashion-mnist-pretrain --data fashion-mnist"})
 final class LaunchCommand implements Callable<Integer> {
   /** The verbs that run as one rank of a job. */
-  static final List<String> DISTRIBUTED_VERBS = List.of("pretrain", "resume");
+  static final List<String> DISTRIBUTED_VERBS = List.of("pretrain", "resume", "finetune", "linprobe");
 
   /** Seconds a process gets to end after SIGTERM before it is killed. */
   static final long GRACE_SECONDS = 10;
@@ -70,7 +70,7 @@ final class LaunchCommand implements Callable<Integer> {
   @Nullable String backend;
 
   @Parameters(paramLabel = "VERB ARGS", arity = "1..*",
-      description = "The verb and its arguments, after '--' (pretrain, resume).")
+      description = "The verb and its arguments, after '--' (pretrain, resume, finetune, linprobe).")
   List<String> command = new ArrayList<>();
 
   private final List<Process> children = new ArrayList<>();
@@ -91,8 +91,8 @@ final class LaunchCommand implements Callable<Integer> {
       throw new IllegalArgumentException("mae launch cannot launch itself");
     }
     if (!DISTRIBUTED_VERBS.contains(command.getFirst())) {
-      throw new IllegalArgumentException("mae launch runs " + String.join(" and ", DISTRIBUTED_VERBS) + ", not '"
-          + command.getFirst() + "' (finetune and linprobe do not run distributed yet)");
+      throw new IllegalArgumentException("mae launch runs " + String.join(", ", DISTRIBUTED_VERBS) + ", not '"
+          + command.getFirst() + "'");
     }
     int world = nnodes * nprocPerNode;
     if (rdzvFile != null && nodeRank == 0) {

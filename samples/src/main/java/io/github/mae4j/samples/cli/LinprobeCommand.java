@@ -1,6 +1,7 @@
 package io.github.mae4j.samples.cli;
 
 import io.github.mae4j.recipes.Recipes;
+import io.github.mae4j.torch.dist.DistributedContext;
 import io.github.mae4j.torch.downstream.RunResult;
 import io.github.mae4j.torch.downstream.linprobe.LinearProbeRun;
 import io.github.mae4j.torch.downstream.vit.Pooling;
@@ -40,7 +41,6 @@ final class LinprobeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    JobContext.requireSingleProcess("linprobe");
     Map<String, @Nullable Object> others = new LinkedHashMap<>();
     others.put("--epochs", epochs);
     others.put("--cls-token", clsToken);
@@ -58,12 +58,23 @@ final class LinprobeCommand implements Callable<Integer> {
       }
     }
     int total = b.recipe().getEpochs();
-    RunResult r = b.log(DownstreamOptions::log)
-        .onEpoch(e -> DownstreamOptions.log(String.format(Locale.ROOT,
-            "epoch %d/%d loss %.4f lr %.3g test top-1 %.2f %%", e.epoch(), total, e.trainLoss(), e.learningRate(),
-            100 * e.testTop1())))
-        .build().run();
-    options.print(spec, "linear probe", r);
+    try (DistributedContext job = JobContext.fromEnvironment()) {
+      boolean speaks = JobContext.speaks(job);
+      if (job != null) {
+        b.distributed(job);
+      }
+      RunResult r = b.log(speaks ? DownstreamOptions::log : s -> {})
+          .onEpoch(e -> {
+            if (speaks) {
+              DownstreamOptions.log(String.format(Locale.ROOT, "epoch %d/%d loss %.4f lr %.3g test top-1 %.2f %%",
+                  e.epoch(), total, e.trainLoss(), e.learningRate(), 100 * e.testTop1()));
+            }
+          })
+          .build().run();
+      if (speaks) {
+        options.print(spec, "linear probe", r);
+      }
+    }
     return 0;
   }
 }

@@ -181,8 +181,8 @@ class LaunchFaultsTest {
     assertThat(self.run("launch", "--", "launch", "pretrain")).isEqualTo(2);
     assertThat(self.err()).contains("cannot launch itself");
     CliHarness verb = new CliHarness();
-    assertThat(verb.run("launch", "--", "finetune", "x")).isEqualTo(2);
-    assertThat(verb.err()).contains("mae launch runs pretrain and resume, not 'finetune'");
+    assertThat(verb.run("launch", "--", "knn", "x")).isEqualTo(2);
+    assertThat(verb.err()).contains("mae launch runs pretrain, resume, finetune, linprobe, not 'knn'");
     CliHarness port = new CliHarness();
     assertThat(port.run("launch", "--master-port", "0", "--", "pretrain")).isEqualTo(2);
     assertThat(port.err()).contains("--master-port (0) must be in [1, 65535]");
@@ -214,13 +214,17 @@ class LaunchFaultsTest {
   }
 
   @Test
-  void finetuneAsOneOfTwoProcesses_refusesBeforeReadingAnything() throws Exception {
-    Path log = dir.resolve("finetune.log");
-    Process p = mae(Map.of("RANK", "1", "WORLD_SIZE", "2", "MASTER_ADDR", "127.0.0.1"), log, "finetune",
-        "--checkpoint", dir.resolve("no-such.pth").toString());
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    String out = Files.readString(log);
-    assertThat(p.exitValue()).as(out).isEqualTo(2);
-    assertThat(out).contains("mae finetune does not run distributed yet (WORLD_SIZE is 2)");
+  void finetuneAsOneOfTwoProcesses_joinsTheJob_andSaysSoWhenRankZeroNeverCame() throws Exception {
+    // finetune and linprobe run distributed: rank 1 of 2 looks for rank 0's store instead of refusing
+    for (String verb : new String[] {"finetune", "linprobe"}) {
+      Path log = dir.resolve(verb + ".log");
+      Process p = mae(Map.of("RANK", "1", "WORLD_SIZE", "2", "MASTER_ADDR", "127.0.0.1", "MASTER_PORT",
+          String.valueOf(LaunchCommandTest.freePort()), "MAE_DIST_TIMEOUT", "2"), log, verb, "--epochs", "1");
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      String out = Files.readString(log);
+      assertThat(p.exitValue()).as(out).isEqualTo(1);
+      assertThat(out).contains("rank 1 could not reach the rendezvous store on 127.0.0.1:", "is rank 0 running?")
+          .doesNotContain("does not run distributed yet");
+    }
   }
 }

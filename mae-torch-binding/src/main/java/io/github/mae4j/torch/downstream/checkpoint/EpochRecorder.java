@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The epoch bookkeeping of a downstream run: on a resume it reads the checkpoint and checks that it belongs to
  * this run (kind, recipe, identity, trainable parameters); after each epoch it writes the checkpoint and a
- * {@code metrics.jsonl} line. With {@link RunDirectory#none()} it only collects the statistics.
+ * {@code metrics.jsonl} line. With {@link RunDirectory#none()} it only collects the statistics; with a
+ * {@link RunDirectory#readOnly()} directory it reads the checkpoint to resume but writes nothing.
  */
 public final class EpochRecorder implements AutoCloseable {
   private static final ObjectMapper MAPPER = Json.mapper();
@@ -56,7 +57,7 @@ public final class EpochRecorder implements AutoCloseable {
     }
     resumed = dir.isResume() ? checked(RunDirectory.read(path.get())) : null;
     stats.addAll(resumed == null ? List.of() : resumed.stats());
-    metrics = resumed == null ? MetricsLog.create(dir.metricsFile().orElseThrow())
+    metrics = !dir.writes() ? null : resumed == null ? MetricsLog.create(dir.metricsFile().orElseThrow())
         : MetricsLog.resume(dir.metricsFile().orElseThrow(), resumed.epochsDone() * stepsPerEpoch);
   }
 

@@ -20,11 +20,30 @@ public final class RunDirectory {
   private final @Nullable Path dir;
   private final boolean resume;
   private final Map<String, String> settings;
+  private final boolean writes;
 
   private RunDirectory(@Nullable Path dir, boolean resume, Map<String, String> settings) {
+    this(dir, resume, settings, true);
+  }
+
+  private RunDirectory(@Nullable Path dir, boolean resume, Map<String, String> settings, boolean writes) {
     this.dir = dir;
     this.resume = resume;
     this.settings = Map.copyOf(settings);
+    this.writes = writes;
+  }
+
+  /**
+   * The same directory for a process that reads it (the checkpoint to resume) but never writes into it: the ranks
+   * of a data-parallel job other than rank 0.
+   */
+  public RunDirectory readOnly() {
+    return new RunDirectory(dir, resume, settings, false);
+  }
+
+  /** Whether checkpoints and metrics are written (false for {@link #none()} and {@link #readOnly()}). */
+  public boolean writes() {
+    return dir != null && writes;
   }
 
   /** No files: the run lives in memory only. */
@@ -94,6 +113,7 @@ public final class RunDirectory {
 
   @Override
   public String toString() {
-    return dir == null ? "RunDirectory[none]" : "RunDirectory[" + dir + (resume ? ", resume]" : "]");
+    return dir == null ? "RunDirectory[none]"
+        : "RunDirectory[" + dir + (resume ? ", resume" : "") + (writes ? "]" : ", read-only]");
   }
 }

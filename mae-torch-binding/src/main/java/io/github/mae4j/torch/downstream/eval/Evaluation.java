@@ -1,5 +1,6 @@
 package io.github.mae4j.torch.downstream.eval;
 
+import io.github.mae4j.torch.dist.DistributedContext;
 import io.github.mae4j.torch.downstream.LabeledData;
 import io.github.mae4j.torch.downstream.LabeledImages;
 import io.github.mae4j.torch.downstream.internal.Tensors;
@@ -14,16 +15,28 @@ public final class Evaluation {
 
   /** Top-1 and top-5 accuracy of the classifier on {@code data}. Restores the model's training flag. */
   public static TopKAccuracy classify(VitClassifier model, LabeledData data, int batch) {
+    return classify(model, data, batch, DistributedContext.single());
+  }
+
+  /**
+   * Top-1 and top-5 of the classifier on {@code data}, shared by the ranks of {@code context}: rank r classifies the
+   * r-th of W contiguous slices and the counts are summed over the ranks, so every rank returns what one process
+   * classifying all of {@code data} returns. Every rank must call it.
+   */
+  public static TopKAccuracy classify(VitClassifier model, LabeledData data, int batch, DistributedContext context) {
     TopKAccuracy acc = new TopKAccuracy(1, 5);
+    long n = data.size();
+    long from = n * context.rank() / context.worldSize();
+    long to = n * (context.rank() + 1) / context.worldSize();
     boolean wasTraining = model.isTraining();
     model.train(false);
     try {
-      for (long s = 0; s < data.size(); s += batch) {
+      for (long s = from; s < to; s += batch) {
         try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-          long len = Math.min(batch, data.size() - s);
+          long len = Math.min(batch, to - s);
           LabeledImages b = data.range(s, len);
-          if (s + batch < data.size()) {
-            data.prefetchRange(s + batch, Math.min(batch, data.size() - s - batch));
+          if (s + batch < to) {
+            data.prefetchRange(s + batch, Math.min(batch, to - s - batch));
           }
           if (b.labels().size(0) > 0) { // unreadable images were skipped with their labels
             acc.add(model.forward(b.images()), b.labels());
@@ -33,7 +46,7 @@ public final class Evaluation {
     } finally {
       model.train(wasTraining);
     }
-    return acc;
+    return context.isDistributed() ? acc.summedOver(context) : acc;
   }
 
   /**

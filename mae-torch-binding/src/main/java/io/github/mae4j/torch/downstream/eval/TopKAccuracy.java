@@ -1,5 +1,6 @@
 package io.github.mae4j.torch.downstream.eval;
 
+import io.github.mae4j.torch.dist.DistributedContext;
 import io.github.mae4j.torch.downstream.internal.Tensors;
 import org.bytedeco.pytorch.Tensor;
 
@@ -40,6 +41,26 @@ public final class TopKAccuracy {
       correct[i] += hits.narrow(1, 0, k).sum().item_long();
     }
     total += scores.size(0);
+  }
+
+  /**
+   * These counts summed over the ranks of {@code context} (one small allreduce; every rank gets the sums), so ranks
+   * that each counted a share of the data hold the counts of one process that counted it all. Every rank must call
+   * it with the same ks.
+   */
+  public TopKAccuracy summedOver(DistributedContext context) {
+    double[] v = new double[ks.length + 1];
+    for (int i = 0; i < ks.length; i++) {
+      v[i] = correct[i];
+    }
+    v[ks.length] = total;
+    double[] sum = context.allreduceSum(v);
+    TopKAccuracy out = new TopKAccuracy(ks);
+    for (int i = 0; i < ks.length; i++) {
+      out.correct[i] = Math.round(sum[i]);
+    }
+    out.total = Math.round(sum[ks.length]);
+    return out;
   }
 
   /** Samples seen. */

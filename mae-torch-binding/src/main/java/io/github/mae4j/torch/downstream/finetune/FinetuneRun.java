@@ -3,6 +3,7 @@ package io.github.mae4j.torch.downstream.finetune;
 import io.github.mae4j.api.recipe.FinetuneRecipe;
 import io.github.mae4j.api.recipe.RecipeIo;
 import io.github.mae4j.torch.data.FashionMnist;
+import io.github.mae4j.torch.dist.DistributedContext;
 import io.github.mae4j.torch.downstream.DownstreamData;
 import io.github.mae4j.torch.downstream.EncoderWeights;
 import io.github.mae4j.torch.downstream.EpochStats;
@@ -103,7 +104,7 @@ public final class FinetuneRun {
       if (b.lastBlocks.isPresent()) {
         m.freezeAllButLastBlocks(b.lastBlocks.getAsInt());
       }
-      RunResult result = Finetuner.run(m, recipe, train, test, b.ema, true, b.onEpoch, dir, b.stepProgress);
+      RunResult result = Finetuner.run(m, recipe, train, test, b.ema, true, b.onEpoch, dir, b.stepProgress, b.dist);
       LabeledData.skipSummary(train, test).ifPresent(b.log);
       return result;
     }
@@ -123,6 +124,7 @@ public final class FinetuneRun {
     private Consumer<String> log = s -> {};
     private Consumer<EpochStats> onEpoch = e -> {};
     private ProgressReporter stepProgress = ProgressReporter.silent();
+    private DistributedContext dist = DistributedContext.single();
 
     private Builder(FinetuneRecipe recipe, @Nullable Path resumeDir) {
       this.recipe = recipe;
@@ -189,6 +191,17 @@ public final class FinetuneRun {
       return this;
     }
 
+    /**
+     * Runs as one rank of {@code context} (default: a single process): the recipe's batch per step is the global
+     * batch, each rank takes a contiguous block of batch / world size images, and the run equals one process's;
+     * rank 0 alone writes the checkpoint and metrics ({@link Finetuner#run(VitClassifier, FinetuneRecipe, LabeledData,
+     * LabeledData, OptionalDouble, boolean, Consumer, RunDirectory, ProgressReporter, DistributedContext)}).
+     */
+    public Builder distributed(DistributedContext context) {
+      this.dist = context;
+      return this;
+    }
+
     /** The recipe as it stands (before it is fitted to the encoder and data). */
     public FinetuneRecipe recipe() {
       return recipe;
@@ -211,6 +224,7 @@ public final class FinetuneRun {
       c.log = log;
       c.onEpoch = onEpoch;
       c.stepProgress = stepProgress;
+      c.dist = dist;
       return c;
     }
   }

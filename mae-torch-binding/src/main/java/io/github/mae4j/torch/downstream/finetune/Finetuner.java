@@ -3,6 +3,9 @@ package io.github.mae4j.torch.downstream.finetune;
 import io.github.mae4j.api.recipe.FinetuneRecipe;
 import io.github.mae4j.api.recipe.OptimizerType;
 import io.github.mae4j.api.recipe.RecipeIo;
+import io.github.mae4j.torch.data.Seeds;
+import io.github.mae4j.torch.dist.DistributedContext;
+import io.github.mae4j.torch.dist.GradientReducer;
 import io.github.mae4j.torch.downstream.EpochStats;
 import io.github.mae4j.torch.downstream.LabeledData;
 import io.github.mae4j.torch.downstream.RunResult;
@@ -27,6 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.function.Consumer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
@@ -91,6 +96,25 @@ public final class Finetuner {
   public static RunResult run(VitClassifier model, FinetuneRecipe recipe, LabeledData train, LabeledData test,
       OptionalDouble emaDecay, boolean evaluateEachEpoch, Consumer<EpochStats> progress, RunDirectory dir,
       ProgressReporter stepProgress) {
+    return run(model, recipe, train, test, emaDecay, evaluateEachEpoch, progress, dir, stepProgress,
+        DistributedContext.single());
+  }
+
+  /**
+   * As {@link #run(VitClassifier, FinetuneRecipe, LabeledData, LabeledData, OptionalDouble, boolean, Consumer,
+   * RunDirectory, ProgressReporter)}, as one rank of {@code dist}: the ranks check that they run the same recipe and
+   * take rank 0's weights; the recipe's batch per step is the global batch, of which each rank takes a contiguous
+   * block of batch / world size images (see {@link FinetuneEpoch} for why the losses and weights are those of one
+   * process); gradients are averaged over the ranks; the loss in the statistics is the mean over the ranks; test
+   * accuracy is counted by all ranks on their shares of {@code test} and summed; rank 0 alone writes into
+   * {@code dir} (the others only read the checkpoint to resume). Every rank returns the same result.
+   *
+   * @throws IllegalArgumentException when the world size does not divide the batch, or mixup needs an even batch per
+   *     process
+   */
+  public static RunResult run(VitClassifier model, FinetuneRecipe recipe, LabeledData train, LabeledData test,
+      OptionalDouble emaDecay, boolean evaluateEachEpoch, Consumer<EpochStats> progress, RunDirectory dir,
+      ProgressReporter stepProgress, DistributedContext dist) {
     if (recipe.getOptimizer().getType() != OptimizerType.ADAMW) {
       throw new IllegalArgumentException("fine-tuning uses AdamW, the recipe names " + recipe.getOptimizer().getType());
     }
@@ -102,6 +126,7 @@ public final class Finetuner {
     int batch = recipe.getBatchSizePerStep();
     int accum = Math.max(1, recipe.getAccumulationSteps());
     long n = train.size();
+    FinetuneEpoch.checkBatch(recipe, dist); // before any collective: every rank refuses alike
     long steps = n / batch;
     if (steps < accum) {
       throw new IllegalArgumentException("the training set (" + n + ") holds fewer than one effective batch ("
@@ -114,33 +139,52 @@ public final class Finetuner {
     List<String> trainable = groups.stream().flatMap(g -> g.names().stream()).toList();
     Map<String, String> identity = Map.of("ema_decay",
         emaDecay.isPresent() ? Double.toString(emaDecay.getAsDouble()) : "none");
+    String recipeJson = RecipeIo.toJson(recipe);
+    if (dist.isDistributed()) {
+      dist.agree("recipe and seed", Seeds.mix(recipeJson.hashCode(), recipe.getSeed(), recipeJson.length(),
+          trainable.hashCode(), identity.hashCode()) + "");
+    }
+    List<Tensor> trainableTensors = trainable.stream().map(params::get).toList();
     try (GroupedAdamW opt = new GroupedAdamW(groups, recipe.getOptimizer().getBeta1(),
             recipe.getOptimizer().getBeta2(), recipe.getOptimizer().getEps());
         ModelEma ema = emaDecay.isPresent() ? new ModelEma(params, emaDecay.getAsDouble()) : null;
-        EpochRecorder rec = EpochRecorder.open(dir, DownstreamCheckpoint.FINETUNE, RecipeIo.toJson(recipe),
-            identity, trainable, stepsPerEpoch, stepsPerEpoch * batch)) {
+        EpochRecorder rec = EpochRecorder.open(dist.isMain() ? dir : dir.readOnly(), DownstreamCheckpoint.FINETUNE,
+            recipeJson, identity, trainable, stepsPerEpoch, stepsPerEpoch * batch);
+        GradientReducer reducer = dist.isDistributed()
+            ? GradientReducer.create(dist, trainableTensors, dist.environment().gradSync()) : null) {
       Map<String, Tensor> emaLive = ema == null ? Map.of() : prefixed("ema.", ema.shadow());
       rec.resumed().ifPresent(c -> {
         TensorData.copyInto(params, c.model(), "the classifier");
         TensorData.copyInto(emaLive, c.extra(), "the EMA weights");
         opt.loadState(c.optimizer());
       });
-      FinetuneEpoch epochs = new FinetuneEpoch(model, recipe, train, opt, ema, params, stepsPerEpoch, stepProgress);
-      for (int epoch = rec.firstEpoch(); epoch < recipe.getEpochs(); epoch++) {
-        long t0 = System.nanoTime();
-        double[] lossAndLr = epochs.train(epoch, rec.lastCheckpoint().orElse(null));
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        double top1 = ema == null && evaluateEachEpoch ? Evaluation.classify(model, test, 512).top1() : Double.NaN;
-        EpochStats e = new EpochStats(epoch + 1, lossAndLr[0], lossAndLr[1], seconds, top1);
-        rec.epochDone(e, () -> new EpochRecorder.Snapshot(TensorData.ofAll(params), opt.saveState(),
-            TensorData.ofAll(emaLive)));
-        progress.accept(e);
+      if (dist.isDistributed() && rec.resumed().isEmpty()) {
+        try (PointerScope ignored = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+          dist.broadcastFromMain(params.values()); // every rank starts from rank 0's weights
+          if (ema != null) {
+            dist.broadcastFromMain(ema.shadow().values());
+          }
+        }
+      }
+      try (FinetuneEpoch epochs = new FinetuneEpoch(model, recipe, train, opt, ema, params, stepsPerEpoch,
+          stepProgress, dist, reducer)) {
+        for (int epoch = rec.firstEpoch(); epoch < recipe.getEpochs(); epoch++) {
+          long t0 = System.nanoTime();
+          double[] lossAndLr = epochs.train(epoch, rec.lastCheckpoint().orElse(null));
+          double seconds = (System.nanoTime() - t0) / 1e9;
+          double top1 = ema == null && evaluateEachEpoch ? Evaluation.classify(model, test, 512, dist).top1()
+              : Double.NaN;
+          EpochStats e = new EpochStats(epoch + 1, lossAndLr[0], lossAndLr[1], seconds, top1);
+          rec.epochDone(e, () -> new EpochRecorder.Snapshot(TensorData.ofAll(params), opt.saveState(),
+              TensorData.ofAll(emaLive)));
+          progress.accept(e);
+        }
       }
       stepProgress.finish();
       if (ema != null) {
         ema.copyTo(params);
       }
-      TopKAccuracy fin = Evaluation.classify(model, test, 512);
+      TopKAccuracy fin = Evaluation.classify(model, test, 512, dist);
       return new RunResult(rec.stats(), fin.top1(), fin.accuracy(1), (System.nanoTime() - start) / 1e9);
     }
   }

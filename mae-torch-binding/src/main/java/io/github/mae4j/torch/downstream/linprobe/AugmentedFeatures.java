@@ -12,8 +12,9 @@ import org.bytedeco.pytorch.Tensor;
 
 /**
  * Training features for the reference linear-probe protocol: the frozen encoder's features of the step's images
- * after the recipe's random resized crop and horizontal flip, drawn anew every epoch from a generator seeded by
- * (seed, epoch), so an epoch's features do not depend on the epochs before it (a resumed run sees the same).
+ * after the recipe's random resized crop and horizontal flip, drawn for every image from a generator seeded by
+ * (seed, epoch, image index), so an epoch's features depend neither on the epochs before it (a resumed run sees the
+ * same) nor on which process of a data-parallel job encodes the image.
  * Images go through the encoder in chunks of {@value #CHUNK} (the effective batch can be far larger).
  */
 final class AugmentedFeatures implements LinearProbe.StepFeatures {
@@ -23,8 +24,6 @@ final class AugmentedFeatures implements LinearProbe.StepFeatures {
   private final LabeledData images;
   private final RandomCropFlip cropFlip;
   private final long seed;
-  private int epoch = -1;
-  private SplittableRandom random = new SplittableRandom(0);
 
   AugmentedFeatures(VitClassifier encoder, LabeledData images, Augmentation augmentation, int height, int width,
       long seed) {
@@ -37,10 +36,6 @@ final class AugmentedFeatures implements LinearProbe.StepFeatures {
   /** idx [B] → features [B, D] of the augmented images, without gradients. */
   @Override
   public Tensor of(int epoch, Tensor idx) {
-    if (epoch != this.epoch) {
-      this.epoch = epoch;
-      random = new SplittableRandom(Seeds.mix(seed, epoch, 3));
-    }
     long b = idx.size(0);
     Tensor out = Tensors.zeros(b, encoder.embedDim());
     for (long s = 0; s < b; s += CHUNK) {
@@ -51,7 +46,12 @@ final class AugmentedFeatures implements LinearProbe.StepFeatures {
             + "skip them yet (remove them, or probe without augmentation)");
       }
       if (!cropFlip.isIdentity()) {
-        chunk = cropFlip.apply(chunk, random);
+        long[] ids = Tensors.toLongArray(idx.narrow(0, s, len));
+        Tensor[] one = new Tensor[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+          one[i] = cropFlip.apply(chunk.narrow(0, i, 1), new SplittableRandom(Seeds.mix(seed, epoch, 3, ids[i])));
+        }
+        chunk = org.bytedeco.pytorch.global.torch.cat(new org.bytedeco.pytorch.TensorVector(one));
       }
       out.narrow(0, s, len).copy_(Evaluation.features(encoder, chunk, CHUNK));
     }

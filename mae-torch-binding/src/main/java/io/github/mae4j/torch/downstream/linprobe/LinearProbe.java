@@ -6,6 +6,8 @@ import io.github.mae4j.api.recipe.RecipeIo;
 import io.github.mae4j.api.schedule.LrSchedule;
 import io.github.mae4j.torch.Torch;
 import io.github.mae4j.torch.data.Seeds;
+import io.github.mae4j.torch.dist.DistributedContext;
+import io.github.mae4j.torch.dist.GradientReducer;
 import io.github.mae4j.torch.downstream.EpochStats;
 import io.github.mae4j.torch.downstream.LabeledData;
 import io.github.mae4j.torch.downstream.RunResult;
@@ -89,6 +91,17 @@ public final class LinearProbe implements AutoCloseable {
   }
 
   /**
+   * features [n, D] (this rank's rows of a global batch, no gradient) → logits [n, classes], in training mode with
+   * the BatchNorm statistics of the whole global batch ({@link SyncBatchNorm}).
+   */
+  Tensor forwardTraining(Tensor features, DistributedContext dist) {
+    if (closed) {
+      throw new IllegalStateException("LinearProbe is closed");
+    }
+    return linear.forward(bn == null ? features : SyncBatchNorm.forwardTraining(bn, features, dist));
+  }
+
+  /**
    * Trains the probe on frozen features with LARS and the recipe's warmup + cosine schedule (peak
    * {@code blr × effectiveBatch / 256}, batches of the effective size), evaluating top-1 after every epoch.
    * trainFeatures [N, D], trainLabels [N], testFeatures [M, D], testLabels [M].
@@ -119,8 +132,25 @@ public final class LinearProbe implements AutoCloseable {
    */
   public RunResult train(LinearProbeRecipe recipe, Tensor trainFeatures, Tensor trainLabels, Tensor testFeatures,
       Tensor testLabels, Consumer<EpochStats> progress, RunDirectory dir, ProgressReporter stepProgress) {
+    return train(recipe, trainFeatures, trainLabels, testFeatures, testLabels, progress, dir, stepProgress,
+        DistributedContext.single());
+  }
+
+  /**
+   * As {@link #train(LinearProbeRecipe, Tensor, Tensor, Tensor, Tensor, Consumer, RunDirectory, ProgressReporter)},
+   * as one rank of {@code dist} (every rank holding all the features): each step's global batch (the effective
+   * batch) is split into contiguous blocks, one per rank; the BatchNorm statistics are those of the global batch
+   * ({@link SyncBatchNorm}); gradients are averaged over the ranks; the logged loss is the mean over the ranks; test
+   * accuracy is counted by all ranks on their shares and summed; rank 0 alone writes into {@code dir}. The result
+   * equals one process's.
+   *
+   * @throws IllegalArgumentException when the world size does not divide the effective batch
+   */
+  public RunResult train(LinearProbeRecipe recipe, Tensor trainFeatures, Tensor trainLabels, Tensor testFeatures,
+      Tensor testLabels, Consumer<EpochStats> progress, RunDirectory dir, ProgressReporter stepProgress,
+      DistributedContext dist) {
     return train(recipe, trainFeatures.size(0), (epoch, idx) -> trainFeatures.index_select(0, idx), Map.of(),
-        trainLabels, testFeatures, testLabels, progress, dir, stepProgress);
+        trainLabels, testFeatures, testLabels, progress, dir, stepProgress, dist);
   }
 
   /**
@@ -142,10 +172,24 @@ public final class LinearProbe implements AutoCloseable {
   public RunResult trainAugmented(LinearProbeRecipe recipe, VitClassifier encoder, LabeledData train,
       Tensor testFeatures, Tensor testLabels, Consumer<EpochStats> progress, RunDirectory dir,
       ProgressReporter stepProgress) {
+    return trainAugmented(recipe, encoder, train, testFeatures, testLabels, progress, dir, stepProgress,
+        DistributedContext.single());
+  }
+
+  /**
+   * As {@link #trainAugmented(LinearProbeRecipe, VitClassifier, LabeledData, Tensor, Tensor, Consumer, RunDirectory,
+   * ProgressReporter)}, as one rank of {@code dist}: each rank augments and encodes only its block of each step (an
+   * image's crop and flip are seeded by (seed, epoch, image index)), the rest as the distributed
+   * {@link #train(LinearProbeRecipe, Tensor, Tensor, Tensor, Tensor, Consumer, RunDirectory, ProgressReporter,
+   * DistributedContext)}.
+   */
+  public RunResult trainAugmented(LinearProbeRecipe recipe, VitClassifier encoder, LabeledData train,
+      Tensor testFeatures, Tensor testLabels, Consumer<EpochStats> progress, RunDirectory dir,
+      ProgressReporter stepProgress, DistributedContext dist) {
     AugmentedFeatures features = new AugmentedFeatures(encoder, train, recipe.getAugmentation(),
         recipe.getModel().getImageSize(), recipe.getModel().getImageWidth(), recipe.getSeed());
     return train(recipe, train.size(), features, Map.of("features", "augmented every epoch"), train.labels(),
-        testFeatures, testLabels, progress, dir, stepProgress);
+        testFeatures, testLabels, progress, dir, stepProgress, dist);
   }
 
   /** The training features of one step: rows {@code idx} [B] of the training set in {@code epoch} → [B, D]. */
@@ -156,7 +200,7 @@ public final class LinearProbe implements AutoCloseable {
 
   private RunResult train(LinearProbeRecipe recipe, long n, StepFeatures trainFeatures, Map<String, String> identity,
       Tensor trainLabels, Tensor testFeatures, Tensor testLabels, Consumer<EpochStats> progress, RunDirectory dir,
-      ProgressReporter stepProgress) {
+      ProgressReporter stepProgress, DistributedContext dist) {
     if (recipe.getOptimizer().getType() != OptimizerType.LARS) {
       throw new IllegalArgumentException("linear probing uses LARS, the recipe names " + recipe.getOptimizer().getType());
     }
@@ -164,16 +208,25 @@ public final class LinearProbe implements AutoCloseable {
     // features are small: one step takes the whole effective batch, so no accumulation is needed
     int batch = (int) Math.min(recipe.getEffectiveBatchSize(), n);
     long steps = Math.max(1, n / batch); // drop_last, as the reference loader
+    int local = dist.shardBatch(batch); // the global batch of a step, split into one contiguous block per rank
+    long offset = (long) dist.rank() * local;
     LrSchedule schedule = recipe.lrSchedule();
     Map<String, Tensor> trained = new LinkedHashMap<>();
     String prefix = "head." + (bn == null ? "0" : "1") + ".";
     trained.put(prefix + "weight", linear.weight());
     trained.put(prefix + "bias", linear.bias());
     List<Tensor> params = List.copyOf(trained.values());
+    String recipeJson = RecipeIo.toJson(recipe);
+    if (dist.isDistributed()) {
+      dist.agree("recipe and seed", Seeds.mix(recipeJson.hashCode(), recipe.getSeed(), recipeJson.length(),
+          identity.hashCode(), n) + "");
+    }
     try (Lars lars = new Lars(params, schedule.at(0), recipe.getOptimizer().getWeightDecay(),
             recipe.getOptimizer().getMomentum(), recipe.getOptimizer().getTrustCoefficient());
-        EpochRecorder rec = EpochRecorder.open(dir, DownstreamCheckpoint.LINPROBE, RecipeIo.toJson(recipe),
-            identity, List.copyOf(trained.keySet()), steps, steps * batch)) {
+        EpochRecorder rec = EpochRecorder.open(dist.isMain() ? dir : dir.readOnly(), DownstreamCheckpoint.LINPROBE,
+            recipeJson, identity, List.copyOf(trained.keySet()), steps, steps * batch);
+        GradientReducer reducer = dist.isDistributed()
+            ? GradientReducer.create(dist, params, dist.environment().gradSync()) : null) {
       Map<String, Tensor> momentum = new LinkedHashMap<>();
       int i = 0;
       for (String name : trained.keySet()) {
@@ -183,6 +236,11 @@ public final class LinearProbe implements AutoCloseable {
         TensorData.copyInto(namedTensors(), c.model(), "the linear probe");
         TensorData.copyInto(momentum, c.extra(), "the LARS momentum");
       });
+      if (dist.isDistributed() && rec.resumed().isEmpty()) {
+        try (PointerScope ignored = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+          dist.broadcastFromMain(namedTensors().values()); // every rank starts from rank 0's probe
+        }
+      }
       long stepsDone = 0;
       for (int epoch = rec.firstEpoch(); epoch < recipe.getEpochs(); epoch++) {
         long t0 = System.nanoTime();
@@ -193,17 +251,32 @@ public final class LinearProbe implements AutoCloseable {
           for (long s = 0; s < steps; s++) {
             try (PointerScope scope = new PointerScope()) {
               lars.setLearningRate(schedule.at(epoch + (double) s / steps));
-              Tensor idx = perm.narrow(0, s * batch, batch);
-              Tensor logits = forward(trainFeatures.of(epoch, idx));
+              Tensor idx = perm.narrow(0, s * batch + offset, local);
+              if (reducer != null) {
+                reducer.beforeForward(true);
+              }
+              Tensor logits = forwardTraining(trainFeatures.of(epoch, idx), dist);
               Tensor loss = torch.cross_entropy(logits, trainLabels.index_select(0, idx));
-              float value = loss.item_float();
-              if (!Float.isFinite(value)) {
-                throw new TrainingDivergedException("linear-probe loss is " + value, epoch * steps + s, epoch + 1,
-                    lars.learningRate(), "step " + s + " of epoch " + (epoch + 1)
+              double mine = loss.item_float();
+              double value = dist.isDistributed() ? dist.allreduceSum(mine)[0] / dist.worldSize() : mine;
+              if (!Double.isFinite(value)) {
+                throw new TrainingDivergedException("linear-probe loss is " + value
+                    + (dist.isDistributed() ? " (mean over the ranks; rank " + dist.rank() + " had " + mine + ")" : ""),
+                    epoch * steps + s, epoch + 1, lars.learningRate(), "step " + s + " of epoch " + (epoch + 1)
                         + " (check the features, or lower the learning rate)", rec.lastCheckpoint().orElse(null));
               }
               lars.zeroGrad();
-              loss.backward();
+              if (reducer != null) {
+                reducer.beforeBackward(true);
+                try {
+                  loss.backward();
+                  reducer.afterBackward(true);
+                } catch (RuntimeException e) {
+                  throw dist.failure("gradient allreduce", e);
+                }
+              } else {
+                loss.backward();
+              }
               lars.step();
               lossSum += value;
               double elapsed = (System.nanoTime() - start) / 1e9;
@@ -216,14 +289,14 @@ public final class LinearProbe implements AutoCloseable {
           }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        TopKAccuracy acc = evaluate(testFeatures, testLabels, 4096);
+        TopKAccuracy acc = evaluate(testFeatures, testLabels, 4096, dist);
         EpochStats e = new EpochStats(epoch + 1, lossSum / steps, lars.learningRate(), seconds, acc.top1());
         rec.epochDone(e, () -> new EpochRecorder.Snapshot(TensorData.ofAll(namedTensors()), new byte[0],
             TensorData.ofAll(momentum)));
         progress.accept(e);
       }
       stepProgress.finish();
-      TopKAccuracy fin = evaluate(testFeatures, testLabels, 4096);
+      TopKAccuracy fin = evaluate(testFeatures, testLabels, 4096, dist);
       return new RunResult(rec.stats(), fin.top1(), fin.accuracy(1), (System.nanoTime() - start) / 1e9);
     }
   }
@@ -244,17 +317,27 @@ public final class LinearProbe implements AutoCloseable {
 
   /** Top-1 and top-5 on features [M, D] / labels [M], in evaluation mode. */
   public TopKAccuracy evaluate(Tensor features, Tensor labels, int batch) {
+    return evaluate(features, labels, batch, DistributedContext.single());
+  }
+
+  /**
+   * Top-1 and top-5 on features [M, D] / labels [M] shared by the ranks of {@code dist}: rank r classifies the r-th
+   * of W contiguous slices and the counts are summed, so every rank returns one process's accuracy.
+   */
+  public TopKAccuracy evaluate(Tensor features, Tensor labels, int batch, DistributedContext dist) {
     TopKAccuracy acc = new TopKAccuracy(1, 5);
     boolean was = module.is_training();
     module.train(false);
-    for (long s = 0; s < features.size(0); s += batch) {
+    long m = features.size(0);
+    long to = m * (dist.rank() + 1) / dist.worldSize();
+    for (long s = m * dist.rank() / dist.worldSize(); s < to; s += batch) {
       try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-        long len = Math.min(batch, features.size(0) - s);
+        long len = Math.min(batch, to - s);
         acc.add(forward(features.narrow(0, s, len)), labels.narrow(0, s, len));
       }
     }
     module.train(was);
-    return acc;
+    return dist.isDistributed() ? acc.summedOver(dist) : acc;
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.github.mae4j.api.recipe.Augmentation;
 import io.github.mae4j.api.recipe.LinearProbeRecipe;
 import io.github.mae4j.api.recipe.RecipeIo;
 import io.github.mae4j.torch.data.FashionMnist;
+import io.github.mae4j.torch.dist.DistributedContext;
 import io.github.mae4j.torch.downstream.DownstreamData;
 import io.github.mae4j.torch.downstream.EncoderWeights;
 import io.github.mae4j.torch.downstream.EpochStats;
@@ -100,9 +101,9 @@ public final class LinearProbeRun {
       Tensor testF = FrozenEncoder.features(m, test);
       try (LinearProbe probe = new LinearProbe(m.embedDim(), classes, recipe.isHeadBatchNorm(), recipe.getSeed())) {
         RunResult result = augmented
-            ? probe.trainAugmented(recipe, m, train, testF, test.labels(), b.onEpoch, dir, b.stepProgress)
+            ? probe.trainAugmented(recipe, m, train, testF, test.labels(), b.onEpoch, dir, b.stepProgress, b.dist)
             : probe.train(recipe, FrozenEncoder.features(m, train), train.labels(), testF, test.labels(), b.onEpoch,
-                dir, b.stepProgress);
+                dir, b.stepProgress, b.dist);
         LabeledData.skipSummary(train, test).ifPresent(b.log);
         return result;
       }
@@ -122,6 +123,7 @@ public final class LinearProbeRun {
     private Consumer<String> log = s -> {};
     private Consumer<EpochStats> onEpoch = e -> {};
     private ProgressReporter stepProgress = ProgressReporter.silent();
+    private DistributedContext dist = DistributedContext.single();
 
     private Builder(LinearProbeRecipe recipe, @Nullable Path resumeDir) {
       this.recipe = recipe;
@@ -193,6 +195,17 @@ public final class LinearProbeRun {
       return this;
     }
 
+    /**
+     * Runs as one rank of {@code context} (default: a single process): every rank reads the encoder and computes the
+     * test features (and, without augmentation, the training features) itself; each step's global batch is split
+     * into one contiguous block per rank, with the BatchNorm statistics of the whole batch and averaged gradients, so
+     * the run equals one process's; rank 0 alone writes the checkpoint and metrics.
+     */
+    public Builder distributed(DistributedContext context) {
+      this.dist = context;
+      return this;
+    }
+
     /** The recipe as it stands (before its classes are fitted to the data). */
     public LinearProbeRecipe recipe() {
       return recipe;
@@ -214,6 +227,7 @@ public final class LinearProbeRun {
       c.log = log;
       c.onEpoch = onEpoch;
       c.stepProgress = stepProgress;
+      c.dist = dist;
       return c;
     }
   }

@@ -10,7 +10,8 @@ import org.bytedeco.pytorch.global.torch;
 /**
  * Batch-mode Mixup (Zhang et al. 2018) and CutMix (Yun et al. 2019) with label smoothing, as timm's {@code Mixup}
  * that MAE fine-tuning uses (mixup α 0.8, cutmix α 1.0, switch probability 0.5, smoothing 0.1). Each batch is mixed
- * with itself reversed; λ ~ Beta(α, α); CutMix corrects λ to the pasted box's real area.
+ * with a permutation of itself ({@link Pairing}: reversed, as timm, or adjacent pairs, which a data-parallel job
+ * needs); λ ~ Beta(α, α); CutMix corrects λ to the pasted box's real area.
  */
 public final class Mixup {
   private final double mixupAlpha;
@@ -20,12 +21,43 @@ public final class Mixup {
   private final double smoothing;
   private final int numClasses;
   private final RandomGenerator random;
+  private final Pairing pairing;
+
+  /** Which image each image of a batch is mixed with. */
+  public enum Pairing {
+    /** Image i with image N−1−i: timm's batch mode ({@code x.flip(0)}). */
+    REVERSED,
+    /**
+     * Image i with image {@code i XOR 1} (0↔1, 2↔3, …; the last image of an odd batch with itself): a partner is
+     * always in the same aligned pair, so a global batch split into even-sized contiguous blocks, one per process,
+     * mixes exactly as one process mixing the whole batch.
+     */
+    ADJACENT;
+
+    /** The partner of each row of a batch of {@code n}: [n] int64. */
+    Tensor partners(long n) {
+      long[] p = new long[(int) n];
+      for (int i = 0; i < n; i++) {
+        p[i] = this == REVERSED ? n - 1 - i : (i ^ 1) < n ? i ^ 1 : i;
+      }
+      return Tensors.longs(p, n);
+    }
+  }
 
   /** The outcome of one call: images [N, C, H, W], soft targets [N, classes], λ and whether CutMix was used. */
   public record Mixed(Tensor images, Tensor targets, double lambda, boolean cutmix) {}
 
   public Mixup(double mixupAlpha, double cutmixAlpha, double prob, double switchProb, double smoothing,
       int numClasses, RandomGenerator random) {
+    this(mixupAlpha, cutmixAlpha, prob, switchProb, smoothing, numClasses, random, Pairing.REVERSED);
+  }
+
+  /**
+   * As {@link #Mixup(double, double, double, double, double, int, RandomGenerator)}, mixing each image with its
+   * {@code pairing} partner.
+   */
+  public Mixup(double mixupAlpha, double cutmixAlpha, double prob, double switchProb, double smoothing,
+      int numClasses, RandomGenerator random, Pairing pairing) {
     if (mixupAlpha < 0 || cutmixAlpha < 0) {
       throw new IllegalArgumentException("alphas must be >= 0, got mixup " + mixupAlpha + ", cutmix " + cutmixAlpha);
     }
@@ -43,6 +75,7 @@ public final class Mixup {
     this.smoothing = smoothing;
     this.numClasses = numClasses;
     this.random = random;
+    this.pairing = pairing;
   }
 
   /** MAE's fine-tuning settings: mixup 0.8, cutmix 1.0, prob 1, switch 0.5, smoothing 0.1. */
@@ -58,13 +91,13 @@ public final class Mixup {
     }
     boolean active = (mixupAlpha > 0 || cutmixAlpha > 0) && random.nextDouble() < prob;
     if (!active) {
-      return new Mixed(images, mixTargets(labels, numClasses, 1.0, smoothing), 1.0, false);
+      return new Mixed(images, mixTargets(labels, numClasses, 1.0, smoothing, pairing), 1.0, false);
     }
     boolean cutmix = cutmixAlpha > 0 && (mixupAlpha == 0 || random.nextDouble() < switchProb);
     double lam = Beta.sample(cutmix ? cutmixAlpha : mixupAlpha, random);
     Tensor out;
     try (NoGradGuard g = new NoGradGuard()) {
-      Tensor flipped = images.flip(0);
+      Tensor flipped = images.index_select(0, pairing.partners(images.size(0)));
       if (cutmix) {
         int h = (int) images.size(2);
         int w = (int) images.size(3);
@@ -81,7 +114,7 @@ public final class Mixup {
         out = images.mul(new Scalar(lam)).add(flipped.mul(new Scalar(1 - lam)));
       }
     }
-    return new Mixed(out, mixTargets(labels, numClasses, lam, smoothing), lam, cutmix);
+    return new Mixed(out, mixTargets(labels, numClasses, lam, smoothing, pairing), lam, cutmix);
   }
 
   /**
@@ -106,8 +139,13 @@ public final class Mixup {
 
   /** labels [N] → {@code λ·smooth(labels) + (1−λ)·smooth(reversed labels)} [N, classes]. */
   public static Tensor mixTargets(Tensor labels, int numClasses, double lambda, double smoothing) {
+    return mixTargets(labels, numClasses, lambda, smoothing, Pairing.REVERSED);
+  }
+
+  /** labels [N] → {@code λ·smooth(labels) + (1−λ)·smooth(partners' labels)} [N, classes]. */
+  public static Tensor mixTargets(Tensor labels, int numClasses, double lambda, double smoothing, Pairing pairing) {
     Tensor y1 = smoothOneHot(labels, numClasses, smoothing);
-    Tensor y2 = smoothOneHot(labels.flip(0), numClasses, smoothing);
+    Tensor y2 = smoothOneHot(labels.index_select(0, pairing.partners(labels.size(0))), numClasses, smoothing);
     return y1.mul(new Scalar(lambda)).add(y2.mul(new Scalar(1 - lambda)));
   }
 

@@ -4,6 +4,7 @@ import io.github.mae4j.api.MaeConfig;
 import io.github.mae4j.torch.Torch;
 import io.github.mae4j.torch.downstream.internal.Tensors;
 import io.github.mae4j.torch.nn.Block;
+import io.github.mae4j.torch.nn.DropPathRows;
 import io.github.mae4j.torch.nn.Initialization;
 import io.github.mae4j.torch.nn.PatchEmbed;
 import io.github.mae4j.torch.nn.VitParameterRules;
@@ -44,6 +45,7 @@ public final class VitClassifier implements AutoCloseable {
   private final int numClasses;
   private final Pooling pooling;
   private final Generator generator;
+  private final DropPathRows dropPathRows = new DropPathRows();
   private final Module module;
   // Java-constructed modules are JavaCPP peers whose virtual calls (train, …) call back into Java: keep a strong
   // reference to every one of them for the life of the model, or a GC'd peer makes train(false) throw
@@ -83,7 +85,7 @@ public final class VitClassifier implements AutoCloseable {
     blockList = module.register_module("blocks", new ModuleListImpl());
     for (int i = 0; i < depth; i++) {
       double rate = depth == 1 ? dropPathRate : dropPathRate * i / (depth - 1);
-      Block b = new Block(config.getEncoder(), config.getLayerNormEps(), rate, generator);
+      Block b = new Block(config.getEncoder(), config.getLayerNormEps(), rate, generator, dropPathRows);
       blockList.push_back(b);
       blocks.add(b);
     }
@@ -141,6 +143,16 @@ public final class VitClassifier implements AutoCloseable {
   public void reseedDropPath(long seed) {
     checkOpen();
     generator.set_current_seed(seed);
+  }
+
+  /**
+   * The next forward passes hold rows {@code [offset, offset + N)} of a global batch of {@code globalRows}: drop-path
+   * masks are drawn for the whole global batch and sliced, so N processes draw what one process draws for the whole
+   * batch ({@code globalRows} 0: masks for the rows given, the default).
+   */
+  public void dropPathRows(long globalRows, long offset) {
+    checkOpen();
+    dropPathRows.set(globalRows, offset);
   }
 
   /**
