@@ -2,12 +2,12 @@
 """Images/s of torchvision's input pipeline alone on a JPEG folder, the counterpart of mae4j's SourceBenchmark.
 
 ImageFolder + RandomResizedCrop(224, scale 0.2-1, bicubic: MAE's pretraining crop) + RandomHorizontalFlip +
-ToTensor + Normalize(ImageNet), DataLoader with batch 64, shuffle, drop_last, 1 and 2 worker processes; 2 warm-up
-batches, then --batches timed ones. Also prints the CPU time per image: the main process's plus the workers'
+ToTensor + Normalize(ImageNet), DataLoader with batch 64, shuffle, drop_last, 1 and 2 worker processes; --warmup
+(2) untimed batches, then --batches (12) timed ones. Also prints the CPU time per image: the main process's plus the workers'
 (utime + stime from /proc/<pid>/stat), which carries over better than images/s on a loaded machine.
 
 Run on the folder SourceBenchmark generates (1024 JPEGs of 500x375, quality 90):
-  /usr/bin/python3 tools/bench_torchvision_folder.py /tmp/mae4j-source-bench/folder [--batches 12]
+  /usr/bin/python3 tools/bench_torchvision_folder.py /tmp/mae4j-source-bench/folder [--batches 12] [--warmup 2]
 Debian's python3-torchvision (0.14, torch 1.13, Pillow 9.4) is what it was run with.
 """
 import argparse
@@ -38,7 +38,7 @@ def cpu_model():
     return platform.processor()
 
 
-def run(folder, workers, batches):
+def run(folder, workers, batches, warmup):
     t = transforms.Compose([
         transforms.RandomResizedCrop(224, scale=(0.2, 1.0), interpolation=InterpolationMode.BICUBIC),
         transforms.RandomHorizontalFlip(),
@@ -53,8 +53,8 @@ def run(folder, workers, batches):
     it = iter(loader)
     pids = [w.pid for w in it._workers]
     n = 0
-    for b in range(batches + 2):
-        if b == 2:
+    for b in range(batches + warmup):
+        if b == warmup:
             start = time.perf_counter()
             cpu0 = time.process_time() + sum(cpu_seconds(p) for p in pids)
             n = 0
@@ -71,6 +71,7 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("folder", nargs="?", default="/tmp/mae4j-source-bench/folder")
     p.add_argument("--batches", type=int, default=12)
+    p.add_argument("--warmup", type=int, default=2)
     p.add_argument("--workers", default="1,2")
     a = p.parse_args()
     with open("/proc/loadavg") as f:
@@ -78,7 +79,7 @@ def main():
     print(f"cpu: {cpu_model()}, {os.cpu_count()} cores, torch {torch.__version__}, torchvision "
           f"{torchvision.__version__}, Pillow {PIL.__version__}, load average {load}", flush=True)
     for w in (int(x) for x in a.workers.split(",")):
-        run(a.folder, w, a.batches)
+        run(a.folder, w, a.batches, a.warmup)
 
 
 if __name__ == "__main__":

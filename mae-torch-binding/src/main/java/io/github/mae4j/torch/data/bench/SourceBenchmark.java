@@ -44,7 +44,8 @@ import javax.imageio.stream.ImageOutputStream;
  * ./mvnw -q -B -pl mae-torch-binding -am compile dependency:build-classpath \
  *     -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=runtime
  * java --enable-native-access=ALL-UNNAMED -cp "mae-torch-binding/target/classes:$(cat /tmp/cp.txt)" \
- *     io.github.mae4j.torch.data.bench.SourceBenchmark [--dir /tmp/mae4j-bench] [--images 1024] [--batches 12]
+ *     io.github.mae4j.torch.data.bench.SourceBenchmark [--dir /tmp/mae4j-bench] [--images 1024] [--batches 12] \
+ *     [--warmup 2]
  * </pre>
  */
 public final class SourceBenchmark {
@@ -54,6 +55,7 @@ public final class SourceBenchmark {
     Path dir = Path.of(arg(args, "--dir", "/tmp/mae4j-source-bench"));
     int images = Integer.parseInt(arg(args, "--images", "1024"));
     int batches = Integer.parseInt(arg(args, "--batches", "12"));
+    warmup = Integer.parseInt(arg(args, "--warmup", "2"));
     Torch.load();
     System.out.println("cpu: " + CpuInfo.read() + ", java "
         + Runtime.version() + ", load average " + loadAverage());
@@ -80,7 +82,7 @@ public final class SourceBenchmark {
     TarShards shards = TarShards.open(pattern, 3, System.err::println);
     Transform t = PretrainTransform.randomResizedCrop(224).hflip().normalize(Normalization.imagenet());
     System.out.println("pipeline: RandomResizedCrop(224, 0.2-1) + flip + ImageNet normalization, batch 64, "
-        + batches + " timed batches after 2 warm-up");
+        + batches + " timed batches after " + warmup + " warm-up");
     sequential(pattern);
     String only = System.getProperty(DECODER_PROPERTY);
     for (String decoder : only != null ? new String[] {only} : new String[] {"imageio", "opencv"}) {
@@ -110,6 +112,8 @@ public final class SourceBenchmark {
         + "decoding)%n", "shards, read only", n / s, bytes / s / (1 << 20));
   }
 
+  private static int warmup = 2;
+
   private static void run(String name, ImageDataset ds, Transform t, int workers, int batches) {
     try (DataLoader loader = DataLoader.builder(ds).batchSize(64).workers(workers).prefetch(4).seed(1).transform(t)
         .dropLast(true).build();
@@ -117,8 +121,8 @@ public final class SourceBenchmark {
       long start = 0;
       long cpu0 = 0;
       int n = 0;
-      for (int b = 0; b < batches + 2 && it.hasNext(); b++) {
-        if (b == 2) {
+      for (int b = 0; b < batches + warmup && it.hasNext(); b++) {
+        if (b == warmup) {
           start = System.nanoTime();
           cpu0 = cpuNanos();
           n = 0;

@@ -6,15 +6,21 @@ import io.github.mae4j.torch.downstream.aug.RandomCropFlip;
 import io.github.mae4j.torch.downstream.eval.Evaluation;
 import io.github.mae4j.torch.downstream.internal.Tensors;
 import io.github.mae4j.torch.downstream.vit.VitClassifier;
-import java.util.SplittableRandom;
 import io.github.mae4j.torch.downstream.LabeledData;
+import io.github.mae4j.torch.downstream.LabeledImages;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * Training features for the reference linear-probe protocol: the frozen encoder's features of the step's images
  * after the recipe's random resized crop and horizontal flip, drawn anew every epoch from a generator seeded by
  * (seed, epoch), so an epoch's features do not depend on the epochs before it (a resumed run sees the same).
- * Images go through the encoder in chunks of {@value #CHUNK} (the effective batch can be far larger).
+ * Images go through the encoder in chunks of {@value #CHUNK} (the effective batch can be far larger). Unreadable
+ * images (data read from disk) are skipped with their labels, so a step may train on fewer rows.
  */
 final class AugmentedFeatures implements LinearProbe.StepFeatures {
   static final int CHUNK = 256;
@@ -34,27 +40,37 @@ final class AugmentedFeatures implements LinearProbe.StepFeatures {
     this.seed = seed;
   }
 
-  /** idx [B] → features [B, D] of the augmented images, without gradients. */
+  /**
+   * idx [B] → features [B', D] of the augmented images, without gradients, and their labels [B']; images found
+   * unreadable are left out together with their labels (told once and counted by {@link LabeledData}).
+   */
   @Override
-  public Tensor of(int epoch, Tensor idx) {
+  public LinearProbe.StepBatch of(int epoch, Tensor idx) {
     if (epoch != this.epoch) {
       this.epoch = epoch;
       random = new SplittableRandom(Seeds.mix(seed, epoch, 3));
     }
     long b = idx.size(0);
-    Tensor out = Tensors.zeros(b, encoder.embedDim());
+    List<Tensor> features = new ArrayList<>();
+    List<Tensor> labels = new ArrayList<>();
     for (long s = 0; s < b; s += CHUNK) {
       long len = Math.min(CHUNK, b - s);
-      Tensor chunk = images.gather(idx.narrow(0, s, len)).images();
-      if (chunk.size(0) != len) {
-        throw new IllegalArgumentException("unreadable images in the training set: augmented linear probing does not "
-            + "skip them yet (remove them, or probe without augmentation)");
+      LabeledImages read = images.gather(idx.narrow(0, s, len));
+      Tensor chunk = read.images();
+      if (chunk.size(0) == 0) {
+        continue;
       }
       if (!cropFlip.isIdentity()) {
         chunk = cropFlip.apply(chunk, random);
       }
-      out.narrow(0, s, len).copy_(Evaluation.features(encoder, chunk, CHUNK));
+      features.add(Evaluation.features(encoder, chunk, CHUNK));
+      labels.add(read.labels());
     }
-    return out;
+    if (features.isEmpty()) {
+      return new LinearProbe.StepBatch(Tensors.zeros(0, encoder.embedDim()), idx.narrow(0, 0, 0));
+    }
+    return features.size() == 1 ? new LinearProbe.StepBatch(features.get(0), labels.get(0))
+        : new LinearProbe.StepBatch(torch.cat(new TensorVector(features.toArray(Tensor[]::new))),
+            torch.cat(new TensorVector(labels.toArray(Tensor[]::new))));
   }
 }

@@ -119,8 +119,8 @@ public final class LinearProbe implements AutoCloseable {
    */
   public RunResult train(LinearProbeRecipe recipe, Tensor trainFeatures, Tensor trainLabels, Tensor testFeatures,
       Tensor testLabels, Consumer<EpochStats> progress, RunDirectory dir, ProgressReporter stepProgress) {
-    return train(recipe, trainFeatures.size(0), (epoch, idx) -> trainFeatures.index_select(0, idx), Map.of(),
-        trainLabels, testFeatures, testLabels, progress, dir, stepProgress);
+    return train(recipe, trainFeatures.size(0), (epoch, idx) -> new StepBatch(trainFeatures.index_select(0, idx),
+        trainLabels.index_select(0, idx)), Map.of(), testFeatures, testLabels, progress, dir, stepProgress);
   }
 
   /**
@@ -144,18 +144,24 @@ public final class LinearProbe implements AutoCloseable {
       ProgressReporter stepProgress) {
     AugmentedFeatures features = new AugmentedFeatures(encoder, train, recipe.getAugmentation(),
         recipe.getModel().getImageSize(), recipe.getModel().getImageWidth(), recipe.getSeed());
-    return train(recipe, train.size(), features, Map.of("features", "augmented every epoch"), train.labels(),
-        testFeatures, testLabels, progress, dir, stepProgress);
+    return train(recipe, train.size(), features, Map.of("features", "augmented every epoch"), testFeatures,
+        testLabels, progress, dir, stepProgress);
   }
 
-  /** The training features of one step: rows {@code idx} [B] of the training set in {@code epoch} → [B, D]. */
+  /**
+   * A step's training features [B', D] and their labels [B']: B' is less than the step's B when images read from
+   * disk were unreadable (each is left out with its label).
+   */
+  record StepBatch(Tensor features, Tensor labels) {}
+
+  /** The training features of one step: rows {@code idx} [B] of the training set in {@code epoch}. */
   @FunctionalInterface
   interface StepFeatures {
-    Tensor of(int epoch, Tensor idx);
+    StepBatch of(int epoch, Tensor idx);
   }
 
   private RunResult train(LinearProbeRecipe recipe, long n, StepFeatures trainFeatures, Map<String, String> identity,
-      Tensor trainLabels, Tensor testFeatures, Tensor testLabels, Consumer<EpochStats> progress, RunDirectory dir,
+      Tensor testFeatures, Tensor testLabels, Consumer<EpochStats> progress, RunDirectory dir,
       ProgressReporter stepProgress) {
     if (recipe.getOptimizer().getType() != OptimizerType.LARS) {
       throw new IllegalArgumentException("linear probing uses LARS, the recipe names " + recipe.getOptimizer().getType());
@@ -194,8 +200,12 @@ public final class LinearProbe implements AutoCloseable {
             try (PointerScope scope = new PointerScope()) {
               lars.setLearningRate(schedule.at(epoch + (double) s / steps));
               Tensor idx = perm.narrow(0, s * batch, batch);
-              Tensor logits = forward(trainFeatures.of(epoch, idx));
-              Tensor loss = torch.cross_entropy(logits, trainLabels.index_select(0, idx));
+              StepBatch step = trainFeatures.of(epoch, idx);
+              if (step.labels().size(0) == 0) {
+                continue; // every image of the step was unreadable (told and counted by the data)
+              }
+              Tensor logits = forward(step.features());
+              Tensor loss = torch.cross_entropy(logits, step.labels());
               float value = loss.item_float();
               if (!Float.isFinite(value)) {
                 throw new TrainingDivergedException("linear-probe loss is " + value, epoch * steps + s, epoch + 1,
