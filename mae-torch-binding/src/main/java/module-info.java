@@ -4,7 +4,9 @@
  * ({@code ModuleExportsTest} keeps the two lists in step).
  *
  * <p>On the module path, add the natives of your platform to the module graph, e.g.
- * {@code --add-modules org.bytedeco.pytorch.linux.x86_64,org.bytedeco.openblas.linux.x86_64,org.bytedeco.javacpp.linux.x86_64},
+ * {@code --add-modules org.bytedeco.pytorch.linux.x86_64,org.bytedeco.openblas.linux.x86_64,org.bytedeco.javacpp.linux.x86_64}
+ * (and {@code org.bytedeco.opencv.linux.x86_64} for JPEG decoding by libjpeg-turbo; without it images decode with
+ * javax.imageio),
  * and allow native access with {@code --enable-native-access=io.github.mae4j.torch,org.bytedeco.javacpp}.
  */
 module io.github.mae4j.torch {
@@ -13,6 +15,7 @@ module io.github.mae4j.torch {
   requires transitive org.bytedeco.javacpp;
   requires transitive java.desktop;
   requires org.bytedeco.openblas;
+  requires org.bytedeco.opencv;
   requires java.management;
   requires jdk.management;
   requires org.knowm.xchart;

@@ -114,6 +114,25 @@ public final class ChannelConversion {
     }
   }
 
+  /** Interleaved 8-bit BGR (OpenCV's order) [H, W, 3] → planar [C, H, W] in [0, 1], converted as above. */
+  static float[] fromBgrBytes(byte[] bgr, int plane, int channels) {
+    float[] out = new float[channels * plane];
+    readBgrBytes(bgr, out, plane, channels);
+    return out;
+  }
+
+  /** 8-bit gray [H, W] → planar [C, H, W] in [0, 1], replicated into 3 channels when asked. */
+  static float[] fromGrayBytes(byte[] gray, int plane, int channels) {
+    float[] out = new float[channels * plane];
+    for (int i = 0; i < plane; i++) {
+      out[i] = (gray[i] & 0xFF) / 255f;
+    }
+    for (int c = 1; c < channels; c++) {
+      System.arraycopy(out, 0, out, c * plane, plane);
+    }
+    return out;
+  }
+
   private static void readBgrBytes(byte[] data, float[] out, int plane, int channels) {
     for (int i = 0, o = 0; i < plane; i++, o += 3) {
       store(out, i, plane, channels, data[o + 2] & 0xFF, data[o + 1] & 0xFF, data[o] & 0xFF);

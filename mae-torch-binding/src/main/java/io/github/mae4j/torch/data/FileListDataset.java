@@ -1,6 +1,5 @@
 package io.github.mae4j.torch.data;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -162,9 +161,7 @@ public final class FileListDataset implements ImageDataset {
   @Override
   public Sample read(int index) throws IOException {
     Objects.checkIndex(index, size());
-    BufferedImage image = ImageDecoder.decode(files.get(index));
-    return new Sample(ChannelConversion.toPlanar(image, channels), channels, image.getHeight(), image.getWidth(),
-        labels[index]);
+    return ImageDecoder.read(files.get(index), channels, labels[index]);
   }
 
   @Override

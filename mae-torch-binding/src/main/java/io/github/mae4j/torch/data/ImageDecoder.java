@@ -3,17 +3,26 @@ package io.github.mae4j.torch.data;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Decodes one image with javax.imageio, strictly: a reader warning (e.g. the JPEG decoder's "Premature end of JPEG
+ * Decodes one image. JPEGs go to libjpeg-turbo through OpenCV ({@link OpenCvJpeg}, about 4× faster per image) when
+ * OpenCV's natives load and the file is one it decodes to exactly the pixels javax.imageio gives
+ * ({@link JpegHeader#fastPathExact()}: 8-bit gray or YCbCr, no ICC profile, no Adobe marker, ending with the
+ * end-of-image marker); every other file, and any file imdecode fails on, goes to javax.imageio. The system property
+ * {@value #DECODER_PROPERTY} (or the environment variable {@code MAE4J_DECODER}) forces one: {@code imageio},
+ * {@code opencv} (an error when its natives do not load), or {@code auto} (the default).
+ *
+ * <p>javax.imageio decodes strictly: a reader warning (e.g. the JPEG decoder's "Premature end of JPEG
  * file", which otherwise yields a half-gray image) is an error, so truncated files are skipped rather than silently
  * used. Before decoding, the header's width × height is checked against {@link #maxPixels()} (a decompression-bomb
  * guard, as PIL's {@code Image.MAX_IMAGE_PIXELS}): a larger image is refused without allocating its pixels.
@@ -24,6 +33,14 @@ final class ImageDecoder {
 
   /** The system property that overrides {@link #DEFAULT_MAX_PIXELS}. */
   static final String MAX_PIXELS_PROPERTY = "mae4j.maxImagePixels";
+
+  /** The system property that chooses the decoder: {@code auto}, {@code imageio} or {@code opencv}. */
+  static final String DECODER_PROPERTY = "mae4j.decoder";
+
+  /** The decoders {@link #DECODER_PROPERTY} can name. */
+  enum Kind {
+    IMAGEIO, OPENCV
+  }
 
   static {
     ImageIO.setUseCache(false); // decode in memory, never through temp files
@@ -55,7 +72,99 @@ final class ImageDecoder {
   }
 
   /**
-   * Decodes the first image of {@code file}.
+   * The decoder used for JPEGs now: {@value #DECODER_PROPERTY} (read on every call), else the environment variable
+   * {@code MAE4J_DECODER}, else {@code auto}, which is OpenCV when its natives load and javax.imageio otherwise.
+   *
+   * @throws IllegalArgumentException when the setting names no decoder
+   * @throws IllegalStateException when it names {@code opencv} and OpenCV's natives do not load
+   */
+  static Kind jpegDecoder() {
+    String v = System.getProperty(DECODER_PROPERTY);
+    String from = "-D" + DECODER_PROPERTY;
+    if (v == null || v.isBlank()) {
+      v = System.getenv("MAE4J_DECODER");
+      from = "MAE4J_DECODER";
+    }
+    String choice = v == null || v.isBlank() ? "auto" : v.strip().toLowerCase(Locale.ROOT);
+    switch (choice) {
+      case "imageio":
+        return Kind.IMAGEIO;
+      case "opencv":
+        OpenCvJpeg.unavailableBecause().ifPresent(why -> {
+          throw new IllegalStateException(DECODER_PROPERTY + "=opencv, but OpenCV's natives did not load (add "
+              + "org.bytedeco:opencv with the classifier of this platform, or use imageio): " + why);
+        });
+        return Kind.OPENCV;
+      case "auto":
+        return OpenCvJpeg.unavailableBecause().isEmpty() ? Kind.OPENCV : Kind.IMAGEIO;
+      default:
+        throw new IllegalArgumentException(from + " must be auto, imageio or opencv, got '" + v + "'");
+    }
+  }
+
+  /**
+   * Decodes {@code file} into planar pixels with {@code channels} channels ({@link ChannelConversion}).
+   *
+   * @throws IOException as {@link #decode(Path)}
+   */
+  static Sample read(Path file, int channels, int label) throws IOException {
+    if (jpegDecoder() == Kind.IMAGEIO) {
+      BufferedImage image = decode(file);
+      return new Sample(ChannelConversion.toPlanar(image, channels), channels, image.getHeight(), image.getWidth(),
+          label);
+    }
+    byte[] encoded;
+    try {
+      encoded = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new IOException("cannot read " + file + ": " + e, e);
+    }
+    return read(encoded, file.toString(), channels, label, 1);
+  }
+
+  /**
+   * Decodes an image held in memory into planar pixels; {@code name} is used in messages.
+   *
+   * @param reduction 1, or 2, 4 or 8 to decode a JPEG at that fraction of its size by DCT scaling (OpenCV path
+   *     only: javax.imageio and non-JPEG files ignore it and decode in full; see {@link #reductionFor})
+   * @throws IOException as {@link #decode(Path)}
+   */
+  static Sample read(byte[] encoded, String name, int channels, int label, int reduction) throws IOException {
+    if (jpegDecoder() == Kind.OPENCV) {
+      Optional<JpegHeader> header = JpegHeader.parse(encoded);
+      if (header.isPresent()) {
+        JpegHeader h = header.get();
+        checkPixels(h.width(), h.height(), maxPixels(), name); // before any pixel is allocated
+        if (h.fastPathExact()) {
+          Optional<Sample> s = OpenCvJpeg.decode(encoded, h, channels, reduction, label);
+          if (s.isPresent()) {
+            return s.get();
+          }
+        }
+      }
+    }
+    BufferedImage image = decode(encoded, name);
+    return new Sample(ChannelConversion.toPlanar(image, channels), channels, image.getHeight(), image.getWidth(),
+        label);
+  }
+
+  /**
+   * The DCT reduction (1, 2, 4 or 8) for an image of {@code width} × {@code height} that will be resized so that
+   * its shorter side becomes {@code shortSide}: the largest factor that leaves the shorter side at least twice
+   * {@code shortSide} (PIL's {@code reducing_gap = 2.0} rule of {@code Image.thumbnail}/{@code draft}), so the
+   * resampling that follows still shrinks by 2× or more and its antialiasing filter, not the DCT, shapes the result.
+   */
+  static int reductionFor(int width, int height, int shortSide) {
+    int shorter = Math.min(width, height);
+    int r = 1;
+    while (r < 8 && shorter / (r * 2) >= 2L * shortSide) {
+      r *= 2;
+    }
+    return r;
+  }
+
+  /**
+   * Decodes the first image of {@code file} with javax.imageio.
    *
    * @throws IOException naming the file when it cannot be read, is not an image ImageIO knows, is corrupt or
    *     truncated, has more pixels than {@link #maxPixels()}, or uses a color model the JDK's decoder does not

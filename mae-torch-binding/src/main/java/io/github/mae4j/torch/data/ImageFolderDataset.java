@@ -1,6 +1,5 @@
 package io.github.mae4j.torch.data;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -157,9 +156,7 @@ public final class ImageFolderDataset implements ImageDataset {
   public Sample read(int index) throws IOException {
     Objects.checkIndex(index, size());
     Path file = files.get(index);
-    BufferedImage image = ImageDecoder.decode(file);
-    float[] chw = ChannelConversion.toPlanar(image, channels);
-    return new Sample(chw, channels, image.getHeight(), image.getWidth(), labels[index]);
+    return ImageDecoder.read(file, channels, labels[index]);
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.github.mae4j.torch.data;
 
-import java.awt.image.BufferedImage;
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -325,9 +324,7 @@ public final class TarShards implements ImageDataset {
 
   @Override
   public Sample read(int index) throws IOException {
-    BufferedImage image = ImageDecoder.decode(encoded(index), describe(index));
-    return new Sample(ChannelConversion.toPlanar(image, channels), channels, image.getHeight(), image.getWidth(),
-        labels[index]);
+    return ImageDecoder.read(encoded(index), describe(index), channels, labels[index], 1);
   }
 
   @Override

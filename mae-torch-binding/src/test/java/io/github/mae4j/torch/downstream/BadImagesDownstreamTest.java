@@ -92,6 +92,20 @@ class BadImagesDownstreamTest {
   }
 
   @Test
+  void linprobeAugmented_folderWithEmptyAndTruncatedImages_skipsThemWithTheirLabels() throws Exception {
+    List<String> log = new ArrayList<>();
+    LinearProbeRecipe recipe = LinearProbeRecipe.builder().model(RECIPE.getModel())
+        .normalization(Normalization.imagenet()).numClasses(2).epochs(2).warmupEpochs(0).effectiveBatchSize(4)
+        .batchSizePerStep(4).baseLearningRate(0.1).augmentation(Augmentation.linearProbe()).build();
+    var result = LinearProbeRun.builder(recipe).data(folders()).log(log::add).build().run();
+    assertThat(result.epochs()).hasSize(2).allSatisfy(e -> assertThat(e.trainLoss()).isFinite().isPositive());
+    List<String> skips = log.stream().filter(l -> l.startsWith("skipped unreadable image")).toList();
+    assertThat(skips).as("each bad file told once over both epochs").hasSize(3);
+    assertThat(log).contains("skipped 2 unreadable images for training and 1 for evaluation");
+    assertThat(String.join("\n", skips)).contains("train/c0/empty.png", "train/c1/cut.png", "val/c1/cut.png");
+  }
+
+  @Test
   void features_folderWithEmptyAndTruncatedImages_writesOneRowPerReadableImageAndItsLabel() throws Exception {
     folders();
     List<String> log = new ArrayList<>();

@@ -37,13 +37,15 @@ import javax.imageio.stream.ImageOutputStream;
  * the same JPEGs: RandomResizedCrop(224, 0.2–1) + horizontal flip + ImageNet normalization, batches of 64, with 1
  * and 2 loader workers; plus the bare sequential read of the shards ({@link ShardStream}, no decoding). The JPEGs
  * are generated once (≈500×375, quality 90, shapes and gradients with mild noise, about the size and entropy of an
- * ImageNet photo) under {@code --dir}.
+ * ImageNet photo) under {@code --dir}. Each line is run with both JPEG decoders back to back, javax.imageio and OpenCV
+ * (libjpeg-turbo), unless {@code -Dmae4j.decoder=imageio|opencv} names one.
  *
  * <pre>
  * ./mvnw -q -B -pl mae-torch-binding -am compile dependency:build-classpath \
  *     -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=runtime
  * java --enable-native-access=ALL-UNNAMED -cp "mae-torch-binding/target/classes:$(cat /tmp/cp.txt)" \
- *     io.github.mae4j.torch.data.bench.SourceBenchmark [--dir /tmp/mae4j-bench] [--images 1024] [--batches 12]
+ *     io.github.mae4j.torch.data.bench.SourceBenchmark [--dir /tmp/mae4j-bench] [--images 1024] [--batches 12] \
+ *     [--warmup 2]
  * </pre>
  */
 public final class SourceBenchmark {
@@ -53,6 +55,7 @@ public final class SourceBenchmark {
     Path dir = Path.of(arg(args, "--dir", "/tmp/mae4j-source-bench"));
     int images = Integer.parseInt(arg(args, "--images", "1024"));
     int batches = Integer.parseInt(arg(args, "--batches", "12"));
+    warmup = Integer.parseInt(arg(args, "--warmup", "2"));
     Torch.load();
     System.out.println("cpu: " + CpuInfo.read() + ", java "
         + Runtime.version() + ", load average " + loadAverage());
@@ -79,13 +82,20 @@ public final class SourceBenchmark {
     TarShards shards = TarShards.open(pattern, 3, System.err::println);
     Transform t = PretrainTransform.randomResizedCrop(224).hflip().normalize(Normalization.imagenet());
     System.out.println("pipeline: RandomResizedCrop(224, 0.2-1) + flip + ImageNet normalization, batch 64, "
-        + batches + " timed batches after 2 warm-up");
+        + batches + " timed batches after " + warmup + " warm-up");
     sequential(pattern);
-    for (int workers : new int[] {1, 2}) {
-      run("folder, " + workers + " worker(s)", ds, t, workers, batches);
-      run("shards, " + workers + " worker(s)", shards, t, workers, batches);
+    String only = System.getProperty(DECODER_PROPERTY);
+    for (String decoder : only != null ? new String[] {only} : new String[] {"imageio", "opencv"}) {
+      System.setProperty(DECODER_PROPERTY, decoder); // read by the decoder on every image
+      for (int workers : new int[] {1, 2}) {
+        run("folder, " + workers + " worker(s), " + decoder, ds, t, workers, batches);
+        run("shards, " + workers + " worker(s), " + decoder, shards, t, workers, batches);
+      }
     }
   }
+
+  /** ImageDecoder's switch between javax.imageio and OpenCV (libjpeg-turbo). */
+  private static final String DECODER_PROPERTY = "mae4j.decoder";
 
   private static void sequential(String pattern) {
     ShardStream stream = new ShardStream(io.github.mae4j.torch.data.ShardPattern.expand(pattern), 0, 64,
@@ -98,9 +108,11 @@ public final class SourceBenchmark {
       n++;
     }
     double s = (System.nanoTime() - t0) / 1e9;
-    System.out.printf(Locale.ROOT, "%-28s %8.0f images/s  (%.0f MiB/s, sequential tar read + shuffle buffer, no "
+    System.out.printf(Locale.ROOT, "%-36s %8.0f images/s  (%.0f MiB/s, sequential tar read + shuffle buffer, no "
         + "decoding)%n", "shards, read only", n / s, bytes / s / (1 << 20));
   }
+
+  private static int warmup = 2;
 
   private static void run(String name, ImageDataset ds, Transform t, int workers, int batches) {
     try (DataLoader loader = DataLoader.builder(ds).batchSize(64).workers(workers).prefetch(4).seed(1).transform(t)
@@ -109,8 +121,8 @@ public final class SourceBenchmark {
       long start = 0;
       long cpu0 = 0;
       int n = 0;
-      for (int b = 0; b < batches + 2 && it.hasNext(); b++) {
-        if (b == 2) {
+      for (int b = 0; b < batches + warmup && it.hasNext(); b++) {
+        if (b == warmup) {
           start = System.nanoTime();
           cpu0 = cpuNanos();
           n = 0;
@@ -120,7 +132,7 @@ public final class SourceBenchmark {
         }
       }
       double s = (System.nanoTime() - start) / 1e9;
-      System.out.printf(Locale.ROOT, "%-28s %8.1f images/s  %.2f CPU ms/img  (%d images in %.1f s)%n", name, n / s,
+      System.out.printf(Locale.ROOT, "%-36s %8.1f images/s  %.2f CPU ms/img  (%d images in %.1f s)%n", name, n / s,
           (cpuNanos() - cpu0) / 1e6 / n, n, s);
     }
   }

@@ -149,8 +149,8 @@ public final class LinearProbe implements AutoCloseable {
   public RunResult train(LinearProbeRecipe recipe, Tensor trainFeatures, Tensor trainLabels, Tensor testFeatures,
       Tensor testLabels, Consumer<EpochStats> progress, RunDirectory dir, ProgressReporter stepProgress,
       DistributedContext dist) {
-    return train(recipe, trainFeatures.size(0), (epoch, idx) -> trainFeatures.index_select(0, idx), Map.of(),
-        trainLabels, testFeatures, testLabels, progress, dir, stepProgress, dist);
+    return train(recipe, trainFeatures.size(0), (epoch, idx) -> new StepBatch(trainFeatures.index_select(0, idx),
+        trainLabels.index_select(0, idx)), Map.of(), testFeatures, testLabels, progress, dir, stepProgress, dist);
   }
 
   /**
@@ -188,18 +188,24 @@ public final class LinearProbe implements AutoCloseable {
       ProgressReporter stepProgress, DistributedContext dist) {
     AugmentedFeatures features = new AugmentedFeatures(encoder, train, recipe.getAugmentation(),
         recipe.getModel().getImageSize(), recipe.getModel().getImageWidth(), recipe.getSeed());
-    return train(recipe, train.size(), features, Map.of("features", "augmented every epoch"), train.labels(),
-        testFeatures, testLabels, progress, dir, stepProgress, dist);
+    return train(recipe, train.size(), features, Map.of("features", "augmented every epoch"), testFeatures,
+        testLabels, progress, dir, stepProgress, dist);
   }
 
-  /** The training features of one step: rows {@code idx} [B] of the training set in {@code epoch} → [B, D]. */
+  /**
+   * A step's training features [B', D] and their labels [B']: B' is less than the step's B when images read from
+   * disk were unreadable (each is left out with its label).
+   */
+  record StepBatch(Tensor features, Tensor labels) {}
+
+  /** The training features of one step: rows {@code idx} [B] of the training set in {@code epoch}. */
   @FunctionalInterface
   interface StepFeatures {
-    Tensor of(int epoch, Tensor idx);
+    StepBatch of(int epoch, Tensor idx);
   }
 
   private RunResult train(LinearProbeRecipe recipe, long n, StepFeatures trainFeatures, Map<String, String> identity,
-      Tensor trainLabels, Tensor testFeatures, Tensor testLabels, Consumer<EpochStats> progress, RunDirectory dir,
+      Tensor testFeatures, Tensor testLabels, Consumer<EpochStats> progress, RunDirectory dir,
       ProgressReporter stepProgress, DistributedContext dist) {
     if (recipe.getOptimizer().getType() != OptimizerType.LARS) {
       throw new IllegalArgumentException("linear probing uses LARS, the recipe names " + recipe.getOptimizer().getType());
@@ -252,11 +258,18 @@ public final class LinearProbe implements AutoCloseable {
             try (PointerScope scope = new PointerScope()) {
               lars.setLearningRate(schedule.at(epoch + (double) s / steps));
               Tensor idx = perm.narrow(0, s * batch + offset, local);
+              StepBatch step = trainFeatures.of(epoch, idx);
+              boolean empty = step.labels().size(0) == 0;
+              if (empty && !dist.isDistributed()) {
+                continue; // every image of the step was unreadable (told and counted by the data)
+              }
               if (reducer != null) {
                 reducer.beforeForward(true);
               }
-              Tensor logits = forwardTraining(trainFeatures.of(epoch, idx), dist);
-              Tensor loss = torch.cross_entropy(logits, trainLabels.index_select(0, idx));
+              Tensor logits = forwardTraining(step.features(), dist);
+              // a rank whose whole block was unreadable still takes part in every collective, with a zero loss
+              Tensor loss = empty ? logits.sum().mul(new org.bytedeco.pytorch.Scalar(0.0))
+                  : torch.cross_entropy(logits, step.labels());
               double mine = loss.item_float();
               double value = dist.isDistributed() ? dist.allreduceSum(mine)[0] / dist.worldSize() : mine;
               if (!Double.isFinite(value)) {
