@@ -81,7 +81,7 @@ final class PretrainCommand implements Callable<Integer> {
       case "recipe" -> { }
       case "imagenet" -> {
         if (r.getModel().getInChannels() != 3) {
-          throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--normalization imagenet "
+          throw new IllegalArgumentException("--normalization imagenet "
               + "is ImageNet's RGB statistics, the recipe's model has " + r.getModel().getInChannels()
               + " channel(s) (model.inChannels): use --normalization measured (the data's own per-channel "
               + "statistics) or the recipe's");
