@@ -161,11 +161,17 @@ class MultispectralFoldersTest {
     for (String verb : new String[] {"finetune", "linprobe"}) {
       cli.out.getBuffer().setLength(0);
       assertThat(cli.run(verb, "--checkpoint", runDir.toString(), "--train-dir", train.toString(), "--val-dir",
-          val.toString(), "--epochs", "1", "--json")).as(verb + ": " + cli.err()).isEqualTo(0);
+          val.toString(), "--epochs", "1", "--output", dir.resolve(verb).toString(), "--json"))
+          .as(verb + ": " + cli.err()).isEqualTo(0);
       JsonNode j = new ObjectMapper().readTree(cli.out());
       assertThat(j.get("top1").asDouble()).as(verb).isBetween(0.0, 1.0);
       assertThat(j.get("epochs").asInt()).as(verb).isEqualTo(1);
     }
+
+    // fine-tuning normalized the 13 bands with the pretraining's measured statistics (its recipe is 3-channel)
+    assertThat(Files.readString(dir.resolve("finetune/checkpoint-last.ckpt"), StandardCharsets.ISO_8859_1))
+        .contains(Double.toString(ran.getNormalization().getMean()[12]))
+        .contains(Double.toString(ran.getNormalization().getStd()[12]));
 
     Path features = dir.resolve("f.npy");
     Path labels = dir.resolve("l.npy");

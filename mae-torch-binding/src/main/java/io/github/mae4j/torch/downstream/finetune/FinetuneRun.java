@@ -82,7 +82,7 @@ public final class FinetuneRun {
       w = EncoderWeights.load(b.encoder, recipe.getModel(), b.adaptChannels);
       // the encoder's geometry, the data's classes, statistics for the encoder's channels
       recipe = recipe.toBuilder().model(w.model()).numClasses(b.data.numClasses())
-          .normalization(DownstreamData.normalizationFor(recipe, w.model())).build();
+          .normalization(DownstreamData.normalizationFor(recipe, w.model(), w.normalization())).build();
     }
     Map<String, String> settings = new LinkedHashMap<>();
     b.data.saveTo(settings);
