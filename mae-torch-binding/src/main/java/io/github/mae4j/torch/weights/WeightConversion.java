@@ -81,7 +81,9 @@ public record WeightConversion(WeightLayout from, WeightLayout to, MaeConfig mod
         b.imageWidth(options.imageWidth());
       }
       MaeConfig model = b.build();
-      WeightFitting fitted = WeightFitting.fit(c.tensors(), model, options.adaptation());
+      // the grid is known from an HF config.json (square or not); otherwise inferred square from the row count
+      WeightFitting fitted = WeightFitting.fit(c.tensors(), model, options.adaptation(),
+          c.hfConfig().isPresent() ? source : null);
       try {
         PretrainedWeights.Loaded checked;
         try (MaskedAutoencoder mae = MaskedAutoencoder.create(model, 0)) {
