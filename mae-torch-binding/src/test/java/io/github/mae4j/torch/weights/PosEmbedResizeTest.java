@@ -122,4 +122,26 @@ class PosEmbedResizeTest {
       assertThat(Arrays.copyOfRange(got, 32, got.length)).containsExactly(want);
     }
   }
+
+  @Test
+  void loadEncoder_nonSquareMaeIntoClassifiersOfOtherGrids_resizesFromItsGrid() {
+    // 24×24 px (6×6) into 16×36 (4×9: as many patches) and 28×20 (7×5) into 36×16 (9×4)
+    for (int[] g : new int[][] {{24, 24, 16, 36}, {28, 20, 36, 16}}) {
+      MaeConfig source = AnyChannelCountTest.tiny(13).toBuilder().imageSize(g[0]).imageWidth(g[1]).build();
+      MaeConfig target = source.toBuilder().imageSize(g[2]).imageWidth(g[3]).build();
+      try (MaskedAutoencoder mae = MaskedAutoencoder.create(source, 3);
+          io.github.mae4j.torch.downstream.vit.VitClassifier clf = new io.github.mae4j.torch.downstream.vit
+              .VitClassifier(target, 5, io.github.mae4j.torch.downstream.vit.Pooling.CLS_TOKEN, 0.0, 4)) {
+        Tensor pos = mae.stateDict().get("pos_embed");
+        var report = clf.loadEncoder(mae.stateDict(), source);
+        assertThat(report.posEmbedResized()).isTrue();
+        long gh = source.getGridHeight();
+        long gw = source.getGridWidth();
+        float[] want = Tensors.toFloatArray(PosEmbedGrid.resize(pos.narrow(1, 1, gh * gw), gh, gw,
+            target.getGridHeight(), target.getGridWidth()));
+        float[] got = Tensors.toFloatArray(clf.namedParameters().get("pos_embed"));
+        assertThat(Arrays.copyOfRange(got, 32, got.length)).as(Arrays.toString(g)).containsExactly(want);
+      }
+    }
+  }
 }

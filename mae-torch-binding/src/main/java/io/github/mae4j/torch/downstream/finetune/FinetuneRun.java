@@ -95,7 +95,7 @@ public final class FinetuneRun {
     LabeledData test = b.data.load(FashionMnist.Split.TEST, recipe.getModel(), recipe, b.log);
     try (VitClassifier m = Finetuner.newClassifier(recipe)) {
       if (w != null && w.weights() != null) {
-        EncoderLoadReport r = m.loadEncoder(w.weights());
+        EncoderLoadReport r = m.loadEncoder(w.weights(), w.model());
         b.log.accept("loaded " + r.loaded().size() + " encoder tensors from " + w.description());
       } else if (w != null) {
         b.log.accept("encoder: random initialization");
