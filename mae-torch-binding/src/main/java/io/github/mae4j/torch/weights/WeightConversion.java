@@ -63,7 +63,8 @@ public record WeightConversion(WeightLayout from, WeightLayout to, MaeConfig mod
   public static WeightConversion convert(Path in, WeightLayout to, Path out, Options options) throws IOException {
     try (WeightFiles.Contents c = WeightFiles.read(in)) {
       MaeConfig source = c.hfConfig().map(HfConfig::toMaeConfig)
-          .orElseGet(() -> ModelInference.infer(c.tensors(), options.heads(), options.decoderHeads()));
+          .orElseGet(() -> ModelInference.infer(c.tensors(), options.heads(), options.decoderHeads(),
+              options.imageSize(), options.imageWidth()));
       MaeConfig.Builder b = source.toBuilder();
       if (options.heads() > 0) {
         b.encoder(e -> e.numHeads(options.heads()));
