@@ -10,6 +10,14 @@ outputs to 1e-5):
 
     /usr/bin/python3 tools/make_layout_fixtures.py --check official=FILE.pth hf=DIR timm=FILE.safetensors
 
+Check files mae4j wrote for a non-square model (image_size [H, W] in the HF config.json, which gives every
+layout's network; any channel count), against the inputs and outputs mae4j computed (io.safetensors: images,
+noise, official.pred, timm.tokens), exit 0 when each loads strictly into this script's modules and computes them
+to 1e-5:
+
+    /usr/bin/python3 tools/make_layout_fixtures.py --check-model io=IO.safetensors hf=DIR official=FILE.pth \
+        timm=FILE.safetensors
+
 Writes mae-torch-binding/src/test/resources/layouts/:
 
   official/mae_full.pth         facebookresearch/mae models_mae.py names ({'model': state_dict}), LayerNorm eps 1e-6
@@ -55,6 +63,12 @@ HF_EPS = 1e-12
 TIMM_EPS = 1e-6
 CLASSES = 5
 TOL = 1e-5
+
+
+def grid(cfg):
+    """The patch grid (rows, columns) of cfg: image_size is an int (square) or [height, width]."""
+    size, p = cfg["image_size"], cfg["patch_size"]
+    return (size // p, size // p) if isinstance(size, int) else (size[0] // p, size[1] // p)
 
 
 # ---- Hugging Face ViTMAE, module tree as transformers' modeling_vit_mae.py -------------------------------------
@@ -120,10 +134,10 @@ class HfPatchEmbeddings(nn.Module):
 class HfEmbeddings(nn.Module):
     def __init__(self, cfg):
         super().__init__()
-        d, p, g = cfg["embed_dim"], cfg["patch_size"], cfg["image_size"] // cfg["patch_size"]
+        d, p, (gh, gw) = cfg["embed_dim"], cfg["patch_size"], grid(cfg)
         self.cls_token = nn.Parameter(torch.zeros(1, 1, d))
         self.patch_embeddings = HfPatchEmbeddings(cfg["in_chans"], d, p)
-        self.position_embeddings = nn.Parameter(torch.zeros(1, g * g + 1, d), requires_grad=False)
+        self.position_embeddings = nn.Parameter(torch.zeros(1, gh * gw + 1, d), requires_grad=False)
         self.mask_ratio = cfg["mask_ratio"]
 
     def forward(self, images, noise):
@@ -165,10 +179,10 @@ class HfViTMAEModel(nn.Module):
 class HfDecoder(nn.Module):
     def __init__(self, cfg, eps):
         super().__init__()
-        d, dd, p, g = cfg["embed_dim"], cfg["dec_embed_dim"], cfg["patch_size"], cfg["image_size"] // cfg["patch_size"]
+        d, dd, p, (gh, gw) = cfg["embed_dim"], cfg["dec_embed_dim"], cfg["patch_size"], grid(cfg)
         self.decoder_embed = nn.Linear(d, dd)
         self.mask_token = nn.Parameter(torch.zeros(1, 1, dd))
-        self.decoder_pos_embed = nn.Parameter(torch.zeros(1, g * g + 1, dd), requires_grad=False)
+        self.decoder_pos_embed = nn.Parameter(torch.zeros(1, gh * gw + 1, dd), requires_grad=False)
         self.decoder_layers = nn.ModuleList(
             [HfLayer(dd, cfg["dec_num_heads"], 4 * dd, eps) for _ in range(cfg["dec_depth"])])
         self.decoder_norm = nn.LayerNorm(dd, eps=eps)
@@ -273,22 +287,22 @@ def official_to_hf(sd, cfg):
 class TimmVit(nn.Module):
     def __init__(self, cfg, no_embed_class=False, num_classes=CLASSES):
         super().__init__()
-        d, p, g = cfg["embed_dim"], cfg["patch_size"], cfg["image_size"] // cfg["patch_size"]
-        self.g, self.p, self.no_embed_class = g, p, no_embed_class
+        d, p, (gh, gw) = cfg["embed_dim"], cfg["patch_size"], grid(cfg)
+        self.gh, self.gw, self.p, self.no_embed_class = gh, gw, p, no_embed_class
         self.cls_token = nn.Parameter(torch.zeros(1, 1, d))
-        self.pos_embed = nn.Parameter(torch.zeros(1, g * g + (0 if no_embed_class else 1), d))
+        self.pos_embed = nn.Parameter(torch.zeros(1, gh * gw + (0 if no_embed_class else 1), d))
         self.patch_embed = official.PatchEmbed(cfg["in_chans"], d, p)
         self.blocks = nn.Sequential(*[official.Block(d, cfg["num_heads"]) for _ in range(cfg["depth"])])
         self.norm = nn.LayerNorm(d, eps=TIMM_EPS)
         self.head = nn.Linear(d, num_classes)
 
     def pos_embed_for(self, h, w):
-        """resample_abs_pos_embed: the patch rows as a D-channel g x g image, bicubic, align_corners=False."""
+        """resample_abs_pos_embed: the patch rows as a D-channel gh x gw image, bicubic, align_corners=False."""
         prefix = 0 if self.no_embed_class else 1
         rows = self.pos_embed[:, prefix:, :]
-        if (h, w) != (self.g, self.g):
+        if (h, w) != (self.gh, self.gw):
             d = rows.shape[-1]
-            grid = rows.reshape(1, self.g, self.g, d).permute(0, 3, 1, 2)
+            grid = rows.reshape(1, self.gh, self.gw, d).permute(0, 3, 1, 2)
             grid = F.interpolate(grid, size=(h, w), mode="bicubic", align_corners=False)
             rows = grid.permute(0, 2, 3, 1).reshape(1, h * w, d)
         return torch.cat([self.pos_embed[:, :prefix, :], rows], dim=1)
@@ -445,8 +459,49 @@ def check(args):
     return 0 if ok else 1
 
 
+def check_model(args):
+    """Loads a non-square (or any) model mae4j wrote in each layout, strictly, and compares with its outputs."""
+    files = dict(a.split("=", 1) for a in args)
+    io = read_safetensors(files["io"])
+    images, noise = io["images"], io["noise"]
+    with open(os.path.join(files["hf"], "config.json")) as f:
+        c = json.load(f)
+    assert c["model_type"] == "vit_mae" and c["architectures"] == ["ViTMAEForPreTraining"], c
+    cfg = cfg_from_hf(c)
+    report, ok = {"image_size": c["image_size"], "grid": list(grid(cfg)), "channels": cfg["in_chans"]}, True
+
+    def close(name, got, want):
+        nonlocal ok
+        err = float((got - want).abs().max() / want.abs().max())
+        report[name] = err
+        ok &= err <= TOL
+
+    with torch.no_grad():
+        hf = HfViTMAEForPreTraining(cfg, c["layer_norm_eps"])
+        hf.load_state_dict(read_safetensors(os.path.join(files["hf"], "model.safetensors")), strict=True)
+        close("hf.logits", hf(images, noise)[1], io["official.pred"])
+        if "official" in files:
+            sd = torch.load(files["official"], map_location="cpu")
+            m = official.Mae(cfg)
+            # the official Block's LayerNorm eps is 1e-6 (make_parity_fixtures.EPS), as mae4j's default
+            m.load_state_dict(sd.get("model", sd), strict=True)
+            close("official.pred", m(images, noise)[1], io["official.pred"])
+        if "timm" in files:
+            path = files["timm"]
+            sd = read_safetensors(path) if path.endswith(".safetensors") else torch.load(path, map_location="cpu")
+            m = TimmVit(cfg, num_classes=sd["head.weight"].shape[0] if "head.weight" in sd else 0)
+            if "head.weight" not in sd:
+                m.head = nn.Identity()
+            m.load_state_dict(sd, strict=True)
+            close("timm.tokens", m.forward_features(images), io["timm.tokens"])
+    print(json.dumps({"ok": ok, "max_rel": report}))
+    return 0 if ok else 1
+
+
 if __name__ == "__main__":
     torch.set_num_threads(1)
     if len(sys.argv) > 1 and sys.argv[1] == "--check":
         sys.exit(check(sys.argv[2:]))
+    if len(sys.argv) > 1 and sys.argv[1] == "--check-model":
+        sys.exit(check_model(sys.argv[2:]))
     write()

@@ -120,10 +120,13 @@ class Mae(nn.Module):
         super().__init__()
         d, dd, p, c = cfg["embed_dim"], cfg["dec_embed_dim"], cfg["patch_size"], cfg["in_chans"]
         self.p, self.c = p, c
-        self.g = cfg["image_size"] // p
+        # image_size: an int (square) or [height, width] (a non-square model, as HF's config.json writes it)
+        size = cfg["image_size"]
+        self.gh, self.gw = (size // p, size // p) if isinstance(size, int) else (size[0] // p, size[1] // p)
+        self.g = self.gh
         self.mask_ratio = cfg["mask_ratio"]
         self.norm_pix_loss = cfg["norm_pix_loss"]
-        L = self.g * self.g
+        L = self.gh * self.gw
         self.patch_embed = PatchEmbed(c, d, p)
         self.cls_token = nn.Parameter(torch.zeros(1, 1, d))
         self.pos_embed = nn.Parameter(torch.zeros(1, L + 1, d), requires_grad=False)
@@ -135,8 +138,9 @@ class Mae(nn.Module):
         self.decoder_blocks = nn.ModuleList([Block(dd, cfg["dec_num_heads"]) for _ in range(cfg["dec_depth"])])
         self.decoder_norm = nn.LayerNorm(dd, eps=EPS)
         self.decoder_pred = nn.Linear(dd, p * p * c)
-        self.pos_embed.data.copy_(torch.from_numpy(sincos_2d(d, self.g)).float().unsqueeze(0))
-        self.decoder_pos_embed.data.copy_(torch.from_numpy(sincos_2d(dd, self.g)).float().unsqueeze(0))
+        if self.gh == self.gw:  # a non-square model's tables are loaded (only checks build one here)
+            self.pos_embed.data.copy_(torch.from_numpy(sincos_2d(d, self.g)).float().unsqueeze(0))
+            self.decoder_pos_embed.data.copy_(torch.from_numpy(sincos_2d(dd, self.g)).float().unsqueeze(0))
         w = self.patch_embed.proj.weight.data
         nn.init.xavier_uniform_(w.view([w.shape[0], -1]))
         nn.init.normal_(self.cls_token, std=0.02)
@@ -154,7 +158,7 @@ class Mae(nn.Module):
 
     def patchify(self, imgs):
         p, c, n = self.p, self.c, imgs.shape[0]
-        h = w = imgs.shape[2] // p
+        h, w = imgs.shape[2] // p, imgs.shape[3] // p
         x = imgs.reshape(n, c, h, p, w, p)
         x = torch.einsum("nchpwq->nhwpqc", x)
         return x.reshape(n, h * w, p * p * c)

@@ -199,7 +199,9 @@ public abstract sealed class Recipe permits PretrainRecipe, FinetuneRecipe, Line
     if (getNormalization().getChannels() != getModel().getInChannels()) {
       throw new IllegalArgumentException(
           "normalization (" + getNormalization().getChannels() + " channels) must match model.inChannels ("
-              + getModel().getInChannels() + ")");
+              + getModel().getInChannels() + ")" + (getNormalization().getChannels() == 3
+              && getModel().getInChannels() != 3 ? ": ImageNet's RGB statistics do not fit other channel counts; "
+              + "give the data's own per-channel statistics (mae stats, --normalization measured)" : ""));
     }
   }
 }

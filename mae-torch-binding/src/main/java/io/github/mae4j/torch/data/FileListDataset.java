@@ -12,7 +12,8 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
- * Images listed in a text file, one {@code path,label} a line, for data that lives in its own layout. Paths are
+ * Images listed in a text file, one {@code path,label} a line, for data that lives in its own layout (JPEG, PNG,
+ * or multi-band TIFF/.npy files of any channel count, read as {@link ImageFolderDataset} reads them). Paths are
  * relative to the list's folder unless absolute (the label is after the LAST comma, so paths may hold commas); the
  * label is a class number (classes are then {@code 0..max}) or a class name (classes are the names sorted, as
  * folders are); an empty label or no comma at all means unlabelled. Blank lines, lines starting with {@code #} and a
@@ -51,7 +52,7 @@ public final class FileListDataset implements ImageDataset {
    * @throws IOException when the list cannot be read
    */
   public static FileListDataset open(Path list, int channels, Consumer<String> log) throws IOException {
-    ChannelConversion.checkChannels(channels);
+    ImageFiles.checkChannels(channels);
     if (!Files.isRegularFile(list)) {
       throw new IllegalArgumentException("file list " + list + " does not exist");
     }
@@ -161,7 +162,7 @@ public final class FileListDataset implements ImageDataset {
   @Override
   public Sample read(int index) throws IOException {
     Objects.checkIndex(index, size());
-    return ImageDecoder.read(files.get(index), channels, labels[index]);
+    return ImageFiles.read(files.get(index), channels, labels[index]);
   }
 
   @Override

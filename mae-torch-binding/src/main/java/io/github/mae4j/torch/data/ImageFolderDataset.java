@@ -8,13 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * JPEG and PNG files under a directory, searched recursively, decoded with javax.imageio on each {@link #read}.
+ * JPEG and PNG files, and multi-band TIFF and NumPy {@code .npy} files ({@link MultibandDecoder}: any channel
+ * count, e.g. Sentinel-2's 13 bands), under a directory, searched recursively, decoded on each {@link #read}.
  *
  * <p>Labels follow torchvision's {@code ImageFolder}: when sub-folders of the root hold images, each such
  * sub-folder is a class, classes are the folder names sorted, and a class's images are all images below its
@@ -48,9 +48,9 @@ public final class ImageFolderDataset implements ImageDataset {
   /**
    * Scans {@code root}.
    *
-   * @param channels 1 (gray) or 3 (RGB)
-   * @throws IllegalArgumentException when root is not a directory, holds no JPEG/PNG image, or channels is not
-   *     1 or 3
+   * @param channels 1 (gray), 3 (RGB) or any other count read from multi-band TIFF/.npy files (JPEG/PNG files
+   *     then refuse by name when read)
+   * @throws IllegalArgumentException when root is not a directory, holds no image, or channels is not positive
    */
   public static ImageFolderDataset open(Path root, int channels) throws IOException {
     return open(root, channels, n -> { });
@@ -62,7 +62,7 @@ public final class ImageFolderDataset implements ImageDataset {
    */
   public static ImageFolderDataset open(Path root, int channels, java.util.function.LongConsumer counted)
       throws IOException {
-    ChannelConversion.checkChannels(channels);
+    ImageFiles.checkChannels(channels);
     if (!Files.isDirectory(root)) {
       throw new IllegalArgumentException("image folder does not exist or is not a directory: " + root);
     }
@@ -92,7 +92,7 @@ public final class ImageFolderDataset implements ImageDataset {
     }
     if (!classes.isEmpty() && !empty.isEmpty()) {
       throw new IllegalArgumentException("class folder(s) " + empty + " under " + root + " hold no JPEG/PNG image "
-          + "(the other " + classes.size() + " do): add images or remove them, so that the classes are the ones "
+          + "(nor .tif/.tiff/.npy; the other " + classes.size() + " do): add images or remove them, so that the classes are the ones "
           + "meant (torchvision's ImageFolder refuses them too)");
     }
     if (classes.isEmpty()) {
@@ -103,7 +103,8 @@ public final class ImageFolderDataset implements ImageDataset {
           top.size(), root);
     }
     if (files.isEmpty()) {
-      throw new IllegalArgumentException("no JPEG/PNG images (*.jpg, *.jpeg, *.png) under " + root);
+      throw new IllegalArgumentException("no JPEG/PNG images or multi-band files (" + ImageFiles.PATTERNS
+          + ") under " + root);
     }
     return new ImageFolderDataset(root, channels, List.copyOf(files),
         labels.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(classes));
@@ -118,8 +119,7 @@ public final class ImageFolderDataset implements ImageDataset {
   }
 
   static boolean isImage(Path p) {
-    String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-    return (n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png")) && Files.isRegularFile(p);
+    return ImageFiles.isImage(p);
   }
 
   /** The scanned root directory. */
@@ -155,8 +155,7 @@ public final class ImageFolderDataset implements ImageDataset {
   @Override
   public Sample read(int index) throws IOException {
     Objects.checkIndex(index, size());
-    Path file = files.get(index);
-    return ImageDecoder.read(file, channels, labels[index]);
+    return ImageFiles.read(files.get(index), channels, labels[index]);
   }
 
   @Override

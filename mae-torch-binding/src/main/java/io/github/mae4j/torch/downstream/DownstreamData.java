@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -105,6 +106,21 @@ public final class DownstreamData {
    */
   public LabeledData load(FashionMnist.Split split, MaeConfig model, Recipe recipe, Consumer<String> log)
       throws IOException {
+    return load(split, model, recipe, Optional.empty(), log);
+  }
+
+  /**
+   * As {@link #load(FashionMnist.Split, MaeConfig, Recipe, Consumer)} for the encoder {@code w}: its model, and its
+   * pretraining statistics where the recipe's do not fit its channels ({@link #normalizationFor(Recipe, MaeConfig,
+   * Optional)}).
+   */
+  public LabeledData load(FashionMnist.Split split, EncoderWeights w, Recipe recipe, Consumer<String> log)
+      throws IOException {
+    return load(split, w.model(), recipe, w.normalization(), log);
+  }
+
+  private LabeledData load(FashionMnist.Split split, MaeConfig model, Recipe recipe,
+      Optional<Normalization> pretrained, Consumer<String> log) throws IOException {
     boolean training = split == FashionMnist.Split.TRAIN;
     if (usesFolders()) {
       checkedFolderClasses();
@@ -115,7 +131,7 @@ public final class DownstreamData {
             + "without key.cls members); labelled data must be laid out as " + dir.resolve("<class>/<image>.png"));
       }
       StreamedImages s = new StreamedImages(ds, DatasetImages.evenlySpaced(ds.size(), training ? trainLimit
-          : testLimit), evalTransform(recipe, model), log);
+          : testLimit), evalTransform(recipe, model, pretrained), log);
       log.accept("found " + s.size() + " images of " + ds.classes().size() + " classes in " + dir
           + " (read batch by batch)");
       return s;
@@ -133,21 +149,44 @@ public final class DownstreamData {
    * normalize as {@link #normalizationFor}.
    */
   public static EvalTransform evalTransform(Recipe recipe, MaeConfig model) {
+    return evalTransform(recipe, model, Optional.empty());
+  }
+
+  /** As {@link #evalTransform(Recipe, MaeConfig)} for the encoder {@code w} (its model and pretraining statistics). */
+  public static EvalTransform evalTransform(Recipe recipe, EncoderWeights w) {
+    return evalTransform(recipe, w.model(), w.normalization());
+  }
+
+  private static EvalTransform evalTransform(Recipe recipe, MaeConfig model, Optional<Normalization> pretrained) {
     int size = model.getImageSize();
     int width = model.getImageWidth();
     int side = Math.max(size, width);
     int resize = Math.max(side, (int) Math.round(side / recipe.getAugmentation().getEvalCropPct()));
     return new EvalTransform(resize, size, width,
-        io.github.mae4j.torch.data.Normalization.from(normalizationFor(recipe, model)), Resampler.pil());
+        io.github.mae4j.torch.data.Normalization.from(normalizationFor(recipe, model, pretrained)), Resampler.pil());
   }
 
-  /** The recipe's statistics when they fit the model's channels; else ImageNet's (RGB) or none (gray). */
+  /** The recipe's statistics when they fit the model's channels; else ImageNet's (RGB) or none (any other count). */
   public static Normalization normalizationFor(Recipe recipe, MaeConfig model) {
+    return normalizationFor(recipe, model, Optional.empty());
+  }
+
+  /**
+   * The recipe's statistics when they fit the model's channels; else those the encoder was pretrained with when
+   * known and fitting (a 13-band model pretrained with measured statistics is fine-tuned with them, not with a
+   * 3-channel recipe's ImageNet ones); else ImageNet's (RGB) or none (any other count: never ImageNet's forced on
+   * non-RGB data).
+   */
+  public static Normalization normalizationFor(Recipe recipe, MaeConfig model, Optional<Normalization> pretrained) {
+    int c = model.getInChannels();
     Normalization n = recipe.getNormalization();
-    if (n.getChannels() != model.getInChannels()) {
-      n = model.getInChannels() == 3 ? Normalization.imagenet() : Normalization.identity(model.getInChannels());
+    if (n.getChannels() == c) {
+      return n;
     }
-    return n;
+    if (pretrained.isPresent() && pretrained.get().getChannels() == c) {
+      return pretrained.get();
+    }
+    return c == 3 ? Normalization.imagenet() : Normalization.identity(c);
   }
 
   private List<String> checkedFolderClasses() throws IOException {

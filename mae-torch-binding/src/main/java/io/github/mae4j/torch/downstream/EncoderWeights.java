@@ -1,6 +1,7 @@
 package io.github.mae4j.torch.downstream;
 
 import io.github.mae4j.api.MaeConfig;
+import io.github.mae4j.api.recipe.Normalization;
 import io.github.mae4j.api.recipe.PretrainRecipe;
 import io.github.mae4j.api.recipe.RecipeIo;
 import io.github.mae4j.torch.nn.MaskedAutoencoder;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.bytedeco.pytorch.Tensor;
 import org.jspecify.annotations.Nullable;
 
@@ -30,8 +32,16 @@ import org.jspecify.annotations.Nullable;
  * @param weights MAE parameters by reference name ({@code patch_embed.proj.weight}, {@code blocks.0...}), or null
  *     for random initialization
  * @param description where they came from, for a log line: the file and epoch, or the file and its layout
+ * @param normalization the statistics the encoder was pretrained with, when the checkpoint records them (a mae4j
+ *     checkpoint's recipe): what a downstream run of another channel count than its recipe's normalizes with
  */
-public record EncoderWeights(MaeConfig model, @Nullable Map<String, Tensor> weights, String description) {
+public record EncoderWeights(MaeConfig model, @Nullable Map<String, Tensor> weights, String description,
+    Optional<Normalization> normalization) {
+  /** Weights whose pretraining statistics are unknown (official, timm, Hugging Face checkpoints; random). */
+  public EncoderWeights(MaeConfig model, @Nullable Map<String, Tensor> weights, String description) {
+    this(model, weights, description, Optional.empty());
+  }
+
   /** The file name ending that marks a safetensors checkpoint. */
   public static final String SAFETENSORS = ".safetensors";
 
@@ -70,14 +80,16 @@ public record EncoderWeights(MaeConfig model, @Nullable Map<String, Tensor> weig
     boolean hfDirectory = Files.isDirectory(checkpoint) && Files.exists(checkpoint.resolve(HfConfig.FILE));
     if ((Files.isDirectory(checkpoint) && !hfDirectory) || PretrainCheckpointFile.isCheckpoint(checkpoint)) {
       PretrainCheckpointFile.Weights c = PretrainCheckpointFile.readWeights(checkpoint);
-      MaeConfig model = RecipeIo.fromJson(c.recipeJson(), PretrainRecipe.class).getModel();
+      PretrainRecipe pretrained = RecipeIo.fromJson(c.recipeJson(), PretrainRecipe.class);
+      MaeConfig model = pretrained.getModel();
       try (MaskedAutoencoder mae = MaskedAutoencoder.create(model, 0)) {
         Map<String, Tensor> sd = new LinkedHashMap<>();
         for (Map.Entry<String, TensorData> e : c.model().entrySet()) {
           sd.put(e.getKey(), e.getValue().toTensor());
         }
         mae.loadStateDict(sd, true);
-        return new EncoderWeights(model, mae.stateDict(), c.file() + " (epoch " + c.epoch() + ")");
+        return new EncoderWeights(model, mae.stateDict(), c.file() + " (epoch " + c.epoch() + ")",
+            Optional.of(pretrained.getNormalization()));
       }
     }
     try (WeightFiles.Contents contents = WeightFiles.read(checkpoint)) {

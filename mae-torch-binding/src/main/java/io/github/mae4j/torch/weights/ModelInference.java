@@ -23,6 +23,20 @@ public final class ModelInference {
    * @throws IllegalArgumentException when a name it needs is missing or the heads cannot be told
    */
   public static MaeConfig infer(Map<String, Tensor> tensors, int heads, int decoderHeads) {
+    return infer(tensors, heads, decoderHeads, 0, 0);
+  }
+
+  /**
+   * As {@link #infer(Map, int, int)} with the image size given ({@code imageSize} × {@code imageWidth}; 0: inferred
+   * from a square position grid). The grid is only inferred when it is square: an MAE checkpoint (one with a
+   * decoder or {@code mask_token}, whose table always has a cls slot) with a non-square number of patch rows, or a
+   * table that is no square with or without a cls slot, is refused, asking for the size, rather than read as some
+   * other grid.
+   *
+   * @throws IllegalArgumentException when the size is not given and the grid is not square
+   */
+  public static MaeConfig infer(Map<String, Tensor> tensors, int heads, int decoderHeads, int imageSize,
+      int imageWidth) {
     Tensor proj = require(tensors, "patch_embed.proj.weight");
     int d = (int) proj.size(0);
     int channels = (int) proj.size(1);
@@ -31,13 +45,25 @@ public final class ModelInference {
     double mlp = (double) require(tensors, "blocks.0.mlp.fc1.weight").size(0) / d;
     Tensor pos = require(tensors, "pos_embed");
     long rows = pos.size(1);
-    long g = Math.round(Math.sqrt(rows - 1));
-    if (g * g != rows - 1) {
-      g = Math.round(Math.sqrt(rows));
+    int height = imageSize;
+    int width = imageWidth > 0 ? imageWidth : imageSize;
+    if (imageSize <= 0) {
+      boolean mae = tensors.containsKey("mask_token") || tensors.containsKey("decoder_embed.weight");
+      long g = Math.round(Math.sqrt(rows - 1));
+      if (g * g != rows - 1 && !mae) {
+        g = Math.round(Math.sqrt(rows));
+      }
+      if (g * g != rows - 1 && (mae || g * g != rows)) {
+        throw new IllegalArgumentException("pos_embed has " + rows + " rows: " + (mae ? "1 cls + " + (rows - 1)
+            + " patches, " : "") + "not a square grid, and the file does not say its image size: give it "
+            + "(mae convert --image-size H --image-width W; WeightConversion.Options)");
+      }
+      height = (int) (g * p);
+      width = height;
     }
-    int imageSize = (int) (g * p);
+    int h = height;
     int encHeads = heads > 0 ? heads : standardHeads(d);
-    MaeConfig.Builder b = MaeConfig.builder().imageSize(imageSize).patchSize(p).inChannels(channels)
+    MaeConfig.Builder b = MaeConfig.builder().imageSize(h).patchSize(p).inChannels(channels)
         .encoder(e -> e.embedDim(d).depth(depth).numHeads(encHeads).mlpRatio(mlp));
     Tensor decEmbed = tensors.get("decoder_embed.weight");
     if (decEmbed != null) {
@@ -47,6 +73,9 @@ public final class ModelInference {
           : (double) require(tensors, "decoder_blocks.0.mlp.fc1.weight").size(0) / dd;
       int dh = decoderHeads > 0 ? decoderHeads : decoderHeads(dd);
       b.decoder(DecoderSpec.builder().embedDim(dd).depth(decDepth).numHeads(dh).mlpRatio(decMlp).build());
+    }
+    if (width != h) {
+      b.imageWidth(width);
     }
     return b.build();
   }

@@ -62,7 +62,9 @@ public final class PretrainedWeights {
    */
   public static Loaded load(MaskedAutoencoder model, WeightFiles.Contents contents,
       @Nullable ChannelAdaptation adaptation) {
-    WeightFitting fitted = WeightFitting.fit(contents.tensors(), model.config(), adaptation);
+    // an HF config.json says the grid the weights were trained on (image_size may be [H, W]): resized from it
+    WeightFitting fitted = WeightFitting.fit(contents.tensors(), model.config(), adaptation,
+        contents.hfConfig().map(HfConfig::toMaeConfig).orElse(null));
     try {
       MaeCheckpoint.Result r = MaeCheckpoint.load(model, fitted.tensors(), true);
       return new Loaded(contents.layout(), r, fitted.notes());

@@ -63,7 +63,8 @@ public record WeightConversion(WeightLayout from, WeightLayout to, MaeConfig mod
   public static WeightConversion convert(Path in, WeightLayout to, Path out, Options options) throws IOException {
     try (WeightFiles.Contents c = WeightFiles.read(in)) {
       MaeConfig source = c.hfConfig().map(HfConfig::toMaeConfig)
-          .orElseGet(() -> ModelInference.infer(c.tensors(), options.heads(), options.decoderHeads()));
+          .orElseGet(() -> ModelInference.infer(c.tensors(), options.heads(), options.decoderHeads(),
+              options.imageSize(), options.imageWidth()));
       MaeConfig.Builder b = source.toBuilder();
       if (options.heads() > 0) {
         b.encoder(e -> e.numHeads(options.heads()));
@@ -81,7 +82,9 @@ public record WeightConversion(WeightLayout from, WeightLayout to, MaeConfig mod
         b.imageWidth(options.imageWidth());
       }
       MaeConfig model = b.build();
-      WeightFitting fitted = WeightFitting.fit(c.tensors(), model, options.adaptation());
+      // the grid is known from an HF config.json (square or not); otherwise inferred square from the row count
+      WeightFitting fitted = WeightFitting.fit(c.tensors(), model, options.adaptation(),
+          c.hfConfig().isPresent() ? source : null);
       try {
         PretrainedWeights.Loaded checked;
         try (MaskedAutoencoder mae = MaskedAutoencoder.create(model, 0)) {

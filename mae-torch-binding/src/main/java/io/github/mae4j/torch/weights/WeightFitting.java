@@ -17,9 +17,11 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>position embeddings ({@code pos_embed}, {@code decoder_pos_embed}) without a cls slot (timm's
  *       {@code no_embed_class}) get a zero cls row, which adds nothing to the cls token, as there;
- *   <li>position embeddings of another square grid are resized bicubically (align_corners=false), the patch rows
- *       as a D-channel image, as the official {@code interpolate_pos_embed} (timm's {@code resample_abs_pos_embed}
- *       does the same, with antialiasing when it shrinks);
+ *   <li>position embeddings of another grid are resized bicubically (align_corners=false), the patch rows as a
+ *       D-channel image, as the official {@code interpolate_pos_embed} (timm's {@code resample_abs_pos_embed} does
+ *       the same, with antialiasing when it shrinks): from any gh×gw grid to any h×w one when the file says its
+ *       grid (an HF {@code config.json}'s {@code image_size [H, W]}; {@link #fit(Map, MaeConfig, ChannelAdaptation,
+ *       MaeConfig)}), from a square grid otherwise (its side is the square root of the row count);
  *   <li>another channel count is adapted by an explicit {@link ChannelAdaptation}, or refused by name.
  * </ul>
  *
@@ -39,12 +41,25 @@ public record WeightFitting(Map<String, Tensor> tensors, List<String> notes) {
    */
   public static WeightFitting fit(Map<String, Tensor> official, MaeConfig model,
       @Nullable ChannelAdaptation adaptation) {
+    return fit(official, model, adaptation, null);
+  }
+
+  /**
+   * As {@link #fit(Map, MaeConfig, ChannelAdaptation)} for tensors written for the model {@code source} (its patch
+   * grid, square or not, is the one the position embeddings are resized from).
+   *
+   * @param source the model the file was written for, or null when unknown (a square grid is then inferred)
+   * @throws IllegalArgumentException when the channel count differs and no adaptation is given
+   */
+  public static WeightFitting fit(Map<String, Tensor> official, MaeConfig model,
+      @Nullable ChannelAdaptation adaptation, @Nullable MaeConfig source) {
     Map<String, Tensor> out = new LinkedHashMap<>(official);
     List<String> notes = new ArrayList<>();
+    long[] from = source == null ? null : new long[] {source.getGridHeight(), source.getGridWidth()};
     for (String name : List.of("pos_embed", "decoder_pos_embed")) {
       Tensor t = out.get(name);
       if (t != null && t.dim() == 3 && t.size(0) == 1) {
-        out.put(name, positions(name, t, model.getGridHeight(), model.getGridWidth(), notes));
+        out.put(name, positions(name, t, from, model.getGridHeight(), model.getGridWidth(), notes));
       }
     }
     int c = model.getInChannels();
@@ -69,27 +84,46 @@ public record WeightFitting(Map<String, Tensor> tensors, List<String> notes) {
     return new WeightFitting(out, notes);
   }
 
-  /** t [1, R, D] → [1, 1 + h·w, D]: a cls slot added when missing, the patch rows resized when the grid differs. */
+  /** As {@link #positions(String, Tensor, long[], long, long, List)} with the source grid inferred (square). */
   static Tensor positions(String name, Tensor t, long h, long w, List<String> notes) {
+    return positions(name, t, null, h, w, notes);
+  }
+
+  /**
+   * t [1, R, D] → [1, 1 + h·w, D]: a cls slot added when missing, the patch rows resized from the grid
+   * {@code from} = {gh, gw} (when R is gh·gw or 1 + gh·gw), else from a square grid, when the grid differs.
+   */
+  static Tensor positions(String name, Tensor t, long @Nullable [] from, long h, long w, List<String> notes) {
     long rows = t.size(1);
-    if (rows == 1 + h * w) {
-      return t;
+    boolean fromFits = from != null && (rows == 1 + from[0] * from[1] || rows == from[0] * from[1]);
+    if (rows == 1 + h * w && (!fromFits || (from[0] == h && from[1] == w))) {
+      return t; // unless a known grid differs with as many patches (6×6 → 4×9): those rows must be resized
     }
-    long withCls = isqrt(rows - 1);
-    long without = isqrt(rows);
-    boolean cls = withCls * withCls == rows - 1;
-    if (!cls && without * without != rows) {
-      return t; // not a square grid: the shape mismatch is reported when loading
+    long gh;
+    long gw;
+    boolean cls;
+    if (fromFits) {
+      gh = from[0];
+      gw = from[1];
+      cls = rows == 1 + gh * gw;
+    } else {
+      long withCls = isqrt(rows - 1);
+      long without = isqrt(rows);
+      cls = withCls * withCls == rows - 1;
+      if (!cls && without * without != rows) {
+        return t; // not a square grid and none given: the shape mismatch is reported when loading
+      }
+      gh = cls ? withCls : without;
+      gw = gh;
     }
-    long g = cls ? withCls : without;
     Tensor clsRow = cls ? t.narrow(1, 0, 1) : torch.zeros_like(t.narrow(1, 0, 1));
     Tensor patches = cls ? t.narrow(1, 1, rows - 1) : t;
     if (!cls) {
       notes.add(name + ": zero cls slot added (the file has none)");
     }
-    if (g != h || g != w) {
-      patches = PosEmbedGrid.resize(patches, g, g, h, w);
-      notes.add(name + ": " + g + "×" + g + " → " + h + "×" + w + " grid (bicubic)");
+    if (gh != h || gw != w) {
+      patches = PosEmbedGrid.resize(patches, gh, gw, h, w);
+      notes.add(name + ": " + gh + "×" + gw + " → " + h + "×" + w + " grid (bicubic)");
     }
     return torch.cat(new TensorVector(clsRow, patches), 1);
   }

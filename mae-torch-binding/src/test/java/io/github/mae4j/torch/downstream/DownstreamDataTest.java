@@ -69,6 +69,24 @@ class DownstreamDataTest {
   }
 
   @Test
+  void normalizationFor_thirteenBandEncoder_usesItsPretrainingStatisticsNeverImagenet() {
+    MaeConfig s2 = MaeConfig.builder().imageSize(16).patchSize(4).inChannels(13).build();
+    LinearProbeRecipe rgbRecipe = LinearProbeRecipe.builder().name("c")
+        .model(MaeConfig.builder().imageSize(32).patchSize(4).build()).build();
+    double[] mean = new double[13];
+    double[] std = new double[13];
+    java.util.Arrays.setAll(mean, i -> 0.1 + i / 100.0);
+    java.util.Arrays.setAll(std, i -> 0.05 + i / 1000.0);
+    Normalization measured = Normalization.of(mean, std);
+    assertThat(DownstreamData.normalizationFor(rgbRecipe, s2, java.util.Optional.of(measured))).isEqualTo(measured);
+    assertThat(DownstreamData.normalizationFor(rgbRecipe, s2, java.util.Optional.empty()))
+        .isEqualTo(Normalization.identity(13));
+    // statistics of another channel count (an RGB pretraining) are not used either
+    assertThat(DownstreamData.normalizationFor(rgbRecipe, s2, java.util.Optional.of(Normalization.imagenet())))
+        .isEqualTo(Normalization.identity(13));
+  }
+
+  @Test
   void limits_negative_areRefused() {
     assertThatThrownBy(() -> DownstreamData.fashionMnist(-1, 0)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("-1");

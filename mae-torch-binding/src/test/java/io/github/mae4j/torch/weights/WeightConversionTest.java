@@ -195,4 +195,50 @@ class WeightConversionTest {
     assertThat(out).contains("\"ok\": true");
     assertThat(Files.exists(dir.resolve("hf/config.json"))).isTrue();
   }
+
+  @Test
+  void convert_nonSquareThirteenBandModel_pytorchLoadsEveryLayoutStrictlyAndComputesMae4jsOutputs()
+      throws Exception {
+    assumeThat(PythonTorch.interpreter()).as("a python3 that imports torch").isPresent();
+    // 28×20 px: a 7×5 grid (HF config.json image_size [28, 20]), 13 bands
+    MaeConfig config = AnyChannelCountTest.tiny(13).toBuilder().imageSize(28).imageWidth(20).build();
+    Path ioFile = dir.resolve("io.safetensors");
+    try (MaskedAutoencoder mae = MaskedAutoencoder.create(config, 5);
+        org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope();
+        org.bytedeco.pytorch.NoGradGuard g = new org.bytedeco.pytorch.NoGradGuard()) {
+      WeightFiles.write(dir.resolve("model.pth"), WeightLayout.OFFICIAL, mae.stateDict(), config);
+      Tensor images = AnyChannelCountTest.images(2, 13, 28, 20, 21).mul(new org.bytedeco.pytorch.Scalar(2f))
+          .sub(new org.bytedeco.pytorch.Scalar(1f));
+      Tensor noise = AnyChannelCountTest.images(1, 1, 2, 35, 22).reshape(2, 35);
+      Tensor pred = mae.forward(images, noise).pred();
+      Tensor tokens = mae.features(images).tokens();
+      Map<String, Tensor> out = new java.util.LinkedHashMap<>();
+      out.put("images", images.contiguous());
+      out.put("noise", noise.contiguous());
+      out.put("official.pred", pred.contiguous());
+      out.put("timm.tokens", tokens.contiguous());
+      io.github.mae4j.torch.io.Safetensors.write(ioFile, out);
+    }
+    // an official .pth does not say its image size, and 1 + 35 rows are no square grid: refused, not guessed
+    assertThatThrownBy(() -> WeightConversion.convert(dir.resolve("model.pth"), WeightLayout.HF,
+        dir.resolve("guessed"), new WeightConversion.Options(4, 2, 0, 0, 0, null)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("pos_embed has 36 rows: 1 cls + 35 patches, not a square grid")
+        .hasMessageContaining("--image-size H --image-width W");
+    WeightConversion.convert(dir.resolve("model.pth"), WeightLayout.HF, dir.resolve("hf"),
+        new WeightConversion.Options(4, 2, 0, 28, 20, null));
+    WeightConversion.convert(dir.resolve("hf"), WeightLayout.OFFICIAL, dir.resolve("o.pth"),
+        WeightConversion.Options.none());
+    WeightConversion.convert(dir.resolve("hf"), WeightLayout.TIMM, dir.resolve("t.safetensors"),
+        WeightConversion.Options.none());
+    List<String> cmd = List.of(PythonTorch.interpreter().orElseThrow(),
+        PythonTorch.repoRoot().resolve("tools/make_layout_fixtures.py").toString(), "--check-model", "io=" + ioFile,
+        "hf=" + dir.resolve("hf"), "official=" + dir.resolve("o.pth"), "timm=" + dir.resolve("t.safetensors"));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(out).contains("\"ok\": true", "\"image_size\": [28, 20]", "\"grid\": [7, 5]",
+        "\"channels\": 13", "official.pred", "timm.tokens", "hf.logits");
+  }
 }

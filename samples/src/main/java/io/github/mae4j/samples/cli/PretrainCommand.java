@@ -79,7 +79,15 @@ final class PretrainCommand implements Callable<Integer> {
         : r.getDataset().equals("fashion-mnist") ? "fashion-mnist" : "synthetic";
     switch (normalization) {
       case "recipe" -> { }
-      case "imagenet" -> r = r.toBuilder().normalization(io.github.mae4j.api.recipe.Normalization.imagenet()).build();
+      case "imagenet" -> {
+        if (r.getModel().getInChannels() != 3) {
+          throw new IllegalArgumentException("--normalization imagenet "
+              + "is ImageNet's RGB statistics, the recipe's model has " + r.getModel().getInChannels()
+              + " channel(s) (model.inChannels): use --normalization measured (the data's own per-channel "
+              + "statistics) or the recipe's");
+        }
+        r = r.toBuilder().normalization(io.github.mae4j.api.recipe.Normalization.imagenet()).build();
+      }
       case "measured" -> {
         int size = r.getModel().getImageSize();
         var ds = io.github.mae4j.torch.train.PretrainData.dataset(r, source, r.getSeed(), size,

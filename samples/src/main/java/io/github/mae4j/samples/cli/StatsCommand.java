@@ -32,7 +32,8 @@ final class StatsCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "S", description = "Seed of the sample (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--channels", paramLabel = "C", description = "1 (gray) or 3 (RGB; default: ${DEFAULT-VALUE}).")
+  @Option(names = "--channels", paramLabel = "C", description = "1 (gray), 3 (RGB; default: ${DEFAULT-VALUE}) or "
+      + "the band count of multi-band .tif/.tiff/.npy files (13 for Sentinel-2).")
   int channels = 3;
 
   @Option(names = "--json", description = "Print one JSON object instead of the recipe fragment.")

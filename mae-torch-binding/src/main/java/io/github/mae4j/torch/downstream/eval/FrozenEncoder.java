@@ -27,7 +27,7 @@ public final class FrozenEncoder {
   public static VitClassifier open(EncoderWeights weights, int numClasses, Pooling pooling, Consumer<String> log) {
     VitClassifier m = new VitClassifier(weights.model(), numClasses, pooling, 0.0, 0);
     if (weights.weights() != null) {
-      EncoderLoadReport r = m.loadEncoder(weights.weights());
+      EncoderLoadReport r = m.loadEncoder(weights.weights(), weights.model());
       log.accept("loaded " + r.loaded().size() + " encoder tensors from " + weights.description()
           + (r.posEmbedResized() ? " (pos_embed interpolated)" : ""));
     } else {

@@ -98,8 +98,8 @@ public record FeatureExport(Recipe recipe, @Nullable Path encoder, @Nullable Pat
   public Result run(Consumer<String> log) throws IOException {
     EncoderWeights w = EncoderWeights.load(encoder, recipe.getModel(), adaptChannels);
     LabeledData set = images != null
-        ? stream(images.toString(), w.model().getInChannels(), DownstreamData.evalTransform(recipe, w.model()), log)
-        : DownstreamData.fashionMnist(limit, limit).load(split, w.model(), recipe, log);
+        ? stream(images.toString(), w.model().getInChannels(), DownstreamData.evalTransform(recipe, w), log)
+        : DownstreamData.fashionMnist(limit, limit).load(split, w, recipe, log);
     try (VitClassifier m = FrozenEncoder.open(w, 10, pooling, log)) {
       Tensor f = FrozenEncoder.features(m, set);
       Npy.writeFloats(out, f);

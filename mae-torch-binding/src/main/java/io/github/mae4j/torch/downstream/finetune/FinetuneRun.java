@@ -83,7 +83,7 @@ public final class FinetuneRun {
       w = EncoderWeights.load(b.encoder, recipe.getModel(), b.adaptChannels);
       // the encoder's geometry, the data's classes, statistics for the encoder's channels
       recipe = recipe.toBuilder().model(w.model()).numClasses(b.data.numClasses())
-          .normalization(DownstreamData.normalizationFor(recipe, w.model())).build();
+          .normalization(DownstreamData.normalizationFor(recipe, w.model(), w.normalization())).build();
     }
     Map<String, String> settings = new LinkedHashMap<>();
     b.data.saveTo(settings);
@@ -96,7 +96,7 @@ public final class FinetuneRun {
     LabeledData test = b.data.load(FashionMnist.Split.TEST, recipe.getModel(), recipe, b.log);
     try (VitClassifier m = Finetuner.newClassifier(recipe)) {
       if (w != null && w.weights() != null) {
-        EncoderLoadReport r = m.loadEncoder(w.weights());
+        EncoderLoadReport r = m.loadEncoder(w.weights(), w.model());
         b.log.accept("loaded " + r.loaded().size() + " encoder tensors from " + w.description());
       } else if (w != null) {
         b.log.accept("encoder: random initialization");

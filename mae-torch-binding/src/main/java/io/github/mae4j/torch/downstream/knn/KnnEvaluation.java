@@ -75,8 +75,8 @@ public record KnnEvaluation(Recipe recipe, @Nullable Path encoder, DownstreamDat
    */
   public Result run(Consumer<String> log) throws IOException {
     EncoderWeights w = EncoderWeights.load(encoder, recipe.getModel(), adaptChannels);
-    LabeledData train = data.load(FashionMnist.Split.TRAIN, w.model(), recipe, log);
-    LabeledData test = data.load(FashionMnist.Split.TEST, w.model(), recipe, log);
+    LabeledData train = data.load(FashionMnist.Split.TRAIN, w, recipe, log);
+    LabeledData test = data.load(FashionMnist.Split.TEST, w, recipe, log);
     int classes = data.numClasses();
     long t0 = System.nanoTime();
     try (VitClassifier m = FrozenEncoder.open(w, classes, Pooling.AVERAGE, log)) {

@@ -93,8 +93,8 @@ public final class LinearProbeRun {
     RunDirectory dir = b.resumeDir != null ? RunDirectory.resume(b.resumeDir)
         : b.output == null ? RunDirectory.none() : RunDirectory.create(b.output, settings);
     EncoderWeights w = EncoderWeights.load(b.encoder, recipe.getModel(), b.adaptChannels);
-    LabeledData train = b.data.load(FashionMnist.Split.TRAIN, w.model(), recipe, b.log);
-    LabeledData test = b.data.load(FashionMnist.Split.TEST, w.model(), recipe, b.log);
+    LabeledData train = b.data.load(FashionMnist.Split.TRAIN, w, recipe, b.log);
+    LabeledData test = b.data.load(FashionMnist.Split.TEST, w, recipe, b.log);
     int classes = b.data.numClasses();
     try (VitClassifier m = FrozenEncoder.open(w, classes, b.pooling, b.log)) {
       boolean augmented = !new RandomCropFlip(recipe.getAugmentation(), w.model().getImageSize()).isIdentity();

@@ -42,8 +42,29 @@ public final class PosEmbedInterpolation {
           + " extra tokens plus a square grid (a table of a non-square grid is resized only from its own grid: "
           + "load it into a model of " + tokens + " patches)");
     }
+    return resize(posEmbed, extraTokens, grid, grid, newHeight, newWidth);
+  }
+
+  /**
+   * posEmbed [1, extra + gh·gw, D] of a known gh×gw grid → [1, extra + newHeight·newWidth, D], any grid to any
+   * other (also between grids of as many patches, 6×6 → 4×9); the table itself when the grids are equal.
+   *
+   * @throws IllegalArgumentException when the table does not have {@code extra + gh·gw} tokens
+   */
+  public static Tensor resize(Tensor posEmbed, int extraTokens, int gridHeight, int gridWidth, int newHeight,
+      int newWidth) {
+    long tokens = (long) gridHeight * gridWidth;
+    if (posEmbed.dim() != 3 || posEmbed.size(0) != 1 || posEmbed.size(1) != extraTokens + tokens) {
+      throw new IllegalArgumentException("pos_embed must be [1, " + (extraTokens + tokens) + ", D] for "
+          + extraTokens + " extra tokens and a " + gridHeight + "×" + gridWidth + " grid, got "
+          + java.util.Arrays.toString(posEmbed.shape()));
+    }
+    if (gridHeight == newHeight && gridWidth == newWidth) {
+      return posEmbed;
+    }
     Tensor extra = posEmbed.narrow(1, 0, extraTokens);
-    Tensor flat = PosEmbedGrid.resize(posEmbed.narrow(1, extraTokens, tokens), grid, newHeight, newWidth);
+    Tensor flat = PosEmbedGrid.resize(posEmbed.narrow(1, extraTokens, tokens), gridHeight, gridWidth, newHeight,
+        newWidth);
     return torch.cat(new org.bytedeco.pytorch.TensorVector(extra, flat), 1);
   }
 }

@@ -22,6 +22,7 @@ import org.bytedeco.pytorch.StringTensorDict;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Vision Transformer classifier whose encoder has the MAE encoder's parameter names ({@code patch_embed.proj},
@@ -245,6 +246,18 @@ public final class VitClassifier implements AutoCloseable {
    * @throws IllegalArgumentException when a tensor's shape differs from the classifier's
    */
   public EncoderLoadReport loadEncoder(Map<String, Tensor> stateDict) {
+    return loadEncoder(stateDict, null);
+  }
+
+  /**
+   * As {@link #loadEncoder(Map)} for the encoder of {@code source}, whose patch grid (square or not) its
+   * {@code pos_embed} is resized from to this classifier's (any grid to any other, also between grids of as many
+   * patches).
+   *
+   * @param source the model the weights belong to, or null to infer a square grid from the table
+   * @throws IllegalArgumentException when a tensor's shape differs from the classifier's
+   */
+  public EncoderLoadReport loadEncoder(Map<String, Tensor> stateDict, @Nullable MaeConfig source) {
     checkOpen();
     List<String> loaded = new ArrayList<>();
     List<String> missing = new ArrayList<>();
@@ -259,7 +272,13 @@ public final class VitClassifier implements AutoCloseable {
           continue;
         }
         Tensor dst = e.getValue();
-        if (name.equals("pos_embed") && src.dim() == 3 && src.size(1) != dst.size(1)) {
+        boolean otherGrid = source != null && (source.getGridHeight() != config.getGridHeight()
+            || source.getGridWidth() != config.getGridWidth());
+        if (name.equals("pos_embed") && src.dim() == 3 && otherGrid) {
+          src = PosEmbedInterpolation.resize(src.to(torch.ScalarType.Float), 1, source.getGridHeight(),
+              source.getGridWidth(), config.getGridHeight(), config.getGridWidth());
+          resized = true;
+        } else if (name.equals("pos_embed") && src.dim() == 3 && src.size(1) != dst.size(1)) {
           src = PosEmbedInterpolation.resize(src.to(torch.ScalarType.Float), 1, config.getGridHeight(),
               config.getGridWidth());
           resized = true;

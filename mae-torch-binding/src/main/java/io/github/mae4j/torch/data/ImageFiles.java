@@ -1,0 +1,52 @@
+package io.github.mae4j.torch.data;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * The image files a folder or a file list may hold, and how each is read: JPEG and PNG through {@link ImageDecoder}
+ * (libjpeg-turbo or javax.imageio) and {@link ChannelConversion} (1 or 3 channels), multi-band TIFF and NumPy {@code .npy} through
+ * {@link MultibandDecoder} (any channel count, e.g. Sentinel-2's 13 bands).
+ */
+final class ImageFiles {
+  /** The file name patterns read, for messages. */
+  static final String PATTERNS = "*.jpg, *.jpeg, *.png, *.tif, *.tiff, *.npy";
+
+  private ImageFiles() {}
+
+  /** Whether {@code p} is a regular file whose name ends in one of {@link #PATTERNS}. */
+  static boolean isImage(Path p) {
+    String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+    return (n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png") || MultibandDecoder.handles(p))
+        && Files.isRegularFile(p);
+  }
+
+  /**
+   * @throws IllegalArgumentException when channels is not positive
+   */
+  static void checkChannels(int channels) {
+    if (channels < 1) {
+      throw new IllegalArgumentException("channels must be >= 1 (1 gray, 3 RGB, 13 Sentinel-2, …), got " + channels);
+    }
+  }
+
+  /**
+   * Reads {@code file} as [channels, H, W].
+   *
+   * @throws IOException naming the file when it cannot be decoded
+   * @throws IllegalArgumentException naming the file when its channel count cannot become {@code channels} (a JPEG
+   *     or PNG for a model of neither 1 nor 3 channels, a TIFF or .npy of another band count)
+   */
+  static Sample read(Path file, int channels, int label) throws IOException {
+    if (MultibandDecoder.handles(file)) {
+      return MultibandDecoder.read(file, channels, label);
+    }
+    if (channels != 1 && channels != 3) {
+      throw new IllegalArgumentException(file + " is a JPEG/PNG image (1 or 3 channels), the model expects "
+          + channels + " channels: give multi-band .tif/.tiff or .npy files with " + channels + " bands");
+    }
+    return ImageDecoder.read(file, channels, label);
+  }
+}
