@@ -65,8 +65,8 @@ final class LaunchCommand implements Callable<Integer> {
   @Nullable String gradSync;
 
   @Option(names = "--backend", paramLabel = "NAME",
-      description = "c10d backend: gloo (CPU; default) or nccl (CUDA; needs the gpu natives, and is not wired yet: "
-          + "it stops with an error before the first step). Sets MAE_DIST_BACKEND.")
+      description = "c10d backend: auto (default: nccl when the verb runs on a CUDA --device, gloo otherwise), gloo, "
+          + "or nccl (CUDA; needs the gpu natives and one GPU per process on a host). Sets MAE_DIST_BACKEND.")
   @Nullable String backend;
 
   @Parameters(paramLabel = "VERB ARGS", arity = "1..*",
@@ -84,8 +84,8 @@ final class LaunchCommand implements Callable<Integer> {
     if (masterPort < 1 || masterPort > 65535) {
       throw new IllegalArgumentException("--master-port (" + masterPort + ") must be in [1, 65535]");
     }
-    if (backend != null && !List.of("gloo", "nccl").contains(backend)) {
-      throw new IllegalArgumentException("--backend (" + backend + ") must be gloo or nccl");
+    if (backend != null && !List.of("auto", "gloo", "nccl").contains(backend)) {
+      throw new IllegalArgumentException("--backend (" + backend + ") must be auto, gloo or nccl");
     }
     if (command.getFirst().equals("launch")) {
       throw new IllegalArgumentException("mae launch cannot launch itself");

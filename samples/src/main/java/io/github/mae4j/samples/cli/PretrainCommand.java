@@ -105,7 +105,7 @@ final class PretrainCommand implements Callable<Integer> {
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     TrainerSettings settings = options.apply(TrainerSettings.defaults(dir).withData(source));
     KnnMonitoring knn = options.knn();
-    try (DistributedContext job = JobContext.fromEnvironment()) {
+    try (DistributedContext job = JobContext.fromEnvironment(settings.device())) {
       if (JobContext.speaks(job)) {
         System.err.printf("mae pretrain: %s on %s (%s, %s), %d epochs, batch %d, lr %.3g -> %s%n", r.getName(),
             source, settings.device(), settings.precision().name().toLowerCase(java.util.Locale.ROOT),

@@ -27,7 +27,8 @@ final class ResumeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (DistributedContext job = JobContext.fromEnvironment()) {
+    // the backend follows --device when given (a resumed CUDA run without it syncs through Gloo unless --backend nccl)
+    try (DistributedContext job = JobContext.fromEnvironment(options.device != null ? options.device : "cpu")) {
       if (options.knnSwitchedOff() && JobContext.speaks(job)) {
         Files.deleteIfExists(CheckpointStore.resolve(checkpoint).toAbsolutePath().getParent()
             .resolve(KnnMonitoring.FILE));

@@ -188,7 +188,7 @@ class LaunchFaultsTest {
     assertThat(port.err()).contains("--master-port (0) must be in [1, 65535]");
     CliHarness backend = new CliHarness();
     assertThat(backend.run("launch", "--backend", "mpi", "--", "pretrain")).isEqualTo(2);
-    assertThat(backend.err()).contains("--backend (mpi) must be gloo or nccl");
+    assertThat(backend.err()).contains("--backend (mpi) must be auto, gloo or nccl");
   }
 
   @Test
