@@ -83,8 +83,10 @@ def step_time(cfg, batch, steps, warmup, bf16):
     L = (s // cfg["patch_size"]) ** 2
     images = torch.rand(batch, c, s, s, generator=torch.Generator().manual_seed(2))
     total = 0.0
+    cpu = 0.0
     for i in range(warmup + steps):
         t0 = time.perf_counter()
+        c0 = time.process_time()
         opt.zero_grad(set_to_none=True)
         noise = torch.rand(batch, L, generator=g)
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
@@ -94,6 +96,8 @@ def step_time(cfg, batch, steps, warmup, bf16):
         loss = loss.item()
         if i >= warmup:
             total += time.perf_counter() - t0
+            cpu += time.process_time() - c0
+    step_time.cpu_per_step = cpu / steps
     return total / steps, loss
 
 
@@ -117,7 +121,7 @@ def single(argv):
     gflop = forward_flops(cfg, batch) * 3 / 1e9
     print(f"python {opts['model']} {opts['precision']} batch {batch}: {per:.3f} s/step, {batch / per:.2f} images/s, "
           f"{gflop / per:.1f} GFLOP/s ({100 * gflop / per / ceiling:.0f}% of the {opts['precision']} matmul "
-          f"ceiling {ceiling:.0f}), loss {loss:.4f}")
+          f"ceiling {ceiling:.0f}), loss {loss:.4f}; process CPU {step_time.cpu_per_step:.3f} s per step")
     print(f"result python {opts['model']} {opts['precision']} batch {batch}: {per:.4f} s/step")
 
 

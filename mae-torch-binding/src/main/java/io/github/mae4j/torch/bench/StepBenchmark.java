@@ -144,6 +144,7 @@ public final class StepBenchmark {
       double adamw = 0;
       float loss = 0;
       long faultsBefore = 0;
+      double cpuBefore = processCpuSeconds();
       for (int i = 0; i < warmup + steps; i++) {
         long t0 = System.nanoTime();
         try (PointerScope scope = new PointerScope()) {
@@ -188,9 +189,11 @@ public final class StepBenchmark {
         }
         if (i == warmup - 1) {
           faultsBefore = MallocTuning.minorFaults();
+          cpuBefore = processCpuSeconds();
         }
       }
       long faultsPerStep = (MallocTuning.minorFaults() - faultsBefore) / steps;
+      double cpuPerStep = (processCpuSeconds() - cpuBefore) / steps;
       double perStep = total / steps;
       double gflop = config.getForwardFlops() * 3.0 * batch / 1e9;
       System.out.printf(Locale.ROOT,
@@ -198,8 +201,9 @@ public final class StepBenchmark {
               + " %.0f GFLOP/step, loss %.4f%n",
           label, batch, perStep, batch / perStep, gflop / perStep, 100 * gflop / perStep / ceiling, gflop, loss);
       System.out.printf(Locale.ROOT, "%-34s threads: aten=%d openblas=%d; %d minor page faults per step (malloc"
-          + " tuning %s); AdamW (%s) %.3f s of the step%n", "", Torch.atenThreads(), Torch.blasThreads(),
-          faultsPerStep, MallocTuning.applied() ? "on" : "off", opt.kind(), adamw / steps);
+          + " tuning %s); AdamW (%s) %.3f s of the step; process CPU %.3f s per step%n", "", Torch.atenThreads(),
+          Torch.blasThreads(), faultsPerStep, MallocTuning.applied() ? "on" : "off", opt.kind(), adamw / steps,
+          cpuPerStep);
       return perStep;
     } finally {
       Torch.setThreads(atenBefore, Torch.blasThreads());
@@ -217,6 +221,11 @@ public final class StepBenchmark {
   private static final int RSS_EARLY_STEP = 50;
   private static boolean rssReport;
   private static long rssEarly;
+
+  /** CPU time of this process, all threads, in seconds (what a loaded machine does not inflate, spinning aside). */
+  static double processCpuSeconds() {
+    return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+  }
 
   /** VmRSS of this process from /proc/self/status, KiB (0 where it cannot be read). */
   static long residentKib() {
