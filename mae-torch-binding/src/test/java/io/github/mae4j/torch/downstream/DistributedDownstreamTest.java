@@ -56,6 +56,17 @@ class DistributedDownstreamTest {
   }
 
   @Test
+  void linprobeAugmented_twoProcessesEachEncodingItsBlock_trainAsOneProcess() throws Exception {
+    RankOutcome one = DownstreamRankMain.linprobeAugmented(DistributedContext.single());
+    List<RankOutcome> two = twoRanks("linprobe-augmented");
+    assertThat(one.losses()).hasSize(8);
+    for (RankOutcome o : two) {
+      assertSameRun(one, o, false);
+    }
+    assertThat(two.get(1).diffs(two.get(0))).allSatisfy((k, v) -> assertThat(v).as(k).isZero());
+  }
+
+  @Test
   void finetune_checkpointOfTwoProcessesResumesOnOne_andOfOneOnTwo_withTheUninterruptedLosses() throws Exception {
     RankOutcome whole = DownstreamRankMain.finetune(DistributedContext.single());
     List<Double> after1 = whole.losses().subList(4, 12); // 4 steps an epoch

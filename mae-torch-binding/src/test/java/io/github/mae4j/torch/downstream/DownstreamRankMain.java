@@ -27,9 +27,10 @@ public final class DownstreamRankMain {
       RankOutcome o = switch (args[0]) {
         case "finetune" -> finetune(ctx);
         case "linprobe" -> linprobe(ctx);
+        case "linprobe-augmented" -> linprobeAugmented(ctx);
         case "finetune-stop" -> finetuneStoppedAfterOneEpoch(ctx, Path.of(args[2]));
         case "finetune-resume" -> finetuneResumed(ctx, Path.of(args[2]));
-        default -> throw new IllegalArgumentException("finetune, linprobe, finetune-stop or finetune-resume, not "
+        default -> throw new IllegalArgumentException("finetune, linprobe, linprobe-augmented, finetune-stop or finetune-resume, not "
             + args[0]);
       };
       o.write(Path.of(args[1]).resolve("rank" + ctx.rank() + ".bin"));
@@ -65,6 +66,25 @@ public final class DownstreamRankMain {
       RunResult r = Finetuner.run(m, recipe, train, test, OptionalDouble.empty(), true, e -> {}, RunDirectory.none(),
           steps, ctx);
       return RankOutcome.of(steps.losses, r.top1(), m.namedParameters());
+    }
+  }
+
+  /**
+   * The paper's probe protocol on a tiny frozen encoder: every step's images cropped (scale 0.08–1) and flipped, then
+   * encoded; 64 images in global batches of 32, 4 epochs = 8 steps.
+   */
+  public static RankOutcome linprobeAugmented(DistributedContext ctx) {
+    LinearProbeRecipe recipe = linprobeRecipe().toBuilder().augmentation(Augmentation.linearProbe()).build();
+    LabeledImages train = TrainingParity.toyImages(64, 3, 8, 4, 41);
+    LabeledImages test = TrainingParity.toyImages(20, 3, 8, 4, 42);
+    TrainingParity.Steps steps = new TrainingParity.Steps();
+    try (VitClassifier encoder = new VitClassifier(tinyModel(), 4,
+            io.github.mae4j.torch.downstream.vit.Pooling.CLS_TOKEN, 0, 3);
+        LinearProbe probe = new LinearProbe(encoder.embedDim(), 4, true, recipe.getSeed())) {
+      Tensor testFeatures = io.github.mae4j.torch.downstream.eval.Evaluation.features(encoder, test.images(), 20);
+      RunResult r = probe.trainAugmented(recipe, encoder, train, testFeatures, test.labels(), e -> {},
+          RunDirectory.none(), steps, ctx);
+      return RankOutcome.of(steps.losses, r.top1(), probe.namedTensors());
     }
   }
 

@@ -55,18 +55,26 @@ public final class Evaluation {
    * the per-batch scopes, as {@link #features(VitClassifier, Tensor, int)}.
    */
   public static Tensor features(VitClassifier model, LabeledData data, int batch) {
-    long n = data.size();
+    return features(model, data, batch, 0, data.size());
+  }
+
+  /**
+   * As {@link #features(VitClassifier, LabeledData, int)} for samples {@code [from, to)} of {@code data} only:
+   * features [M, D], M = to − from less the unreadable images skipped.
+   */
+  public static Tensor features(VitClassifier model, LabeledData data, int batch, long from, long to) {
+    long n = to - from;
     Tensor out = Tensors.zeros(n, model.embedDim());
     long filled = 0;
     boolean wasTraining = model.isTraining();
     model.train(false);
     try {
-      for (long s = 0; s < n; s += batch) {
+      for (long s = from; s < to; s += batch) {
         try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-          long len = Math.min(batch, n - s);
+          long len = Math.min(batch, to - s);
           Tensor images = data.range(s, len).images();
-          if (s + batch < n) {
-            data.prefetchRange(s + batch, Math.min(batch, n - s - batch));
+          if (s + batch < to) {
+            data.prefetchRange(s + batch, Math.min(batch, to - s - batch));
           }
           long got = images.size(0); // fewer than len when unreadable images were skipped
           if (got > 0) {

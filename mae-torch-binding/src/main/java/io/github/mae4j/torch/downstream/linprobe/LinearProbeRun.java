@@ -98,12 +98,12 @@ public final class LinearProbeRun {
     int classes = b.data.numClasses();
     try (VitClassifier m = FrozenEncoder.open(w, classes, b.pooling, b.log)) {
       boolean augmented = !new RandomCropFlip(recipe.getAugmentation(), w.model().getImageSize()).isIdentity();
-      Tensor testF = FrozenEncoder.features(m, test);
+      Tensor testF = FrozenEncoder.features(m, test, b.dist);
       try (LinearProbe probe = new LinearProbe(m.embedDim(), classes, recipe.isHeadBatchNorm(), recipe.getSeed())) {
         RunResult result = augmented
             ? probe.trainAugmented(recipe, m, train, testF, test.labels(), b.onEpoch, dir, b.stepProgress, b.dist)
-            : probe.train(recipe, FrozenEncoder.features(m, train), train.labels(), testF, test.labels(), b.onEpoch,
-                dir, b.stepProgress, b.dist);
+            : probe.train(recipe, FrozenEncoder.features(m, train, b.dist), train.labels(), testF, test.labels(),
+                b.onEpoch, dir, b.stepProgress, b.dist);
         LabeledData.skipSummary(train, test).ifPresent(b.log);
         return result;
       }
@@ -196,10 +196,11 @@ public final class LinearProbeRun {
     }
 
     /**
-     * Runs as one rank of {@code context} (default: a single process): every rank reads the encoder and computes the
-     * test features (and, without augmentation, the training features) itself; each step's global batch is split
-     * into one contiguous block per rank, with the BatchNorm statistics of the whole batch and averaged gradients, so
-     * the run equals one process's; rank 0 alone writes the checkpoint and metrics.
+     * Runs as one rank of {@code context} (default: a single process): every rank reads the encoder; the test
+     * features (and, without augmentation, the training features) are encoded in shares and gathered
+     * ({@link FrozenEncoder#features(VitClassifier, LabeledData, DistributedContext)}); each step's global batch is
+     * split into one contiguous block per rank, with the BatchNorm statistics of the whole batch and averaged
+     * gradients, so the run equals one process's; rank 0 alone writes the checkpoint and metrics.
      */
     public Builder distributed(DistributedContext context) {
       this.dist = context;
