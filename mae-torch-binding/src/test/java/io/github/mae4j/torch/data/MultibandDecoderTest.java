@@ -204,4 +204,30 @@ class MultibandDecoderTest {
     assertThat(Math.round(a.at(12, 1, 2) * 10_000)).isEqualTo(12 * 6 + 5);
     assertThat(Math.round(b.at(12, 1, 2) * 10_000)).isEqualTo(2 * ((1 * 3 + 2) * 13 + 12));
   }
+
+  @Test
+  void read_gdalLayoutGeoTiffs_chunkyPlanarDeflateFloat_giveTheWrittenValues() throws Exception {
+    // written by tools/geotiff_fixture.py as GDAL lays out Sentinel-2 tiles: ExtraSamples, GeoTIFF tags, Deflate
+    Path dir = Path.of(java.util.Objects.requireNonNull(getClass().getResource("geotiff/chunky_uint16.tif")).toURI())
+        .getParent();
+    ImageFolderDataset ds = ImageFolderDataset.open(dir, 13);
+    assertThat(ds.files()).extracting(p -> p.getFileName().toString())
+        .containsExactly("chunky_float32_deflate.tif", "chunky_uint16.tif", "planar_uint16_deflate.tif");
+    for (int i = 0; i < 3; i++) {
+      Sample s = ds.read(i);
+      assertThat(List.of(s.channels(), s.height(), s.width())).as(ds.describe(i)).containsExactly(13, 8, 6);
+      for (int b = 0; b < 13; b++) {
+        for (int y = 0; y < 8; y++) {
+          for (int x = 0; x < 6; x++) {
+            int v = 1000 + 500 * b + 8 * y + x;
+            if (i == 0) {
+              assertThat(s.at(b, y, x)).as(ds.describe(i)).isEqualTo(v / 10000f); // float32: as stored
+            } else {
+              assertThat(Math.round(s.at(b, y, x) * 10_000)).as(ds.describe(i)).isEqualTo(v);
+            }
+          }
+        }
+      }
+    }
+  }
 }
