@@ -230,4 +230,35 @@ class MultibandDecoderTest {
       }
     }
   }
+
+  @Test
+  void shards_ofAThirteenBandFolder_readTheSameSamplesAsTheFolder() throws IOException {
+    Path folder = root.resolve("folder");
+    MultibandFiles.tiff(folder.resolve("sea/a.tif"), 13, 4, 3, 16, MultibandDecoderTest::value);
+    MultibandFiles.npy(folder.resolve("crop/b.npy"), "<u2", new int[] {13, 4, 3}, false, i -> 3 * i);
+    MultibandFiles.npy(folder.resolve("crop/c.npy"), "<f4", new int[] {4, 3, 13}, false, i -> i);
+    ImageFolderDataset ds = ImageFolderDataset.open(folder, 13);
+    ShardWriter w = ShardWriter.fromFolder(ds, root.resolve("shards"), 2, 7, (d, t) -> 0);
+    TarShards shards = TarShards.open(w.shards(), 13, m -> { });
+    assertThat(shards.size()).isEqualTo(3);
+    assertThat(shards.classes()).isEqualTo(ds.classes());
+    int[] labels = shards.labels().orElseThrow();
+    for (int i = 0; i < 3; i++) {
+      Sample s = shards.read(i);
+      assertThat(s.channels()).isEqualTo(13);
+      // the same sample as one of the folder's: same label, same values
+      boolean found = false;
+      for (int j = 0; j < 3; j++) {
+        Sample f = ds.read(j);
+        if (java.util.Arrays.equals(f.chw(), s.chw())) {
+          assertThat(f.label()).isEqualTo(labels[i]);
+          found = true;
+        }
+      }
+      assertThat(found).as(shards.describe(i)).isTrue();
+    }
+    assertThatThrownBy(() -> TarShards.open(w.shards(), 3, m -> { }).read(0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("has 13 channel(s)")
+        .hasMessageContaining("the model expects 3");
+  }
 }
