@@ -236,7 +236,7 @@ public final class MultibandDecoder {
     if (!rgbOrGray) {
       throw new IllegalArgumentException(file + " has " + s.channels() + " channel(s) (bands), the model expects "
           + channels + ": give files with " + channels + " bands, or a recipe whose model.inChannels is "
-          + s.channels());
+          + s.channels() + " (mae stats: --channels " + s.channels() + ")");
     }
     float[] chw = ChannelConversion.convert(s.chw(), s.channels(), channels, s.height() * s.width());
     return s.withPixels(chw, channels, s.height(), s.width());
