@@ -145,8 +145,8 @@ public final class TarShards implements ImageDataset {
       }
     }
     if (samples.isEmpty()) {
-      throw new IllegalArgumentException("no samples (key.jpg/key.png/key.tif/key.npy members) in " + shards.size() + " shard(s) "
-          + shards.get(0) + (shards.size() > 1 ? " … " + shards.get(shards.size() - 1) : ""));
+      throw new IllegalArgumentException("no samples (key.jpg/key.png/key.tif/key.npy members) in " + shards.size()
+          + " shard(s) " + shards.get(0) + (shards.size() > 1 ? " … " + shards.get(shards.size() - 1) : ""));
     }
     if (classes == null) {
       classes = anyLabel ? IntStream.rangeClosed(0, maxLabel).mapToObj(Integer::toString).toList() : List.of();
