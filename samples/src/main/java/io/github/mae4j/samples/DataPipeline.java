@@ -19,7 +19,7 @@ public final class DataPipeline {
     int batches = 0;
     // tag::loader[]
     ImageDataset ds = SyntheticDataset.of(images, size, 3, 0);       // built in, no download
-    // ImageFolderDataset.open(Path.of("/data/train"), 3)           // JPEG/PNG, class sub-folders → labels
+    // ImageFolderDataset.open(Path.of("/data/train"), 3)           // JPEG/PNG/.tif/.npy, class sub-folders → labels
     // FashionMnist.debian(FashionMnist.Split.TRAIN)                // Debian's dataset-fashion-mnist
     // IdxDataset.open(images, labels)                              // any MNIST-format IDX pair, .gz or not
     Transform t = PretrainTransform.randomResizedCrop(size).hflip().normalize(Normalization.imagenet());

@@ -49,7 +49,8 @@ class RecipeRulesTest {
         rule("images per epoch >= batch", () -> pretrain().imagesPerEpoch(100).build(),
             "imagesPerEpoch (100) must be 0 or at least effectiveBatchSize (4096)"),
         rule("normalization channels", () -> pretrain().model(MaeConfig.tiny().withInChannels(1)).build(),
-            "normalization (3 channels) must match model.inChannels (1)"),
+            "normalization (3 channels) must match model.inChannels (1): ImageNet's RGB statistics do not fit other "
+                + "channel counts; give the data's own per-channel statistics (mae stats, --normalization measured)"),
         rule("finetune numClasses", () -> FinetuneRecipe.builder().numClasses(0).build(),
             "numClasses (0) must be positive"),
         rule("finetune layerDecay", () -> FinetuneRecipe.builder().layerDecay(1.5).build(),

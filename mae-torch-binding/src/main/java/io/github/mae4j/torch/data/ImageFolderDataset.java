@@ -22,9 +22,10 @@ import java.util.stream.Stream;
  * lying directly in the root are ignored (with a warning). When no sub-folder holds images,
  * the root's images are unlabeled (label -1). Files are sorted by path, so indices are stable.
  *
- * <p>Images of any size and of any ImageIO color model are accepted and converted to {@code channels} as
- * {@link ChannelConversion} describes; CMYK JPEGs decode with the JDK 25 JPEG reader this project runs on
- * (checked in {@code ImageFolderDatasetTest}) and go through the sRGB conversion. A file ImageIO cannot decode (corrupt, truncated, a
+ * <p>JPEG/PNG images of any size and of any ImageIO color model are accepted and converted to {@code channels}
+ * (1 or 3) as {@link ChannelConversion} describes (multi-band files as {@link MultibandDecoder} does); CMYK JPEGs
+ * decode with the JDK 25 JPEG reader this project runs on (checked in {@code ImageFolderDatasetTest}) and go
+ * through the sRGB conversion. A file ImageIO cannot decode (corrupt, truncated, a
  * color model it does not know) makes {@link #read} throw an {@link IOException} naming the path; the loader
  * skips it.
  */
@@ -92,8 +93,8 @@ public final class ImageFolderDataset implements ImageDataset {
     }
     if (!classes.isEmpty() && !empty.isEmpty()) {
       throw new IllegalArgumentException("class folder(s) " + empty + " under " + root + " hold no JPEG/PNG image "
-          + "(nor .tif/.tiff/.npy; the other " + classes.size() + " do): add images or remove them, so that the classes are the ones "
-          + "meant (torchvision's ImageFolder refuses them too)");
+          + "(nor .tif/.tiff/.npy; the other " + classes.size() + " do): add images or remove them, so that the "
+          + "classes are the ones meant (torchvision's ImageFolder refuses them too)");
     }
     if (classes.isEmpty()) {
       files.addAll(top);

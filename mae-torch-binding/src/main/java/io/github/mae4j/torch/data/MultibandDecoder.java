@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,13 +87,25 @@ public final class MultibandDecoder {
    *     than 1 ↔ 3)
    */
   public static Sample read(Path file, int channels, int label) throws IOException {
-    String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    Sample s = n.endsWith(".npy") ? readNpy(file, channels, label) : readTiff(file, label);
-    return toChannels(s, channels, file);
+    return decode(Files.readAllBytes(file), file.toString(), file.getFileName().toString(), channels, label);
   }
 
-  private static Sample readNpy(Path file, int channels, int label) throws IOException {
-    NpyArray a = NpyArray.parse(Files.readAllBytes(file), file.toString(), ImageDecoder.maxPixels() * 64);
+  /**
+   * Decodes a file's bytes (a tar member) as {@link #read} does; {@code fileName} (its extension says TIFF or
+   * .npy) and {@code name} (used in messages) are the member's.
+   *
+   * @throws IOException naming it when it cannot be decoded
+   * @throws IllegalArgumentException naming it when its bands cannot become {@code channels}
+   */
+  public static Sample decode(byte[] encoded, String name, String fileName, int channels, int label)
+      throws IOException {
+    String n = fileName.toLowerCase(Locale.ROOT);
+    Sample s = n.endsWith(".npy") ? readNpy(encoded, name, channels, label) : readTiff(encoded, name, label);
+    return toChannels(s, channels, name);
+  }
+
+  private static Sample readNpy(byte[] bytes, String file, int channels, int label) throws IOException {
+    NpyArray a = NpyArray.parse(bytes, file, ImageDecoder.maxPixels() * 64);
     int[] sh = a.shape();
     float scale = scaleOf(a.dtype());
     float[] v = a.values();
@@ -106,13 +119,13 @@ public final class MultibandDecoder {
     // the band dimension: the one that equals the channels asked for (first wins), else the smaller of first/last
     boolean chw = sh[0] == channels || (sh[2] != channels && sh[0] <= sh[2]);
     if (chw) {
-      ImageDecoder.checkPixels(sh[2], sh[1], ImageDecoder.maxPixels(), file.toString());
+      ImageDecoder.checkPixels(sh[2], sh[1], ImageDecoder.maxPixels(), file);
       return new Sample(scaled(v, scale), sh[0], sh[1], sh[2], label);
     }
     int h = sh[0];
     int w = sh[1];
     int c = sh[2];
-    ImageDecoder.checkPixels(w, h, ImageDecoder.maxPixels(), file.toString());
+    ImageDecoder.checkPixels(w, h, ImageDecoder.maxPixels(), file);
     float[] out = new float[v.length];
     int plane = h * w;
     for (int i = 0; i < plane; i++) {
@@ -140,10 +153,10 @@ public final class MultibandDecoder {
     return v;
   }
 
-  private static Sample readTiff(Path file, int label) throws IOException {
+  private static Sample readTiff(byte[] bytes, String file, int label) throws IOException {
     long max = ImageDecoder.maxPixels(); // bad settings are the caller's errors, not the file's: thrown as they are
     double uint16Scale = uint16Scale();
-    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
       if (in == null) {
         throw new IOException("cannot open " + file);
       }
@@ -156,7 +169,7 @@ public final class MultibandDecoder {
       try {
         reader.setInput(in, true, true);
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
-        ImageDecoder.checkPixels(reader.getWidth(0), reader.getHeight(0), max, file.toString());
+        ImageDecoder.checkPixels(reader.getWidth(0), reader.getHeight(0), max, file);
         BufferedImage image = reader.read(0);
         if (!warnings.isEmpty()) {
           throw new IOException("corrupt or truncated image " + file + ": " + String.join("; ", warnings));
@@ -174,14 +187,14 @@ public final class MultibandDecoder {
     }
   }
 
-  private static String unreadable(Path file, Exception e) {
+  private static String unreadable(String file, Exception e) {
     return "cannot decode " + file + ": " + e.getMessage() + " (a multi-band TIFF is read as javax.imageio's TIFF "
         + "plugin decodes it: 8- or 16-bit integer or 32-bit float samples, chunky or planar, uncompressed, LZW, "
         + "Deflate or PackBits; convert other layouts, e.g. tiled JPEG 2000, to that or to .npy)";
   }
 
   /** A decoded TIFF's raster → [bands, H, W] by the class's value rule. */
-  private static Sample planar(BufferedImage image, Path file, int label, double uint16Scale)
+  private static Sample planar(BufferedImage image, String file, int label, double uint16Scale)
       throws IOException {
     if (image.getColorModel() instanceof IndexColorModel) { // a palette: its colors, not its indices
       return new Sample(ChannelConversion.toPlanar(image, 3), 3, image.getHeight(), image.getWidth(), label);
@@ -215,7 +228,7 @@ public final class MultibandDecoder {
   }
 
   /** {@code s} with {@code channels} bands: unchanged, 1 ↔ 3 converted, or refused by name. */
-  static Sample toChannels(Sample s, int channels, Path file) {
+  static Sample toChannels(Sample s, int channels, String file) {
     if (s.channels() == channels) {
       return s;
     }
@@ -223,7 +236,7 @@ public final class MultibandDecoder {
     if (!rgbOrGray) {
       throw new IllegalArgumentException(file + " has " + s.channels() + " channel(s) (bands), the model expects "
           + channels + ": give files with " + channels + " bands, or a recipe whose model.inChannels is "
-          + s.channels());
+          + s.channels() + " (mae stats: --channels " + s.channels() + ")");
     }
     float[] chw = ChannelConversion.convert(s.chw(), s.channels(), channels, s.height() * s.width());
     return s.withPixels(chw, channels, s.height(), s.width());

@@ -225,7 +225,7 @@ public final class ShardStream {
         }
         String x = name.substring(dot + 1).toLowerCase(Locale.ROOT);
         switch (x) {
-          case "jpg", "jpeg", "png" -> {
+          case "jpg", "jpeg", "png", "tif", "tiff", "npy" -> {
             image = data;
             ext = x;
           }

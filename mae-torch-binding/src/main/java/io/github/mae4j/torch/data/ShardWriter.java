@@ -47,7 +47,8 @@ public final class ShardWriter implements AutoCloseable {
   /**
    * Adds one sample.
    *
-   * @param extension {@code jpg}, {@code jpeg} or {@code png}
+   * @param extension {@code jpg}, {@code jpeg}, {@code png}, or a multi-band {@code tif}, {@code tiff} or
+   *     {@code npy}
    * @param label the class (-1: none)
    */
   public void write(String key, String extension, byte[] encoded, int label) throws IOException {

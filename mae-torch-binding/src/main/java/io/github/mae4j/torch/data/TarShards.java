@@ -24,7 +24,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * Tar shards in the WebDataset layout as a random-access {@link ImageDataset}: each sample is a group of members
- * sharing a key ({@code key.jpg} / {@code key.jpeg} / {@code key.png}, and {@code key.cls} holding the label as
+ * sharing a key ({@code key.jpg} / {@code key.jpeg} / {@code key.png}, or a multi-band {@code key.tif} /
+ * {@code key.tiff} / {@code key.npy} read by {@link MultibandDecoder}, and {@code key.cls} holding the label as
  * decimal text). Opening reads the tar headers and the labels (not the images); {@link #read} then reads one
  * member's bytes at its offset and decodes it, so the loader's workers, shuffle, rank sharding and skipping work as
  * for a folder. Class names come from {@code classes.txt} next to the first shard when present (as
@@ -43,6 +44,7 @@ public final class TarShards implements ImageDataset {
   private final long[] offsets;
   private final int[] sizes;
   private final String[] keys;
+  private final String[] members;
   private final int[] labels;
   private final List<String> classes;
   private final int skipped;
@@ -55,6 +57,7 @@ public final class TarShards implements ImageDataset {
     offsets = new long[n];
     sizes = new int[n];
     keys = new String[n];
+    members = new String[n];
     labels = new int[n];
     for (int i = 0; i < n; i++) {
       Entry e = samples.get(i);
@@ -62,13 +65,14 @@ public final class TarShards implements ImageDataset {
       offsets[i] = e.offset;
       sizes[i] = e.size;
       keys[i] = e.key;
+      members[i] = e.member;
       labels[i] = e.label;
     }
     this.classes = List.copyOf(classes);
     this.skipped = skipped;
   }
 
-  private record Entry(int shard, String key, long offset, int size, int label) {}
+  private record Entry(int shard, String key, String member, long offset, int size, int label) {}
 
   /** Opens the shards a pattern names ({@link ShardPattern}), telling {@code log} about each skip. */
   public static TarShards open(String pattern, int channels, Consumer<String> log) throws IOException {
@@ -78,12 +82,13 @@ public final class TarShards implements ImageDataset {
   /**
    * Opens {@code shards}.
    *
-   * @param channels 1 or 3: what every image is converted to
+   * @param channels what every image is converted to: 1 or 3 for JPEG/PNG members, any count read from multi-band
+   *     .tif/.tiff/.npy members
    * @throws IllegalArgumentException for a missing shard, a bad label, or no sample in any shard
    * @throws IOException when a shard cannot be read as a tar
    */
   public static TarShards open(List<Path> shards, int channels, Consumer<String> log) throws IOException {
-    ChannelConversion.checkChannels(channels);
+    ImageFiles.checkChannels(channels);
     if (shards.isEmpty()) {
       throw new IllegalArgumentException("no shards given");
     }
@@ -131,7 +136,7 @@ public final class TarShards implements ImageDataset {
           label = parseLabel(x.label, shard, x.key, classes);
           maxLabel = Math.max(maxLabel, label);
         }
-        samples.add(new Entry(s, x.key, x.offset, Math.toIntExact(x.size), label));
+        samples.add(new Entry(s, x.key, x.image, x.offset, Math.toIntExact(x.size), label));
         kept++;
       }
       if (kept == 0 && found.stream().noneMatch(x -> x.image != null)) {
@@ -139,8 +144,8 @@ public final class TarShards implements ImageDataset {
       }
     }
     if (samples.isEmpty()) {
-      throw new IllegalArgumentException("no samples (key.jpg/key.png members) in " + shards.size() + " shard(s) "
-          + shards.get(0) + (shards.size() > 1 ? " … " + shards.get(shards.size() - 1) : ""));
+      throw new IllegalArgumentException("no samples (key.jpg/key.png/key.tif/key.npy members) in " + shards.size()
+          + " shard(s) " + shards.get(0) + (shards.size() > 1 ? " … " + shards.get(shards.size() - 1) : ""));
     }
     if (classes == null) {
       classes = anyLabel ? IntStream.rangeClosed(0, maxLabel).mapToObj(Integer::toString).toList() : List.of();
@@ -200,7 +205,7 @@ public final class TarShards implements ImageDataset {
         String ext = name.substring(dot + 1).toLowerCase(Locale.ROOT);
         Sample0 s = byKey.computeIfAbsent(key, Sample0::new);
         switch (ext) {
-          case "jpg", "jpeg", "png" -> {
+          case "jpg", "jpeg", "png", "tif", "tiff", "npy" -> {
             s.image = name;
             s.offset = offset;
             s.size = e.getSize();
@@ -324,6 +329,13 @@ public final class TarShards implements ImageDataset {
 
   @Override
   public Sample read(int index) throws IOException {
+    if (MultibandDecoder.handles(Path.of(members[index]).getFileName())) {
+      return MultibandDecoder.decode(encoded(index), describe(index), members[index], channels, labels[index]);
+    }
+    if (channels != 1 && channels != 3) {
+      throw new IllegalArgumentException(describe(index) + " is a JPEG/PNG image (1 or 3 channels), the model expects "
+          + channels + " channels: give multi-band .tif/.tiff or .npy members with " + channels + " bands");
+    }
     return ImageDecoder.read(encoded(index), describe(index), channels, labels[index], 1);
   }
 

@@ -30,7 +30,8 @@ public record LabeledFolder(Path root, List<String> classes, LabeledImages data)
    * Reads {@code root}: the whole folder, or {@code limit} images evenly spaced in file order (so every class keeps
    * its share) when {@code 0 < limit < size}.
    *
-   * @param channels 1 or 3: what every image is converted to
+   * @param channels what every image is converted to: 1 or 3 for JPEG/PNG, any count read from multi-band
+   *     .tif/.tiff/.npy files
    * @param transform deterministic (e.g. {@code EvalTransform}); must give every image the same shape
    * @param requireLabels reject a folder without class sub-folders
    * @throws IllegalArgumentException when the folder is missing or holds no image, has no class sub-folders while

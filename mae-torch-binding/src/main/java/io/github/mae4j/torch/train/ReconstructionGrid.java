@@ -97,6 +97,8 @@ public final class ReconstructionGrid {
     }
     gr.dispose();
     int plane = h * w;
+    int[] bands = displayBands(c);
+    double[][] range = displayRange(original, n, c, plane, bands, mean, std);
     for (int i = 0; i < n; i++) {
       int top = HEADER + i * (cell + PAD);
       for (int y = 0; y < h; y++) {
@@ -106,7 +108,7 @@ public final class ReconstructionGrid {
           int[] rgb = new int[4];
           for (int col = 0; col < 4; col++) {
             float[] src = col == 0 || col == 1 ? original : col == 2 ? predicted : pasted;
-            rgb[col] = removed && col == 1 ? 0x808080 : color(src, base, c, plane, mean, std);
+            rgb[col] = removed && col == 1 ? 0x808080 : color(src, base, bands, plane, mean, std, range);
           }
           for (int col = 0; col < 4; col++) {
             int left = PAD + col * (cell + PAD);
@@ -134,12 +136,54 @@ public final class ReconstructionGrid {
     return Math.max(1, Math.round((float) target / imageSize));
   }
 
-  private static int color(float[] src, int base, int c, int plane, double[] mean, double[] std) {
+  /**
+   * The bands drawn as red, green and blue: gray for 1, RGB for 3; for 13 (Sentinel-2's bands in their usual order,
+   * B1 … B12 with B8A, as EuroSAT-MS stores them) true color B4, B3, B2 = bands 3, 2, 1; otherwise the first three
+   * (or the first band as gray).
+   */
+  static int[] displayBands(int c) {
+    if (c == 13) {
+      return new int[] {3, 2, 1};
+    }
+    return c >= 3 ? new int[] {0, 1, 2} : new int[] {0, 0, 0};
+  }
+
+  /**
+   * Per drawn band, the {low, high} values mapped to black and white: [0, 1] for gray and RGB; for other channel
+   * counts (multispectral reflectance is dark, about 0–0.3) the 2nd and 98th percentiles of the original images'
+   * values, a display stretch as remote-sensing viewers apply, the same for every column so they compare.
+   */
+  static double[][] displayRange(float[] original, int n, int c, int plane, int[] bands, double[] mean,
+      double[] std) {
+    double[][] range = new double[3][];
+    for (int k = 0; k < 3; k++) {
+      range[k] = new double[] {0, 1};
+      if (c == 1 || c == 3) {
+        continue;
+      }
+      int b = bands[k];
+      double[] v = new double[n * plane];
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < plane; j++) {
+          v[i * plane + j] = original[i * c * plane + b * plane + j] * std[b] + mean[b];
+        }
+      }
+      java.util.Arrays.sort(v);
+      double lo = v[(int) Math.floor(0.02 * (v.length - 1))];
+      double hi = v[(int) Math.ceil(0.98 * (v.length - 1))];
+      range[k] = hi > lo ? new double[] {lo, hi} : new double[] {lo, lo + 1};
+    }
+    return range;
+  }
+
+  private static int color(float[] src, int base, int[] bands, int plane, double[] mean, double[] std,
+      double[][] range) {
     int[] v = new int[3];
     for (int k = 0; k < 3; k++) {
-      int ch = c == 1 ? 0 : k;
+      int ch = bands[k];
       double x = src[base + ch * plane] * std[ch] + mean[ch];
-      v[k] = (int) Math.round(Math.max(0, Math.min(1, x)) * 255);
+      double t = (x - range[k][0]) / (range[k][1] - range[k][0]);
+      v[k] = (int) Math.round(Math.max(0, Math.min(1, t)) * 255);
     }
     return (v[0] << 16) | (v[1] << 8) | v[2];
   }

@@ -56,10 +56,12 @@ public record WeightFitting(Map<String, Tensor> tensors, List<String> notes) {
     Map<String, Tensor> out = new LinkedHashMap<>(official);
     List<String> notes = new ArrayList<>();
     long[] from = source == null ? null : new long[] {source.getGridHeight(), source.getGridWidth()};
+    // a full MAE's tables always have a cls slot: 1 + 35 rows are a 7×5 grid's, never a 6×6 grid without one
+    boolean mae = official.containsKey("mask_token") || official.containsKey("decoder_embed.weight");
     for (String name : List.of("pos_embed", "decoder_pos_embed")) {
       Tensor t = out.get(name);
       if (t != null && t.dim() == 3 && t.size(0) == 1) {
-        out.put(name, positions(name, t, from, model.getGridHeight(), model.getGridWidth(), notes));
+        out.put(name, positions(name, t, from, mae, model.getGridHeight(), model.getGridWidth(), notes));
       }
     }
     int c = model.getInChannels();
@@ -86,14 +88,22 @@ public record WeightFitting(Map<String, Tensor> tensors, List<String> notes) {
 
   /** As {@link #positions(String, Tensor, long[], long, long, List)} with the source grid inferred (square). */
   static Tensor positions(String name, Tensor t, long h, long w, List<String> notes) {
-    return positions(name, t, null, h, w, notes);
+    return positions(name, t, null, false, h, w, notes);
+  }
+
+  /** As {@link #positions(String, Tensor, long[], boolean, long, long, List)} for a table that may lack a cls slot. */
+  static Tensor positions(String name, Tensor t, long @Nullable [] from, long h, long w, List<String> notes) {
+    return positions(name, t, from, false, h, w, notes);
   }
 
   /**
    * t [1, R, D] → [1, 1 + h·w, D]: a cls slot added when missing, the patch rows resized from the grid
    * {@code from} = {gh, gw} (when R is gh·gw or 1 + gh·gw), else from a square grid, when the grid differs.
+   * With {@code clsSlot} the table is known to hold a cls row: a non-square rest is left as it is (the load then
+   * names the shape mismatch) rather than read as a square grid without one.
    */
-  static Tensor positions(String name, Tensor t, long @Nullable [] from, long h, long w, List<String> notes) {
+  static Tensor positions(String name, Tensor t, long @Nullable [] from, boolean clsSlot, long h, long w,
+      List<String> notes) {
     long rows = t.size(1);
     boolean fromFits = from != null && (rows == 1 + from[0] * from[1] || rows == from[0] * from[1]);
     if (rows == 1 + h * w && (!fromFits || (from[0] == h && from[1] == w))) {
@@ -110,7 +120,7 @@ public record WeightFitting(Map<String, Tensor> tensors, List<String> notes) {
       long withCls = isqrt(rows - 1);
       long without = isqrt(rows);
       cls = withCls * withCls == rows - 1;
-      if (!cls && without * without != rows) {
+      if (!cls && (clsSlot || without * without != rows)) {
         return t; // not a square grid and none given: the shape mismatch is reported when loading
       }
       gh = cls ? withCls : without;

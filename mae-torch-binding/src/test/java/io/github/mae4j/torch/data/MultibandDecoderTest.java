@@ -204,4 +204,61 @@ class MultibandDecoderTest {
     assertThat(Math.round(a.at(12, 1, 2) * 10_000)).isEqualTo(12 * 6 + 5);
     assertThat(Math.round(b.at(12, 1, 2) * 10_000)).isEqualTo(2 * ((1 * 3 + 2) * 13 + 12));
   }
+
+  @Test
+  void read_gdalLayoutGeoTiffs_chunkyPlanarDeflateFloat_giveTheWrittenValues() throws Exception {
+    // written by tools/geotiff_fixture.py as GDAL lays out Sentinel-2 tiles: ExtraSamples, GeoTIFF tags, Deflate
+    Path dir = Path.of(java.util.Objects.requireNonNull(getClass().getResource("geotiff/chunky_uint16.tif")).toURI())
+        .getParent();
+    ImageFolderDataset ds = ImageFolderDataset.open(dir, 13);
+    assertThat(ds.files()).extracting(p -> p.getFileName().toString())
+        .containsExactly("chunky_float32_deflate.tif", "chunky_uint16.tif", "planar_uint16_deflate.tif");
+    for (int i = 0; i < 3; i++) {
+      Sample s = ds.read(i);
+      assertThat(List.of(s.channels(), s.height(), s.width())).as(ds.describe(i)).containsExactly(13, 8, 6);
+      for (int b = 0; b < 13; b++) {
+        for (int y = 0; y < 8; y++) {
+          for (int x = 0; x < 6; x++) {
+            int v = 1000 + 500 * b + 8 * y + x;
+            if (i == 0) {
+              assertThat(s.at(b, y, x)).as(ds.describe(i)).isEqualTo(v / 10000f); // float32: as stored
+            } else {
+              assertThat(Math.round(s.at(b, y, x) * 10_000)).as(ds.describe(i)).isEqualTo(v);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void shards_ofAThirteenBandFolder_readTheSameSamplesAsTheFolder() throws IOException {
+    Path folder = root.resolve("folder");
+    MultibandFiles.tiff(folder.resolve("sea/a.tif"), 13, 4, 3, 16, MultibandDecoderTest::value);
+    MultibandFiles.npy(folder.resolve("crop/b.npy"), "<u2", new int[] {13, 4, 3}, false, i -> 3 * i);
+    MultibandFiles.npy(folder.resolve("crop/c.npy"), "<f4", new int[] {4, 3, 13}, false, i -> i);
+    ImageFolderDataset ds = ImageFolderDataset.open(folder, 13);
+    ShardWriter w = ShardWriter.fromFolder(ds, root.resolve("shards"), 2, 7, (d, t) -> 0);
+    TarShards shards = TarShards.open(w.shards(), 13, m -> { });
+    assertThat(shards.size()).isEqualTo(3);
+    assertThat(shards.classes()).isEqualTo(ds.classes());
+    int[] labels = shards.labels().orElseThrow();
+    for (int i = 0; i < 3; i++) {
+      Sample s = shards.read(i);
+      assertThat(s.channels()).isEqualTo(13);
+      // the same sample as one of the folder's: same label, same values
+      boolean found = false;
+      for (int j = 0; j < 3; j++) {
+        Sample f = ds.read(j);
+        if (java.util.Arrays.equals(f.chw(), s.chw())) {
+          assertThat(f.label()).isEqualTo(labels[i]);
+          found = true;
+        }
+      }
+      assertThat(found).as(shards.describe(i)).isTrue();
+    }
+    assertThatThrownBy(() -> TarShards.open(w.shards(), 3, m -> { }).read(0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("has 13 channel(s)")
+        .hasMessageContaining("the model expects 3");
+  }
 }

@@ -144,4 +144,24 @@ class PosEmbedResizeTest {
       }
     }
   }
+
+  @Test
+  void load_nonSquareOfficialFileIntoAnotherSize_isRefusedByNameNotReadAsASquareGrid() throws Exception {
+    // an official .pth does not say its grid; 1 + 35 rows (7×5) must not be taken as a 6×6 grid without cls
+    MaeConfig written = AnyChannelCountTest.tiny(3).toBuilder().imageSize(28).imageWidth(20).build();
+    Path pth = dir.resolve("model.pth");
+    try (MaskedAutoencoder mae = MaskedAutoencoder.create(written, 5)) {
+      WeightFiles.write(pth, WeightLayout.OFFICIAL, mae.stateDict(), written);
+    }
+    MaeConfig other = written.toBuilder().imageSize(36).imageWidth(16).build();
+    try (MaskedAutoencoder target = MaskedAutoencoder.create(other, 9)) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> PretrainedWeights.load(target, pth, null))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pos_embed")
+          .hasMessageContaining("36");
+    }
+    // at its own size it loads as it is
+    try (MaskedAutoencoder same = MaskedAutoencoder.create(written, 9)) {
+      assertThat(PretrainedWeights.load(same, pth, null).notes()).isEmpty();
+    }
+  }
 }

@@ -28,7 +28,8 @@ final class PretrainCommand implements Callable<Integer> {
   String recipe = "quickstart";
 
   @Option(names = "--data", paramLabel = "SOURCE",
-      description = "synthetic (built in), fashion-mnist (Debian dataset-fashion-mnist), an image folder or tar "
+      description = "synthetic (built in), fashion-mnist (Debian dataset-fashion-mnist), an image folder (JPEG/PNG, "
+          + "or multi-band .tif/.npy for other channel counts) or tar "
           + "shards ('data/shard-{000000..000127}.tar', see 'mae shards') (default: the recipe's dataset when it is one of the first two, else synthetic).")
   @Nullable String data;
 
