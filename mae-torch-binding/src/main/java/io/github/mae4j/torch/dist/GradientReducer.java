@@ -122,6 +122,27 @@ public final class GradientReducer implements AutoCloseable {
     }
   }
 
+  /**
+   * The backward pass of {@code loss} in a training loop that may be one rank of a job: with {@code reducer} set,
+   * the gradients of the window that {@code sync} ends are averaged over the ranks (the Reducer's hooks during
+   * backward, or the flat allreduce after it); with none, a plain backward.
+   *
+   * @throws DistributedException when the averaging fails (a peer went away), naming the rank where it can
+   */
+  public static void backward(@Nullable GradientReducer reducer, Tensor loss, boolean sync) {
+    if (reducer == null) {
+      loss.backward();
+      return;
+    }
+    reducer.beforeBackward(sync);
+    try {
+      loss.backward();
+      reducer.afterBackward(sync);
+    } catch (RuntimeException e) {
+      throw reducer.context.failure("gradient allreduce", e);
+    }
+  }
+
   /** After the forward pass, before backward: arms the Reducer's hooks when this micro-batch ends the window. */
   public void beforeBackward(boolean sync) {
     checkOpen();

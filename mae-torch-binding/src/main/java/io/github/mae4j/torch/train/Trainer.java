@@ -268,17 +268,7 @@ public final class Trainer implements AutoCloseable {
     if (scaler != null) {
       scaled = scaler.scaleLoss(scaled);
     }
-    if (reducer != null) {
-      reducer.beforeBackward(update);
-      try {
-        scaled.backward();
-        reducer.afterBackward(update);
-      } catch (RuntimeException e) {
-        throw dist.failure("gradient allreduce", e);
-      }
-    } else {
-      scaled.backward();
-    }
+    GradientReducer.backward(reducer, scaled, update);
     value = reported;
     if (update) {
       boolean finite = scaler == null || scaler.unscale(trainable);

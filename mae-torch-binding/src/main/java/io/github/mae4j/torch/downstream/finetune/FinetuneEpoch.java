@@ -164,17 +164,7 @@ final class FinetuneEpoch implements AutoCloseable {
           }
           lossSum += reported;
           Tensor scaled = loss.div(new Scalar((double) accum));
-          if (reducer != null) {
-            reducer.beforeBackward(update);
-            try {
-              scaled.backward();
-              reducer.afterBackward(update);
-            } catch (RuntimeException e) {
-              throw dist.failure("gradient allreduce", e);
-            }
-          } else {
-            scaled.backward();
-          }
+          GradientReducer.backward(reducer, scaled, update);
           if (update) {
             opt.step();
             opt.zeroGrad();

@@ -279,17 +279,7 @@ public final class LinearProbe implements AutoCloseable {
                         + " (check the features, or lower the learning rate)", rec.lastCheckpoint().orElse(null));
               }
               lars.zeroGrad();
-              if (reducer != null) {
-                reducer.beforeBackward(true);
-                try {
-                  loss.backward();
-                  reducer.afterBackward(true);
-                } catch (RuntimeException e) {
-                  throw dist.failure("gradient allreduce", e);
-                }
-              } else {
-                loss.backward();
-              }
+              GradientReducer.backward(reducer, loss, true);
               lars.step();
               lossSum += value;
               double elapsed = (System.nanoTime() - start) / 1e9;
