@@ -79,6 +79,16 @@ final class DownstreamOptions {
     System.err.println(s);
   }
 
+  /**
+   * What a rank other than 0 prints: only the warnings about its own data (skipped images), which rank 0 cannot see;
+   * {@code mae launch} prefixes them with the rank.
+   */
+  static void logWarnings(String s) {
+    if (io.github.mae4j.torch.data.SkipMessages.isSkip(s)) {
+      System.err.println(s);
+    }
+  }
+
   /** Prints a downstream result as {@code mae finetune|linprobe} do: one JSON object, or one sentence. */
   void print(CommandSpec spec, String what, RunResult r) {
     spec.commandLine().getOut().println(json

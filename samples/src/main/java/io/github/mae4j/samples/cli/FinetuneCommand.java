@@ -69,7 +69,7 @@ final class FinetuneCommand implements Callable<Integer> {
       if (job != null) {
         b.distributed(job);
       }
-      RunResult r = b.log(speaks ? DownstreamOptions::log : s -> {})
+      RunResult r = b.log(speaks ? DownstreamOptions::log : DownstreamOptions::logWarnings)
           .onEpoch(e -> {
             if (speaks) {
               DownstreamOptions.log(String.format(Locale.ROOT,

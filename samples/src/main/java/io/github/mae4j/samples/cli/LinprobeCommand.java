@@ -63,7 +63,7 @@ final class LinprobeCommand implements Callable<Integer> {
       if (job != null) {
         b.distributed(job);
       }
-      RunResult r = b.log(speaks ? DownstreamOptions::log : s -> {})
+      RunResult r = b.log(speaks ? DownstreamOptions::log : DownstreamOptions::logWarnings)
           .onEpoch(e -> {
             if (speaks) {
               DownstreamOptions.log(String.format(Locale.ROOT, "epoch %d/%d loss %.4f lr %.3g test top-1 %.2f %%",
