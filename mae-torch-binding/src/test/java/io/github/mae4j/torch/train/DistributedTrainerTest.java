@@ -108,6 +108,64 @@ class DistributedTrainerTest {
     }
   }
 
+  /** As {@link #runRank}, resuming from {@code from} when given and stopping after {@code maxIterations} (0: all). */
+  Outcome runRank(DistributedContext ctx, Path out, long maxIterations, @Nullable Path from) throws Exception {
+    List<Double> losses = new ArrayList<>();
+    try (DistributedDivergenceTest.NoiseToy m = new DistributedDivergenceTest.NoiseToy();
+        Trainer t = new Trainer(plan(), m, shard(ctx.rank(), ctx.worldSize()),
+            settings(out).withMaxIterations(maxIterations), ProgressReporter.silent())) {
+      if (from != null) {
+        t.resume(CheckpointFile.read(from));
+      }
+      t.distributed(ctx, GradientReducer.Mode.REDUCER).onIteration((i, e, loss, lr) -> losses.add(loss));
+      t.run();
+      return new Outcome(losses, m.toy.weights());
+    } finally {
+      ctx.close();
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void checkpointOfOneProcess_resumesOnTwo_withTheLossesOfTheUninterruptedRun() throws Exception {
+    Outcome full = runRank(DistributedContext.single(), dir.resolve("full"), 0, null);
+    Path part = dir.resolve("part");
+    Outcome first = runRank(DistributedContext.single(), part, 6, null);
+    Path ckpt = new io.github.mae4j.torch.run.CheckpointStore(part).last();
+    assertThat(CheckpointFile.read(ckpt).iteration()).isEqualTo(7); // the next optimizer-step boundary after 6
+    ExecutorService ranks = Executors.newFixedThreadPool(2);
+    Outcome[] two = new Outcome[2];
+    try {
+      List<Future<Outcome>> f = new ArrayList<>();
+      for (int r = 0; r < 2; r++) {
+        int rank = r;
+        f.add(ranks.submit(() -> runRank(DistributedContext.connect(new DistributedEnvironment(rank, rank, 2, 2,
+            "", 29500, Optional.of(dir.resolve("rdzv-resume")), Duration.ofSeconds(20),
+            GradientReducer.Mode.REDUCER)), dir.resolve("resumed" + rank), 0, ckpt)));
+      }
+      for (int r = 0; r < 2; r++) {
+        two[r] = f.get(r).get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      ranks.shutdownNow();
+    }
+    float max = 0;
+    for (float w : full.weights()) {
+      max = Math.max(max, Math.abs(w));
+    }
+    for (Outcome o : two) {
+      List<Double> joined = new ArrayList<>(first.losses());
+      joined.addAll(o.losses());
+      assertThat(joined).hasSameSizeAs(full.losses());
+      for (int i = 0; i < joined.size(); i++) {
+        assertThat(joined.get(i)).as("loss of iteration %d", i)
+            .isCloseTo(full.losses().get(i), within(1e-5 * Math.abs(full.losses().get(i))));
+      }
+      for (int i = 0; i < full.weights().length; i++) {
+        assertThat((double) o.weights()[i]).as("weight %d", i).isCloseTo(full.weights()[i], within(1e-5 * max));
+      }
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(GradientReducer.Mode.class)
   void twoRanksWithHalfBatches_trainAsOneWithTheWholeBatch_withAccumulation(GradientReducer.Mode mode)
