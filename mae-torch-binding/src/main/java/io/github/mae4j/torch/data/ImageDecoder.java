@@ -128,6 +128,35 @@ final class ImageDecoder {
   }
 
   /**
+   * As {@link #read(Path, int, int)}, decoding a JPEG at a reduced size when {@link #reductionFor(byte[], int)}
+   * allows for a resize of the shorter side to {@code shortSide}.
+   */
+  static Sample readForResize(Path file, int channels, int label, int shortSide) throws IOException {
+    if (setting().equals("imageio")) {
+      return read(file, channels, label);
+    }
+    byte[] encoded;
+    try {
+      encoded = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new IOException("cannot read " + file + ": " + e, e);
+    }
+    return read(encoded, file.toString(), channels, label, reductionFor(encoded, shortSide));
+  }
+
+  /**
+   * The DCT reduction for {@code encoded} ahead of a resize of its shorter side to {@code shortSide}: 1 for anything
+   * but a JPEG the fast path takes, else {@link #reductionFor(int, int, int)} of its frame size.
+   */
+  static int reductionFor(byte[] encoded, int shortSide) {
+    if (shortSide < 1 || !JpegHeader.isJpeg(encoded)) {
+      return 1;
+    }
+    return JpegHeader.parse(encoded).filter(JpegHeader::fastPathExact)
+        .map(h -> reductionFor(h.width(), h.height(), shortSide)).orElse(1);
+  }
+
+  /**
    * Decodes an image held in memory into planar pixels; {@code name} is used in messages.
    *
    * @param reduction 1, or 2, 4 or 8 to decode a JPEG at that fraction of its size by DCT scaling (OpenCV path

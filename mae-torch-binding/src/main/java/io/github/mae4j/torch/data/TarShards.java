@@ -328,6 +328,13 @@ public final class TarShards implements ImageDataset {
   }
 
   @Override
+  public Sample readForResize(int index, int shortSide) throws IOException {
+    byte[] encoded = encoded(index);
+    return ImageDecoder.read(encoded, describe(index), channels, labels[index],
+        ImageDecoder.reductionFor(encoded, shortSide));
+  }
+
+  @Override
   public String describe(int index) {
     return shards.get(shardOf[index]) + "#" + keys[index];
   }

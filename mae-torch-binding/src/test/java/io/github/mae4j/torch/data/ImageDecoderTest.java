@@ -166,6 +166,28 @@ class ImageDecoderTest {
     assertThat(full.width()).isEqualTo(400);
   }
 
+  @Test
+  void readForResize_largePhoto_decodesAtHalfSizeAndGivesNearlyTheSameEvalCrop() throws Exception {
+    byte[] f = imageioJpeg(photo(2000, 1500, new SplittableRandom(7)), 0.9f);
+    Files.createDirectories(root.resolve("c"));
+    Files.write(root.resolve("c/big.jpg"), f);
+    ImageFolderDataset ds = ImageFolderDataset.open(root, 3);
+    EvalTransform eval = EvalTransform.centerCrop(224); // resize 256: 1500 / 2 = 750 >= 2 × 256, 1500 / 4 < 512
+    assertThat(ImageDecoder.reductionFor(f, eval.resize())).isEqualTo(2);
+    Sample reduced = with("opencv", () -> ds.readForResize(0, eval.resize()));
+    assertThat(new int[] {reduced.height(), reduced.width()}).containsExactly(750, 1000);
+    Sample full = with("opencv", () -> ds.read(0));
+    float[] a = eval.apply(full, new SplittableRandom(0)).chw();
+    float[] b = eval.apply(reduced, new SplittableRandom(0)).chw();
+    double[] d = difference(a, b);
+    System.out.printf(java.util.Locale.ROOT, "eval crop from a 1/2 DCT decode vs a full decode: max %.2f levels, "
+        + "mean %.3f%n", d[0] * 255, d[1] * 255);
+    assertThat(d[1] * 255).as("mean difference in levels").isLessThan(0.5);
+    assertThat(d[0] * 255).as("max difference in levels").isLessThan(6);
+    Sample forced = with("imageio", () -> ds.readForResize(0, eval.resize()));
+    assertThat(forced.width()).as("javax.imageio decodes in full").isEqualTo(2000);
+  }
+
   private static String outcome(Callable<Sample> read) {
     try {
       return read.call().toString();
