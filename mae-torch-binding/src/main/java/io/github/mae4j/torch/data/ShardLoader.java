@@ -98,11 +98,15 @@ public final class ShardLoader implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() {
-    for (Epoch e : open) {
+  public void close() {
+    List<Epoch> all;
+    synchronized (this) {
+      all = List.copyOf(open);
+      open.clear();
+    }
+    for (Epoch e : all) {
       e.close();
     }
-    open.clear();
   }
 
   /** One pass: {@link #next()} returns the epoch's batches in order. */
@@ -160,6 +164,9 @@ public final class ShardLoader implements AutoCloseable {
         return;
       }
       closed = true;
+      synchronized (ShardLoader.this) {
+        open.remove(this);
+      }
       for (Thread t : threads) {
         t.interrupt();
       }
