@@ -7,6 +7,7 @@ import io.github.mae4j.api.recipe.Augmentation;
 import io.github.mae4j.api.recipe.Normalization;
 import io.github.mae4j.api.recipe.PretrainRecipe;
 import io.github.mae4j.torch.data.ImageFolderDataset;
+import io.github.mae4j.torch.dist.GradientReducer;
 import io.github.mae4j.torch.data.ShardWriter;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -77,6 +78,59 @@ class ShardStreamDataTest {
       for (int b = 0; b < 4; b++) {
         assertThat(resumed.get(b)).containsExactly(all.get(b + 2));
       }
+    }
+  }
+
+  /** Two ranks (threads, Gloo over a FileStore) pretrain a tiny MAE from the shards, each reading its own. */
+  @Test
+  void twoRanks_pretrainFromShards_stayInStepAndEndWithTheSameWeights() throws Exception {
+    String pattern = shards();
+    java.util.concurrent.ExecutorService ranks = java.util.concurrent.Executors.newFixedThreadPool(2);
+    List<java.util.concurrent.Future<float[]>> f = new ArrayList<>();
+    List<Long> iterations = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try {
+      for (int r = 0; r < 2; r++) {
+        int rank = r;
+        f.add(ranks.submit(() -> {
+          io.github.mae4j.torch.dist.DistributedContext ctx = io.github.mae4j.torch.dist.DistributedContext.connect(
+              new io.github.mae4j.torch.dist.DistributedEnvironment(rank, rank, 2, 2, "", 29500,
+                  java.util.Optional.of(dir.resolve("rdzv")), java.time.Duration.ofSeconds(20),
+                  GradientReducer.Mode.FLAT));
+          try (ClosableTrainingData data = PretrainData.open(recipe(), pattern, 3, 1, rank, 2, s -> { });
+              io.github.mae4j.torch.nn.MaskedAutoencoder mae =
+                  io.github.mae4j.torch.nn.MaskedAutoencoder.create(recipe().getModel(), 3);
+              PretrainModel model = MaeModels.pretrainable(mae);
+              Trainer t = new Trainer(TrainerFixtures.plan(), model, data,
+                  TrainerFixtures.settings(dir.resolve("rank" + rank)), io.github.mae4j.torch.run.ProgressReporter.silent())) {
+            assertThat(data).isInstanceOf(ShardStreamData.class);
+            assertThat(data.batchSize()).isEqualTo(2);
+            t.distributed(ctx, GradientReducer.Mode.FLAT);
+            RunSummary summary = t.run();
+            assertThat(summary.completed()).isTrue();
+            iterations.add(summary.iterations());
+            List<Float> w = new ArrayList<>();
+            for (Tensor p : model.decayParameters()) {
+              float[] v = io.github.mae4j.torch.internal.TensorData.toFloatArray(p);
+              for (float x : v) {
+                w.add(x);
+              }
+            }
+            float[] out = new float[w.size()];
+            for (int i = 0; i < out.length; i++) {
+              out[i] = w.get(i);
+            }
+            return out;
+          } finally {
+            ctx.close();
+          }
+        }));
+      }
+      float[] a = f.get(0).get(120, java.util.concurrent.TimeUnit.SECONDS);
+      float[] b = f.get(1).get(120, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(iterations).hasSize(2).containsOnly(iterations.get(0));
+      assertThat(a).isNotEmpty().containsExactly(b);
+    } finally {
+      ranks.shutdownNow();
     }
   }
 
