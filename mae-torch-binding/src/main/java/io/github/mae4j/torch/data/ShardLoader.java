@@ -1,5 +1,6 @@
 package io.github.mae4j.torch.data;
 
+import io.github.mae4j.torch.internal.UninitializedMemory;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -238,7 +239,7 @@ public final class ShardLoader implements AutoCloseable {
               Sample s = transform.apply(raw, Seeds.sampleRandom(seed, epoch, i, 0));
               if (shape == null) {
                 shape = new int[] {s.channels(), s.height(), s.width()};
-                data = arena.allocate(ValueLayout.JAVA_FLOAT, (long) batchSize * s.chw().length);
+                data = UninitializedMemory.allocate(arena, (long) batchSize * s.chw().length * Float.BYTES);
               } else if (s.channels() != shape[0] || s.height() != shape[1] || s.width() != shape[2]) {
                 throw new IllegalArgumentException(index.describe(i) + " came out of the transform as ["
                     + s.channels() + ", " + s.height() + ", " + s.width() + "], the batch's first as ["
