@@ -245,8 +245,8 @@ public final class ShardLoader implements AutoCloseable {
                     + s.channels() + ", " + s.height() + ", " + s.width() + "], the batch's first as ["
                     + shape[0] + ", " + shape[1] + ", " + shape[2] + "]");
               }
-              MemorySegment.copy(s.chw(), 0, data, ValueLayout.JAVA_FLOAT, (long) n * s.chw().length,
-                  s.chw().length);
+              MemorySegment.copy(s.chw(), 0, data, ValueLayout.JAVA_FLOAT, (long) n * s.chw().length * Float.BYTES,
+                  s.chw().length); // the offset is in bytes
               labels[n] = s.label();
               indices[n] = i;
               n++;

@@ -47,8 +47,16 @@ class ShardLoaderTest {
           try (Batch b = it.next()) {
             assertThat(b.shape()).containsExactly(8, 3, 8, 8);
             for (int n = 0; n < 8; n++) {
-              assertThat(b.labels()[n]).as("label of sample %d", b.indices()[n]).isEqualTo(labels[b.indices()[n]]);
-              all.add(b.indices()[n]);
+              int i = b.indices()[n];
+              assertThat(b.labels()[n]).as("label of sample %d", i).isEqualTo(labels[i]);
+              all.add(i);
+              // the pixels are sample i's, through the transform with (seed, epoch, i)'s generator
+              Sample want = PretrainTransform.randomResizedCrop(8).hflip().apply(read(shards, i),
+                  Seeds.sampleRandom(5, epoch, i, 0));
+              for (int k = 0; k < want.chw().length; k++) {
+                assertThat(b.value(n, k / 64, k / 8 % 8, k % 8)).as("sample %d value %d", i, k)
+                    .isEqualTo(want.chw()[k]);
+              }
             }
             batches++;
           }
@@ -57,6 +65,14 @@ class ShardLoaderTest {
       }
     }
     return all;
+  }
+
+  private static Sample read(TarShards shards, int i) {
+    try {
+      return shards.read(i);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test
