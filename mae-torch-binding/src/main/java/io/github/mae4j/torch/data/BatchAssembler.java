@@ -1,5 +1,6 @@
 package io.github.mae4j.torch.data;
 
+import io.github.mae4j.torch.internal.UninitializedMemory;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -106,7 +107,7 @@ final class BatchAssembler {
         if (!slot.attach(arena)) {
           return null;
         }
-        data = arena.allocate((long) count * s.chw().length * Float.BYTES, 64);
+        data = UninitializedMemory.allocate(arena, (long) count * s.chw().length * Float.BYTES); // filled below
       } else if (s.channels() != shape[1] || s.height() != shape[2] || s.width() != shape[3]) {
         throw new IllegalArgumentException("sample " + dataset.describe(chosen.index())
             + " has shape [" + s.channels() + ", " + s.height() + ", " + s.width() + "] but batch "

@@ -125,7 +125,7 @@ public final class ChannelConversion {
   static float[] fromGrayBytes(byte[] gray, int plane, int channels) {
     float[] out = new float[channels * plane];
     for (int i = 0; i < plane; i++) {
-      out[i] = (gray[i] & 0xFF) / 255f;
+      out[i] = UNIT[gray[i] & 0xFF];
     }
     for (int c = 1; c < channels; c++) {
       System.arraycopy(out, 0, out, c * plane, plane);
@@ -133,9 +133,28 @@ public final class ChannelConversion {
     return out;
   }
 
+  /** {@code v / 255f} for every 8-bit v: the same values as the division, without one per pixel. */
+  private static final float[] UNIT = new float[256];
+
+  static {
+    for (int v = 0; v < 256; v++) {
+      UNIT[v] = v / 255f;
+    }
+  }
+
   private static void readBgrBytes(byte[] data, float[] out, int plane, int channels) {
+    if (channels == 1) {
+      for (int i = 0, o = 0; i < plane; i++, o += 3) {
+        out[i] = luma(data[o + 2] & 0xFF, data[o + 1] & 0xFF, data[o] & 0xFF);
+      }
+      return;
+    }
+    int g = plane;
+    int b = 2 * plane;
     for (int i = 0, o = 0; i < plane; i++, o += 3) {
-      store(out, i, plane, channels, data[o + 2] & 0xFF, data[o + 1] & 0xFF, data[o] & 0xFF);
+      out[i] = UNIT[data[o + 2] & 0xFF];
+      out[g + i] = UNIT[data[o + 1] & 0xFF];
+      out[b + i] = UNIT[data[o] & 0xFF];
     }
   }
 

@@ -166,6 +166,12 @@ public final class FileListDataset implements ImageDataset {
   }
 
   @Override
+  public Sample readForResize(int index, int shortSide) throws IOException {
+    Objects.checkIndex(index, size());
+    return ImageDecoder.readForResize(files.get(index), channels, labels[index], shortSide);
+  }
+
+  @Override
   public String describe(int index) {
     return files.get(index).toString();
   }

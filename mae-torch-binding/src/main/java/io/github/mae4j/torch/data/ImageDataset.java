@@ -33,6 +33,18 @@ public interface ImageDataset {
    */
   Sample read(int index) throws IOException;
 
+  /**
+   * Reads image {@code index} for a transform that first resizes its shorter side to {@code shortSide} (an
+   * evaluation resize): a JPEG may be decoded at ½, ¼ or ⅛ of its size by DCT scaling when its shorter side stays at
+   * least twice {@code shortSide} (the rule of {@code ImageDecoder.reductionFor}, PIL's {@code reducing_gap = 2}),
+   * which is much faster for large photos and changes the resized result by little. The default reads in full.
+   *
+   * @throws IOException as {@link #read(int)}
+   */
+  default Sample readForResize(int index, int shortSide) throws IOException {
+    return read(index);
+  }
+
   /** Where image {@code index} comes from, for warnings (a path, or "name#index"). */
   default String describe(int index) {
     return getClass().getSimpleName() + "#" + index;

@@ -79,6 +79,21 @@ final class ImageDecoder {
    * @throws IllegalStateException when it names {@code opencv} and OpenCV's natives do not load
    */
   static Kind jpegDecoder() {
+    return switch (setting()) {
+      case "imageio" -> Kind.IMAGEIO;
+      case "opencv" -> {
+        OpenCvJpeg.unavailableBecause().ifPresent(why -> {
+          throw new IllegalStateException(DECODER_PROPERTY + "=opencv, but OpenCV's natives did not load (add "
+              + "org.bytedeco:opencv with the classifier of this platform, or use imageio): " + why);
+        });
+        yield Kind.OPENCV;
+      }
+      default -> OpenCvJpeg.unavailableBecause().isEmpty() ? Kind.OPENCV : Kind.IMAGEIO;
+    };
+  }
+
+  /** The decoder setting, {@code auto}, {@code imageio} or {@code opencv}, without loading any natives. */
+  private static String setting() {
     String v = System.getProperty(DECODER_PROPERTY);
     String from = "-D" + DECODER_PROPERTY;
     if (v == null || v.isBlank()) {
@@ -86,20 +101,10 @@ final class ImageDecoder {
       from = "MAE4J_DECODER";
     }
     String choice = v == null || v.isBlank() ? "auto" : v.strip().toLowerCase(Locale.ROOT);
-    switch (choice) {
-      case "imageio":
-        return Kind.IMAGEIO;
-      case "opencv":
-        OpenCvJpeg.unavailableBecause().ifPresent(why -> {
-          throw new IllegalStateException(DECODER_PROPERTY + "=opencv, but OpenCV's natives did not load (add "
-              + "org.bytedeco:opencv with the classifier of this platform, or use imageio): " + why);
-        });
-        return Kind.OPENCV;
-      case "auto":
-        return OpenCvJpeg.unavailableBecause().isEmpty() ? Kind.OPENCV : Kind.IMAGEIO;
-      default:
-        throw new IllegalArgumentException(from + " must be auto, imageio or opencv, got '" + v + "'");
+    if (!choice.equals("auto") && !choice.equals("imageio") && !choice.equals("opencv")) {
+      throw new IllegalArgumentException(from + " must be auto, imageio or opencv, got '" + v + "'");
     }
+    return choice;
   }
 
   /**
@@ -108,7 +113,7 @@ final class ImageDecoder {
    * @throws IOException as {@link #decode(Path)}
    */
   static Sample read(Path file, int channels, int label) throws IOException {
-    if (jpegDecoder() == Kind.IMAGEIO) {
+    if (setting().equals("imageio")) {
       BufferedImage image = decode(file);
       return new Sample(ChannelConversion.toPlanar(image, channels), channels, image.getHeight(), image.getWidth(),
           label);
@@ -123,6 +128,35 @@ final class ImageDecoder {
   }
 
   /**
+   * As {@link #read(Path, int, int)}, decoding a JPEG at a reduced size when {@link #reductionFor(byte[], int)}
+   * allows for a resize of the shorter side to {@code shortSide}.
+   */
+  static Sample readForResize(Path file, int channels, int label, int shortSide) throws IOException {
+    if (setting().equals("imageio")) {
+      return read(file, channels, label);
+    }
+    byte[] encoded;
+    try {
+      encoded = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new IOException("cannot read " + file + ": " + e, e);
+    }
+    return read(encoded, file.toString(), channels, label, reductionFor(encoded, shortSide));
+  }
+
+  /**
+   * The DCT reduction for {@code encoded} ahead of a resize of its shorter side to {@code shortSide}: 1 for anything
+   * but a JPEG the fast path takes, else {@link #reductionFor(int, int, int)} of its frame size.
+   */
+  static int reductionFor(byte[] encoded, int shortSide) {
+    if (shortSide < 1 || !JpegHeader.isJpeg(encoded)) {
+      return 1;
+    }
+    return JpegHeader.parse(encoded).filter(JpegHeader::fastPathExact)
+        .map(h -> reductionFor(h.width(), h.height(), shortSide)).orElse(1);
+  }
+
+  /**
    * Decodes an image held in memory into planar pixels; {@code name} is used in messages.
    *
    * @param reduction 1, or 2, 4 or 8 to decode a JPEG at that fraction of its size by DCT scaling (OpenCV path
@@ -130,7 +164,7 @@ final class ImageDecoder {
    * @throws IOException as {@link #decode(Path)}
    */
   static Sample read(byte[] encoded, String name, int channels, int label, int reduction) throws IOException {
-    if (jpegDecoder() == Kind.OPENCV) {
+    if (JpegHeader.isJpeg(encoded) && jpegDecoder() == Kind.OPENCV) { // OpenCV's natives load at the first JPEG
       Optional<JpegHeader> header = JpegHeader.parse(encoded);
       if (header.isPresent()) {
         JpegHeader h = header.get();

@@ -160,6 +160,12 @@ public final class ImageFolderDataset implements ImageDataset {
   }
 
   @Override
+  public Sample readForResize(int index, int shortSide) throws IOException {
+    Objects.checkIndex(index, size());
+    return ImageDecoder.readForResize(files.get(index), channels, labels[index], shortSide);
+  }
+
+  @Override
   public String describe(int index) {
     return files.get(index).toString();
   }

@@ -18,11 +18,13 @@ import java.util.Optional;
  * @param componentIdsYcc the component ids are 1, 2, 3 (libjpeg's and the JDK's rule for YCbCr without JFIF)
  * @param adobe an Adobe APP14 marker is present (it may say RGB, YCbCr, CMYK or YCCK)
  * @param icc an ICC profile (APP2 {@code ICC_PROFILE}) is present
+ * @param sampling the luma's sampling factors as {@code 10 × H + V} ({@code 22}: 4:2:0, {@code 21}: 4:2:2,
+ *     {@code 11}: 4:4:4), or 0 when a chroma component is not sampled 1×1
  * @param endsWithEoi the last two bytes are the end-of-image marker {@code FF D9}; a truncated file never does
  *     (inside entropy-coded data every {@code FF} byte is followed by {@code 00} or a restart marker)
  */
 record JpegHeader(int process, int precision, int width, int height, int components, boolean jfif,
-    boolean componentIdsYcc, boolean adobe, boolean icc, boolean endsWithEoi) {
+    boolean componentIdsYcc, boolean adobe, boolean icc, int sampling, boolean endsWithEoi) {
 
   /** True when the first two bytes are a JPEG's start-of-image marker {@code FF D8}. */
   static boolean isJpeg(byte[] b) {
@@ -47,6 +49,7 @@ record JpegHeader(int process, int precision, int width, int height, int compone
     int height = 0;
     int components = 0;
     boolean ycc = false;
+    int sampling = 0;
     while (pos + 1 < b.length) {
       if ((b[pos] & 0xFF) != 0xFF) {
         return Optional.empty(); // garbage between markers
@@ -75,7 +78,8 @@ record JpegHeader(int process, int precision, int width, int height, int compone
           return Optional.empty();
         }
         boolean eoi = (b[b.length - 2] & 0xFF) == 0xFF && (b[b.length - 1] & 0xFF) == 0xD9;
-        return Optional.of(new JpegHeader(process, precision, width, height, components, jfif, ycc, adobe, icc, eoi));
+        return Optional.of(new JpegHeader(process, precision, width, height, components, jfif, ycc, adobe, icc,
+            sampling, eoi));
       }
       if (isStartOfFrame(marker)) {
         if (n < 6 || process >= 0) {
@@ -90,6 +94,13 @@ record JpegHeader(int process, int precision, int width, int height, int compone
           return Optional.empty();
         }
         ycc = components == 3 && b[data + 6] == 1 && b[data + 9] == 2 && b[data + 12] == 3;
+        int luma = b[data + 7] & 0xFF;
+        sampling = 10 * (luma >> 4) + (luma & 0x0F);
+        for (int c = 1; c < components; c++) {
+          if ((b[data + 7 + 3 * c] & 0xFF) != 0x11) {
+            sampling = 0;
+          }
+        }
       } else if (marker == 0xE0 && startsWith(b, data, n, "JFIF\0")) {
         jfif = true;
       } else if (marker == 0xE2 && startsWith(b, data, n, "ICC_PROFILE\0")) {
@@ -122,11 +133,13 @@ record JpegHeader(int process, int precision, int width, int height, int compone
   /**
    * True when libjpeg-turbo (through OpenCV) decodes this file to exactly the kind of pixels the JDK's reader gives:
    * Huffman-coded (baseline, extended or progressive) 8-bit, gray or YCbCr (JFIF, or component ids 1, 2, 3), no ICC
-   * profile (the JDK converts through it) and no Adobe marker (RGB/CMYK/YCCK transforms), complete (ends with EOI),
-   * and its size known from the frame header. Everything else takes the javax.imageio path.
+   * profile (the JDK converts through it) and no Adobe marker (RGB/CMYK/YCCK transforms), chroma subsampled 4:2:0,
+   * 4:2:2 or not at all (libjpeg-turbo's other upsamplers, e.g. 4:4:0's, differ from the JDK's libjpeg 6b), complete
+   * (ends with EOI), and its size known from the frame header. Everything else takes the javax.imageio path.
    */
   boolean fastPathExact() {
     return process <= 2 && precision == 8 && width > 0 && height > 0 && !icc && !adobe && endsWithEoi
-        && (components == 1 || (components == 3 && (jfif || componentIdsYcc)));
+        && (components == 1 || (components == 3 && (jfif || componentIdsYcc)
+            && (sampling == 22 || sampling == 21 || sampling == 11)));
   }
 }

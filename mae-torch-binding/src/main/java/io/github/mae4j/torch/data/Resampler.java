@@ -180,8 +180,15 @@ public final class Resampler {
         for (int o = 0; o < outW; o++) {
           int base = o * cx.taps;
           float s = 0;
-          for (int k = 0, n = cx.count[o]; k < n; k++) {
-            s += cx.weights[base + k] * tmp[trow + cx.index[base + k]];
+          if (cx.contiguous) { // the taps are adjacent inputs: no index lookup per tap
+            int from = trow + cx.index[base];
+            for (int k = 0, n = cx.count[o]; k < n; k++) {
+              s += cx.weights[base + k] * tmp[from + k];
+            }
+          } else {
+            for (int k = 0, n = cx.count[o]; k < n; k++) {
+              s += cx.weights[base + k] * tmp[trow + cx.index[base + k]];
+            }
           }
           out[orow + o] = s;
         }
@@ -206,9 +213,10 @@ public final class Resampler {
 
   /**
    * Taps per output pixel o: {@code count[o]} inputs, {@code index[o·taps + k]} (input position in the crop) with
-   * weight {@code weights[o·taps + k]}; entries past count are padding.
+   * weight {@code weights[o·taps + k]}; entries past count are padding. {@code contiguous}: the first
+   * {@code count[o]} indices of every o are consecutive ({@code index[o·taps] + k}).
    */
-  record Coefficients(int taps, int[] count, int[] index, float[] weights) {}
+  record Coefficients(int taps, int[] count, int[] index, float[] weights, boolean contiguous) {}
 
   Coefficients coefficients(int in, int out) {
     double scale = (double) in / out;
@@ -242,7 +250,7 @@ public final class Resampler {
         weights[o * taps + k] = k < n && sum != 0 ? (float) (w[k] / sum) : 0f;
       }
     }
-    return new Coefficients(taps, count, index, weights);
+    return new Coefficients(taps, count, index, weights, true);
   }
 
   private static Coefficients nearest(int in, int out, double scale) {
@@ -254,7 +262,7 @@ public final class Resampler {
       index[o] = Math.min((int) Math.floor((o + 0.5) * scale), in - 1);
       weights[o] = 1f;
     }
-    return new Coefficients(1, count, index, weights);
+    return new Coefficients(1, count, index, weights, true);
   }
 
   private Coefficients replicated(int in, int out, double scale) {
@@ -272,6 +280,6 @@ public final class Resampler {
         weights[o * taps + k] = (float) kernel(t + 1 - k);
       }
     }
-    return new Coefficients(taps, count, index, weights);
+    return new Coefficients(taps, count, index, weights, false); // clamped at the borders
   }
 }

@@ -38,8 +38,11 @@ public final class ShardStream {
   private final int bufferSize;
   private final Consumer<String> log;
 
-  /** One sample as stored: its key, the encoded image and its extension, and its label (-1 when none). */
-  public record Item(String key, String extension, byte[] image, int label) {}
+  /**
+   * One sample as stored: the shard it comes from and its number among that shard's samples (counting from 0, in
+   * tar order), its key, the encoded image and its extension, and its label (-1 when none).
+   */
+  public record Item(Path shard, int member, String key, String extension, byte[] image, int label) {}
 
   /**
    * @param bufferSize samples held in the shuffle buffer (1: no shuffling within the stream)
@@ -103,6 +106,7 @@ public final class ShardStream {
     private long number;
     private @Nullable TarArchiveInputStream tar;
     private @Nullable Path shard;
+    private int member;
     private @Nullable TarArchiveEntry pending;
     private @Nullable Item next;
 
@@ -150,6 +154,7 @@ public final class ShardStream {
           shard = files.next();
           tar = new TarArchiveInputStream(new BufferedInputStream(Files.newInputStream(shard), 1 << 16));
           pending = null;
+          member = 0;
         }
         Item item = readGroup();
         if (item != null) {
@@ -196,7 +201,7 @@ public final class ShardStream {
             }
             continue;
           }
-          return new Item(key, ext, image, label);
+          return new Item(shard, member++, key, ext, image, label);
         }
         if (k == null) {
           continue;

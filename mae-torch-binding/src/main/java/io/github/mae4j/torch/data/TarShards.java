@@ -48,6 +48,7 @@ public final class TarShards implements ImageDataset {
   private final int[] labels;
   private final List<String> classes;
   private final int skipped;
+  private final int[] firstOfShard; // samples of shard s: [firstOfShard[s], firstOfShard[s + 1])
 
   private TarShards(List<Path> shards, int channels, List<Entry> samples, List<String> classes, int skipped) {
     this.shards = List.copyOf(shards);
@@ -70,6 +71,14 @@ public final class TarShards implements ImageDataset {
     }
     this.classes = List.copyOf(classes);
     this.skipped = skipped;
+    firstOfShard = new int[this.shards.size() + 1];
+    for (int s = 0, i = 0; s < this.shards.size(); s++) { // samples are numbered shard by shard
+      firstOfShard[s] = i;
+      while (i < n && shardOf[i] == s) {
+        i++;
+      }
+      firstOfShard[s + 1] = i;
+    }
   }
 
   private record Entry(int shard, String key, String member, long offset, int size, int label) {}
@@ -275,6 +284,35 @@ public final class TarShards implements ImageDataset {
   }
 
   /** The shard files, in order. */
+  /**
+   * The index of the sample {@code key} of {@code shard} (one of {@link #shards()}), or -1 when this index does
+   * not hold it (skipped when opened). {@code member} is its number among the shard's samples in tar order
+   * ({@link ShardStream.Item#member()}), tried first; a linear search of the shard's samples follows when it misses
+   * (samples skipped when opened shift the numbers).
+   */
+  public int indexOf(Path shard, int member, String key) {
+    int s = shards.indexOf(shard);
+    if (s < 0) {
+      return -1;
+    }
+    int first = firstOfShard[s];
+    int end = firstOfShard[s + 1];
+    if (member >= 0 && first + member < end && keys[first + member].equals(key)) {
+      return first + member;
+    }
+    for (int i = first; i < end; i++) {
+      if (keys[i].equals(key)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The label of sample {@code index} (-1 when the shards have none), without copying all of them. */
+  int label(int index) {
+    return labels[index];
+  }
+
   public List<Path> shards() {
     return shards;
   }
@@ -337,6 +375,13 @@ public final class TarShards implements ImageDataset {
           + channels + " channels: give multi-band .tif/.tiff or .npy members with " + channels + " bands");
     }
     return ImageDecoder.read(encoded(index), describe(index), channels, labels[index], 1);
+  }
+
+  @Override
+  public Sample readForResize(int index, int shortSide) throws IOException {
+    byte[] encoded = encoded(index);
+    return ImageDecoder.read(encoded, describe(index), channels, labels[index],
+        ImageDecoder.reductionFor(encoded, shortSide));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.github.mae4j.torch.downstream;
 
+import io.github.mae4j.torch.data.EvalTransform;
 import io.github.mae4j.torch.data.ImageDataset;
 import io.github.mae4j.torch.data.Sample;
 import io.github.mae4j.torch.data.Transform;
@@ -64,7 +65,8 @@ public final class DatasetImages {
       int index = indices[i];
       Sample s;
       try {
-        s = transform.apply(ds.read(index), unused);
+        s = transform.apply(transform instanceof EvalTransform e ? ds.readForResize(index, e.resize())
+            : ds.read(index), unused);
       } catch (IOException e) {
         throw new IllegalArgumentException("unreadable image " + ds.describe(index) + ": " + e.getMessage(), e);
       }

@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * point (the loader has no random access by batch), so the batches after it are exactly those of an
  * uninterrupted run. Closing closes the loader.
  */
-public final class LoaderData implements TrainingData, AutoCloseable {
+public final class LoaderData implements ClosableTrainingData {
   private final DataLoader loader;
   private final long batches;
 

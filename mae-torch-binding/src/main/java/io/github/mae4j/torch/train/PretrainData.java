@@ -9,7 +9,9 @@ import io.github.mae4j.torch.data.ImageDataset;
 import io.github.mae4j.torch.data.ImageSources;
 import io.github.mae4j.torch.data.Normalization;
 import io.github.mae4j.torch.data.PretrainTransform;
+import io.github.mae4j.torch.data.ShardLoader;
 import io.github.mae4j.torch.data.SyntheticDataset;
+import io.github.mae4j.torch.data.TarShards;
 import io.github.mae4j.torch.data.Transform;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -24,6 +26,19 @@ public final class PretrainData {
   /** Images the built-in synthetic source holds when the recipe does not cap an epoch. */
   public static final int SYNTHETIC_DEFAULT_SIZE = 2048;
 
+  /**
+   * Samples each loader worker holds in its shuffle buffer when reading tar shards sequentially (encoded images:
+   * about 28 MB per worker for ImageNet's ~110 KB JPEGs).
+   */
+  public static final int SHUFFLE_BUFFER = 256;
+
+  /**
+   * The system property that makes pretraining read tar shards by index in a random order ({@code indexed}: a
+   * {@link DataLoader} over {@link TarShards}, batches the same for any worker count) instead of sequentially
+   * (the default: {@link ShardLoader}).
+   */
+  public static final String SHARD_READING_PROPERTY = "mae4j.shardReading";
+
   private PretrainData() {}
 
   /**
@@ -32,18 +47,18 @@ public final class PretrainData {
    * @throws IllegalArgumentException when the source is unknown or holds fewer images than one batch
    * @throws IOException when the dataset cannot be read
    */
-  public static LoaderData open(PretrainRecipe recipe, String source, long seed, int workers) throws IOException {
+  public static ClosableTrainingData open(PretrainRecipe recipe, String source, long seed, int workers) throws IOException {
     return open(recipe, source, seed, workers, 0, 1, System.err::println);
   }
 
   /** As {@link #open(PretrainRecipe, String, long, int)}, telling {@code skipLog} one line per unreadable image. */
-  public static LoaderData open(PretrainRecipe recipe, String source, long seed, int workers,
+  public static ClosableTrainingData open(PretrainRecipe recipe, String source, long seed, int workers,
       java.util.function.Consumer<String> skipLog) throws IOException {
     return open(recipe, source, seed, workers, 0, 1, skipLog);
   }
 
   /** As {@link #open(PretrainRecipe, String, long, int, int, int, java.util.function.Consumer)}, skips to stderr. */
-  public static LoaderData open(PretrainRecipe recipe, String source, long seed, int workers, int rank,
+  public static ClosableTrainingData open(PretrainRecipe recipe, String source, long seed, int workers, int rank,
       int worldSize) throws IOException {
     return open(recipe, source, seed, workers, rank, worldSize, System.err::println);
   }
@@ -52,11 +67,14 @@ public final class PretrainData {
    * The share of rank {@code rank} out of {@code worldSize} processes: every process shuffles each epoch the same
    * way and takes its shard (torch's DistributedSampler layout, the tail padded by wrapping), in batches of the
    * recipe's batch per step divided by the world size — so the processes together take the batches one process
-   * would take, image for image. {@code skipLog} hears one line per unreadable image.
+   * would take, image for image. {@code skipLog} hears one line per unreadable image. Tar shards are read
+   * sequentially instead ({@link ShardStreamData}: each rank and worker reads its own shards, through a shuffle
+   * buffer of {@value #SHUFFLE_BUFFER}; every rank makes the same number of batches), unless
+   * {@code -D}{@value #SHARD_READING_PROPERTY}{@code =indexed}.
    *
    * @throws IllegalArgumentException when the world size does not divide the batch per step
    */
-  public static LoaderData open(PretrainRecipe recipe, String source, long seed, int workers, int rank,
+  public static ClosableTrainingData open(PretrainRecipe recipe, String source, long seed, int workers, int rank,
       int worldSize, java.util.function.Consumer<String> skipLog) throws IOException {
     int size = recipe.getModel().getImageSize();
     int channels = recipe.getModel().getInChannels();
@@ -71,14 +89,18 @@ public final class PretrainData {
           + " images, fewer than one batch of " + global);
     }
     int batch = global / worldSize;
+    // as many steps as one process would take (the wrapped tail could otherwise add one)
+    long steps = dataset.size() / global;
+    if (recipe.getImagesPerEpoch() > 0) {
+      steps = Math.min(steps, recipe.getImagesPerEpoch() / global);
+    }
+    if (dataset instanceof TarShards shards && !"indexed".equals(System.getProperty(SHARD_READING_PROPERTY))) {
+      return new ShardStreamData(new ShardLoader(shards, transform(recipe), batch, Math.max(1, workers), rank,
+          worldSize, seed, steps, SHUFFLE_BUFFER, skipLog));
+    }
     DataLoader loader = DataLoader.builder(dataset).batchSize(batch).workers(workers).seed(seed).dropLast(true)
         .shuffle(true).shard(rank, worldSize).transform(transform(recipe)).onSkip(skipLog).build();
-    // as many steps as one process would take (the wrapped tail could otherwise add one)
-    long maxBatches = dataset.size() / global;
-    if (recipe.getImagesPerEpoch() > 0) {
-      maxBatches = Math.min(maxBatches, recipe.getImagesPerEpoch() / global);
-    }
-    return new LoaderData(loader, maxBatches);
+    return new LoaderData(loader, steps);
   }
 
   /** The dataset behind {@code source}. */

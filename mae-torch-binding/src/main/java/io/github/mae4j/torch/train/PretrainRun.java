@@ -130,7 +130,8 @@ public final class PretrainRun {
       // every rank takes its share of the k-NN monitoring (only rank 0 shows and records the accuracy)
       progress = ProgressReporter.silent();
     }
-    try (LoaderData data = PretrainData.open(recipe, settings.data(), plan.seed(), workers, rank, world, skipLog);
+    try (ClosableTrainingData data = PretrainData.open(recipe, settings.data(), plan.seed(), workers, rank, world,
+            skipLog);
         MaskedAutoencoder mae = MaskedAutoencoder.create(recipe.getModel(), device, plan.seed());
         PretrainModel model = MaeModels.pretrainable(mae);
         Trainer trainer = new Trainer(plan, model, data, settings, progress)) {

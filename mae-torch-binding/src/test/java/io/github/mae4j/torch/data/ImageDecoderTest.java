@@ -51,8 +51,8 @@ class ImageDecoderTest {
     SplittableRandom r = new SplittableRandom(5);
     // 4:2:0 from the JDK's writer, and 4:2:0 / 4:4:4 / progressive from OpenCV's (libjpeg-turbo) encoder
     byte[][] files = {imageioJpeg(photo(500, 375, r), 0.9f), imageioJpeg(photo(375, 500, r), 0.75f),
-        opencvJpeg(photo(500, 375, r), 90, false, false), opencvJpeg(photo(333, 251, r), 95, true, false),
-        opencvJpeg(photo(500, 375, r), 90, false, true)};
+        opencvJpeg(photo(500, 375, r), 90, 420, false), opencvJpeg(photo(333, 251, r), 95, 444, false),
+        opencvJpeg(photo(500, 375, r), 90, 420, true), opencvJpeg(photo(301, 199, r), 90, 422, false)};
     for (int i = 0; i < files.length; i++) {
       byte[] f = files[i];
       String name = "f" + i;
@@ -70,6 +70,17 @@ class ImageDecoderTest {
         assertThat(d[1] * 255).as("file %d: mean difference in levels", i).isLessThan(0.05);
       }
     }
+  }
+
+  @Test
+  void read_jpeg440_takesTheStrictPath() throws Exception {
+    byte[] f = opencvJpeg(photo(120, 90, new SplittableRandom(8)), 90, 440, false);
+    JpegHeader h = JpegHeader.parse(f).orElseThrow();
+    assertThat(h.sampling()).isEqualTo(12);
+    assertThat(h.fastPathExact()).isFalse();
+    Sample slow = with("imageio", () -> ImageDecoder.read(f, "f", 3, 0, 1));
+    Sample viaAuto = with("opencv", () -> ImageDecoder.read(f, "f", 3, 0, 1));
+    assertThat(viaAuto.chw()).containsExactly(slow.chw());
   }
 
   @Test
@@ -166,6 +177,28 @@ class ImageDecoderTest {
     assertThat(full.width()).isEqualTo(400);
   }
 
+  @Test
+  void readForResize_largePhoto_decodesAtHalfSizeAndGivesNearlyTheSameEvalCrop() throws Exception {
+    byte[] f = imageioJpeg(photo(2000, 1500, new SplittableRandom(7)), 0.9f);
+    Files.createDirectories(root.resolve("c"));
+    Files.write(root.resolve("c/big.jpg"), f);
+    ImageFolderDataset ds = ImageFolderDataset.open(root, 3);
+    EvalTransform eval = EvalTransform.centerCrop(224); // resize 256: 1500 / 2 = 750 >= 2 × 256, 1500 / 4 < 512
+    assertThat(ImageDecoder.reductionFor(f, eval.resize())).isEqualTo(2);
+    Sample reduced = with("opencv", () -> ds.readForResize(0, eval.resize()));
+    assertThat(new int[] {reduced.height(), reduced.width()}).containsExactly(750, 1000);
+    Sample full = with("opencv", () -> ds.read(0));
+    float[] a = eval.apply(full, new SplittableRandom(0)).chw();
+    float[] b = eval.apply(reduced, new SplittableRandom(0)).chw();
+    double[] d = difference(a, b);
+    System.out.printf(java.util.Locale.ROOT, "eval crop from a 1/2 DCT decode vs a full decode: max %.2f levels, "
+        + "mean %.3f%n", d[0] * 255, d[1] * 255);
+    assertThat(d[1] * 255).as("mean difference in levels").isLessThan(0.5);
+    assertThat(d[0] * 255).as("max difference in levels").isLessThan(6);
+    Sample forced = with("imageio", () -> ds.readForResize(0, eval.resize()));
+    assertThat(forced.width()).as("javax.imageio decodes in full").isEqualTo(2000);
+  }
+
   private static String outcome(Callable<Sample> read) {
     try {
       return read.call().toString();
@@ -237,8 +270,8 @@ class ImageDecoderTest {
     return bytes.toByteArray();
   }
 
-  /** The image encoded by libjpeg-turbo through OpenCV (BGR in), 4:2:0 unless {@code full444}. */
-  private static byte[] opencvJpeg(BufferedImage img, int quality, boolean full444, boolean progressive) {
+  /** The image encoded by libjpeg-turbo through OpenCV (BGR in), chroma subsampled 4:2:0, 4:2:2 or 4:4:4. */
+  private static byte[] opencvJpeg(BufferedImage img, int quality, int subsampling, boolean progressive) {
     int w = img.getWidth();
     int h = img.getHeight();
     byte[] bgr = new byte[w * h * 3];
@@ -253,7 +286,12 @@ class ImageDecoderTest {
     try (Mat m = new Mat(h, w, opencv_core.CV_8UC3, new Scalar(0.0)); BytePointer out = new BytePointer()) {
       m.data().put(bgr);
       int[] params = {opencv_imgcodecs.IMWRITE_JPEG_QUALITY, quality, opencv_imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR,
-          full444 ? opencv_imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_444 : opencv_imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_420,
+          switch (subsampling) {
+            case 444 -> opencv_imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_444;
+            case 422 -> opencv_imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_422;
+            case 440 -> opencv_imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_440;
+            default -> opencv_imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_420;
+          },
           opencv_imgcodecs.IMWRITE_JPEG_PROGRESSIVE, progressive ? 1 : 0};
       assertThat(opencv_imgcodecs.imencode(".jpg", m, out, new IntPointer(params))).isTrue();
       byte[] b = new byte[(int) out.limit()];

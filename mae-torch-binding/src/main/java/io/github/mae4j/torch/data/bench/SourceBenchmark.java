@@ -8,6 +8,7 @@ import io.github.mae4j.torch.data.ImageDataset;
 import io.github.mae4j.torch.data.ImageFolderDataset;
 import io.github.mae4j.torch.data.Normalization;
 import io.github.mae4j.torch.data.PretrainTransform;
+import io.github.mae4j.torch.data.ShardLoader;
 import io.github.mae4j.torch.data.ShardStream;
 import io.github.mae4j.torch.data.ShardWriter;
 import io.github.mae4j.torch.data.TarShards;
@@ -35,7 +36,8 @@ import javax.imageio.stream.ImageOutputStream;
 /**
  * Images per second of the pretraining input pipeline alone (no model) from an image folder and from tar shards of
  * the same JPEGs: RandomResizedCrop(224, 0.2–1) + horizontal flip + ImageNet normalization, batches of 64, with 1
- * and 2 loader workers; plus the bare sequential read of the shards ({@link ShardStream}, no decoding). The JPEGs
+ * and 2 loader workers, for shards also read sequentially as pretraining reads them ({@link ShardLoader}); plus
+ * the bare sequential read of the shards ({@link ShardStream}, no decoding). The JPEGs
  * are generated once (≈500×375, quality 90, shapes and gradients with mild noise, about the size and entropy of an
  * ImageNet photo) under {@code --dir}. Each line is run with both JPEG decoders back to back, javax.imageio and OpenCV
  * (libjpeg-turbo), unless {@code -Dmae4j.decoder=imageio|opencv} names one.
@@ -90,6 +92,7 @@ public final class SourceBenchmark {
       for (int workers : new int[] {1, 2}) {
         run("folder, " + workers + " worker(s), " + decoder, ds, t, workers, batches);
         run("shards, " + workers + " worker(s), " + decoder, shards, t, workers, batches);
+        sequentialRun("shards seq., " + workers + " worker(s), " + decoder, shards, t, workers, batches);
       }
     }
   }
@@ -113,6 +116,30 @@ public final class SourceBenchmark {
   }
 
   private static int warmup = 2;
+
+  /** As {@link #run}, reading the shards sequentially as pretraining does ({@link ShardLoader}). */
+  private static void sequentialRun(String name, TarShards shards, Transform t, int workers, int batches) {
+    try (ShardLoader loader = new ShardLoader(shards, t, 64, workers, 0, 1, 1, batches + warmup, 256,
+        System.err::println);
+        ShardLoader.Epoch it = loader.epoch(0)) {
+      long start = 0;
+      long cpu0 = 0;
+      int n = 0;
+      for (int b = 0; b < batches + warmup && it.hasNext(); b++) {
+        if (b == warmup) {
+          start = System.nanoTime();
+          cpu0 = cpuNanos();
+          n = 0;
+        }
+        try (Batch x = it.next()) {
+          n += (int) x.images().size(0);
+        }
+      }
+      double s = (System.nanoTime() - start) / 1e9;
+      System.out.printf(Locale.ROOT, "%-36s %8.1f images/s  %.2f CPU ms/img  (%d images in %.1f s)%n", name, n / s,
+          (cpuNanos() - cpu0) / 1e6 / n, n, s);
+    }
+  }
 
   private static void run(String name, ImageDataset ds, Transform t, int workers, int batches) {
     try (DataLoader loader = DataLoader.builder(ds).batchSize(64).workers(workers).prefetch(4).seed(1).transform(t)
