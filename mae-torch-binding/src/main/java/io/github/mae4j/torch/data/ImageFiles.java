@@ -32,6 +32,13 @@ final class ImageFiles {
     }
   }
 
+  private static void checkRgbOrGray(Path file, int channels) {
+    if (channels != 1 && channels != 3) {
+      throw new IllegalArgumentException(file + " is a JPEG/PNG image (1 or 3 channels), the model expects "
+          + channels + " channels: give multi-band .tif/.tiff or .npy files with " + channels + " bands");
+    }
+  }
+
   /**
    * Reads {@code file} as [channels, H, W].
    *
@@ -43,10 +50,19 @@ final class ImageFiles {
     if (MultibandDecoder.handles(file)) {
       return MultibandDecoder.read(file, channels, label);
     }
-    if (channels != 1 && channels != 3) {
-      throw new IllegalArgumentException(file + " is a JPEG/PNG image (1 or 3 channels), the model expects "
-          + channels + " channels: give multi-band .tif/.tiff or .npy files with " + channels + " bands");
-    }
+    checkRgbOrGray(file, channels);
     return ImageDecoder.read(file, channels, label);
+  }
+
+  /**
+   * As {@link #read(Path, int, int)}, a JPEG decoded at reduced size when it is resized to a shorter side of
+   * {@code shortSide} next ({@link ImageDecoder#readForResize}); multi-band files are read in full.
+   */
+  static Sample readForResize(Path file, int channels, int label, int shortSide) throws IOException {
+    if (MultibandDecoder.handles(file)) {
+      return MultibandDecoder.read(file, channels, label);
+    }
+    checkRgbOrGray(file, channels);
+    return ImageDecoder.readForResize(file, channels, label, shortSide);
   }
 }

@@ -162,7 +162,7 @@ public final class ImageFolderDataset implements ImageDataset {
   @Override
   public Sample readForResize(int index, int shortSide) throws IOException {
     Objects.checkIndex(index, size());
-    return ImageDecoder.readForResize(files.get(index), channels, labels[index], shortSide);
+    return ImageFiles.readForResize(files.get(index), channels, labels[index], shortSide);
   }
 
   @Override

@@ -367,21 +367,26 @@ public final class TarShards implements ImageDataset {
 
   @Override
   public Sample read(int index) throws IOException {
+    return read(index, 0);
+  }
+
+  @Override
+  public Sample readForResize(int index, int shortSide) throws IOException {
+    return read(index, shortSide);
+  }
+
+  /** Member {@code index}, a JPEG decoded at reduced size when {@code shortSide} (&gt; 0) allows. */
+  private Sample read(int index, int shortSide) throws IOException {
+    byte[] encoded = encoded(index);
     if (MultibandDecoder.handles(Path.of(members[index]).getFileName())) {
-      return MultibandDecoder.decode(encoded(index), describe(index), members[index], channels, labels[index]);
+      return MultibandDecoder.decode(encoded, describe(index), members[index], channels, labels[index]);
     }
     if (channels != 1 && channels != 3) {
       throw new IllegalArgumentException(describe(index) + " is a JPEG/PNG image (1 or 3 channels), the model expects "
           + channels + " channels: give multi-band .tif/.tiff or .npy members with " + channels + " bands");
     }
-    return ImageDecoder.read(encoded(index), describe(index), channels, labels[index], 1);
-  }
-
-  @Override
-  public Sample readForResize(int index, int shortSide) throws IOException {
-    byte[] encoded = encoded(index);
     return ImageDecoder.read(encoded, describe(index), channels, labels[index],
-        ImageDecoder.reductionFor(encoded, shortSide));
+        shortSide > 0 ? ImageDecoder.reductionFor(encoded, shortSide) : 1);
   }
 
   @Override
