@@ -67,8 +67,8 @@ public final class StepBenchmark {
   /**
    * One configuration, for tools/bench_side_by_side.sh: {@code --model vitb16|fmnist --precision fp32|bf16
    * --batch N --steps N --warmup N [--mask-tokens] [--rss]}; prints one {@code result} line the script reads.
-   * {@code --rss} also prints the resident set size after step 50 and after the last step (flat memory check:
-   * {@code --steps 1000}).
+   * {@code --rss} also prints the resident set size after step 50, every 100 steps and after the last step (flat
+   * memory check: {@code --steps 1000}).
    */
   static void single(String[] args) {
     String model = "vitb16";
@@ -177,15 +177,17 @@ public final class StepBenchmark {
         if (i >= warmup) {
           total += s;
         }
-        if (rssReport && (i + 1 == RSS_EARLY_STEP || i + 1 == warmup + steps)) {
+        if (rssReport && (i + 1 == RSS_EARLY_STEP || (i + 1) % RSS_EVERY == 0 || i + 1 == warmup + steps)) {
           long kib = residentKib();
           if (i + 1 == RSS_EARLY_STEP) {
             rssEarly = kib;
           }
-          System.out.printf(Locale.ROOT, "rss after step %d: %.1f MiB%s%n", i + 1, kib / 1024.0,
-              rssEarly > 0 && i + 1 > RSS_EARLY_STEP
+          Runtime rt = Runtime.getRuntime();
+          System.out.printf(Locale.ROOT, "rss after step %d: %.1f MiB%s; Java heap committed %.1f MiB (used %.1f)%n",
+              i + 1, kib / 1024.0, rssEarly > 0 && i + 1 > RSS_EARLY_STEP
                   ? String.format(Locale.ROOT, " (%+.1f%% from step %d)", 100.0 * (kib - rssEarly) / rssEarly,
-                      RSS_EARLY_STEP) : "");
+                      RSS_EARLY_STEP) : "", rt.totalMemory() / 1048576.0,
+              (rt.totalMemory() - rt.freeMemory()) / 1048576.0);
         }
         if (i == warmup - 1) {
           faultsBefore = MallocTuning.minorFaults();
@@ -219,6 +221,8 @@ public final class StepBenchmark {
   }
 
   private static final int RSS_EARLY_STEP = 50;
+  /** With {@code --rss}, the resident set size is also printed every this many steps (leak or plateau). */
+  private static final int RSS_EVERY = 100;
   private static boolean rssReport;
   private static long rssEarly;
 
