@@ -1,10 +1,6 @@
 package io.github.mae4j.torch.train;
 
-import io.github.mae4j.torch.data.Batch;
 import io.github.mae4j.torch.data.DataLoader;
-import io.github.mae4j.torch.data.EpochIterator;
-import org.bytedeco.pytorch.Tensor;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link DataLoader} as the trainer's {@link TrainingData}, optionally capped at {@code maxBatches} per epoch
@@ -51,46 +47,8 @@ public final class LoaderData implements ClosableTrainingData {
 
   @Override
   public Epoch epoch(int epoch, long firstBatch) {
-    EpochIterator it = loader.epoch(epoch);
-    for (long i = 0; i < firstBatch && it.hasNext(); i++) {
-      it.next().close();
-    }
-    return new Epoch() {
-      long next = firstBatch;
-      @Nullable Batch current;
-
-      @Override
-      public @Nullable Tensor next() {
-        closeCurrent();
-        if (next >= batches || !it.hasNext()) {
-          return null;
-        }
-        next++;
-        current = it.next();
-        return current.images();
-      }
-
-      @Override
-      public int[] indices() {
-        if (current == null) {
-          throw new IllegalStateException("no batch was read yet");
-        }
-        return current.indices();
-      }
-
-      private void closeCurrent() {
-        if (current != null) {
-          current.close();
-          current = null;
-        }
-      }
-
-      @Override
-      public void close() {
-        closeCurrent();
-        it.close();
-      }
-    };
+    var it = loader.epoch(epoch);
+    return new BatchEpoch(it, it::close, firstBatch, batches);
   }
 
   @Override

@@ -1,9 +1,6 @@
 package io.github.mae4j.torch.train;
 
-import io.github.mae4j.torch.data.Batch;
 import io.github.mae4j.torch.data.ShardLoader;
-import org.bytedeco.pytorch.Tensor;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Tar shards read sequentially ({@link ShardLoader}) as the trainer's {@link TrainingData}. Resuming inside an
@@ -43,44 +40,8 @@ public final class ShardStreamData implements ClosableTrainingData {
 
   @Override
   public Epoch epoch(int epoch, long firstBatch) {
-    ShardLoader.Epoch it = loader.epoch(epoch);
-    for (long i = 0; i < firstBatch && it.hasNext(); i++) {
-      it.next().close();
-    }
-    return new Epoch() {
-      @Nullable Batch current;
-
-      @Override
-      public @Nullable Tensor next() {
-        closeCurrent();
-        if (!it.hasNext()) {
-          return null;
-        }
-        current = it.next();
-        return current.images();
-      }
-
-      @Override
-      public int[] indices() {
-        if (current == null) {
-          throw new IllegalStateException("no batch was read yet");
-        }
-        return current.indices();
-      }
-
-      private void closeCurrent() {
-        if (current != null) {
-          current.close();
-          current = null;
-        }
-      }
-
-      @Override
-      public void close() {
-        closeCurrent();
-        it.close();
-      }
-    };
+    var it = loader.epoch(epoch);
+    return new BatchEpoch(it, it::close, firstBatch, Long.MAX_VALUE);
   }
 
   @Override

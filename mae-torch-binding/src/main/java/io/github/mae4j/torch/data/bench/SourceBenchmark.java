@@ -122,22 +122,7 @@ public final class SourceBenchmark {
     try (ShardLoader loader = new ShardLoader(shards, t, 64, workers, 0, 1, 1, batches + warmup, 256,
         System.err::println);
         ShardLoader.Epoch it = loader.epoch(0)) {
-      long start = 0;
-      long cpu0 = 0;
-      int n = 0;
-      for (int b = 0; b < batches + warmup && it.hasNext(); b++) {
-        if (b == warmup) {
-          start = System.nanoTime();
-          cpu0 = cpuNanos();
-          n = 0;
-        }
-        try (Batch x = it.next()) {
-          n += (int) x.images().size(0);
-        }
-      }
-      double s = (System.nanoTime() - start) / 1e9;
-      System.out.printf(Locale.ROOT, "%-36s %8.1f images/s  %.2f CPU ms/img  (%d images in %.1f s)%n", name, n / s,
-          (cpuNanos() - cpu0) / 1e6 / n, n, s);
+      time(name, it, batches);
     }
   }
 
@@ -145,23 +130,28 @@ public final class SourceBenchmark {
     try (DataLoader loader = DataLoader.builder(ds).batchSize(64).workers(workers).prefetch(4).seed(1).transform(t)
         .dropLast(true).build();
         EpochIterator it = loader.epoch(0)) {
-      long start = 0;
-      long cpu0 = 0;
-      int n = 0;
-      for (int b = 0; b < batches + warmup && it.hasNext(); b++) {
-        if (b == warmup) {
-          start = System.nanoTime();
-          cpu0 = cpuNanos();
-          n = 0;
-        }
-        try (Batch x = it.next()) {
-          n += (int) x.images().size(0);
-        }
-      }
-      double s = (System.nanoTime() - start) / 1e9;
-      System.out.printf(Locale.ROOT, "%-36s %8.1f images/s  %.2f CPU ms/img  (%d images in %.1f s)%n", name, n / s,
-          (cpuNanos() - cpu0) / 1e6 / n, n, s);
+      time(name, it, batches);
     }
+  }
+
+  /** Reads {@code warmup} batches, then times {@code batches} more: images/s and CPU ms per image, one line. */
+  private static void time(String name, java.util.Iterator<Batch> it, int batches) {
+    long start = 0;
+    long cpu0 = 0;
+    int n = 0;
+    for (int b = 0; b < batches + warmup && it.hasNext(); b++) {
+      if (b == warmup) {
+        start = System.nanoTime();
+        cpu0 = cpuNanos();
+        n = 0;
+      }
+      try (Batch x = it.next()) {
+        n += (int) x.images().size(0);
+      }
+    }
+    double s = (System.nanoTime() - start) / 1e9;
+    System.out.printf(Locale.ROOT, "%-36s %8.1f images/s  %.2f CPU ms/img  (%d images in %.1f s)%n", name, n / s,
+        (cpuNanos() - cpu0) / 1e6 / n, n, s);
   }
 
   /** {@code n} JPEGs of 500×375 at quality 90 in two class folders. */
