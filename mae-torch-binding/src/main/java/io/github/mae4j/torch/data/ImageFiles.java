@@ -32,11 +32,25 @@ final class ImageFiles {
     }
   }
 
-  private static void checkRgbOrGray(Path file, int channels) {
+  private static void checkRgbOrGray(Object what, int channels) {
     if (channels != 1 && channels != 3) {
-      throw new IllegalArgumentException(file + " is a JPEG/PNG image (1 or 3 channels), the model expects "
+      throw new IllegalArgumentException(what + " is a JPEG/PNG image (1 or 3 channels), the model expects "
           + channels + " channels: give multi-band .tif/.tiff or .npy files with " + channels + " bands");
     }
+  }
+
+  /**
+   * As {@link #readForResize(Path, int, int, int)} for an image held in memory (a tar member): {@code name} for
+   * messages, {@code fileName} for its type; {@code shortSide} 0 decodes in full.
+   */
+  static Sample decode(byte[] encoded, String name, String fileName, int channels, int label, int shortSide)
+      throws IOException {
+    if (MultibandDecoder.handles(Path.of(fileName).getFileName())) {
+      return MultibandDecoder.decode(encoded, name, fileName, channels, label);
+    }
+    checkRgbOrGray(name, channels);
+    return ImageDecoder.read(encoded, name, channels, label,
+        shortSide > 0 ? ImageDecoder.reductionFor(encoded, shortSide) : 1);
   }
 
   /**

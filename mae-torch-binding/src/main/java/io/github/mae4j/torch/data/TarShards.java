@@ -377,16 +377,7 @@ public final class TarShards implements ImageDataset {
 
   /** Member {@code index}, a JPEG decoded at reduced size when {@code shortSide} (&gt; 0) allows. */
   private Sample read(int index, int shortSide) throws IOException {
-    byte[] encoded = encoded(index);
-    if (MultibandDecoder.handles(Path.of(members[index]).getFileName())) {
-      return MultibandDecoder.decode(encoded, describe(index), members[index], channels, labels[index]);
-    }
-    if (channels != 1 && channels != 3) {
-      throw new IllegalArgumentException(describe(index) + " is a JPEG/PNG image (1 or 3 channels), the model expects "
-          + channels + " channels: give multi-band .tif/.tiff or .npy members with " + channels + " bands");
-    }
-    return ImageDecoder.read(encoded, describe(index), channels, labels[index],
-        shortSide > 0 ? ImageDecoder.reductionFor(encoded, shortSide) : 1);
+    return ImageFiles.decode(encoded(index), describe(index), members[index], channels, labels[index], shortSide);
   }
 
   @Override
