@@ -7,7 +7,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -135,9 +134,9 @@ final class BatchAssembler {
         }
         continue;
       }
-      Sample raw;
+      Sample sample;
       try {
-        raw = dataset.read(index);
+        sample = dataset.readTransformed(index, transform, Seeds.sampleRandom(seed, slot.epoch, index, attempt));
       } catch (IOException e) {
         if (slot.discarded() || Thread.currentThread().isInterrupted()) {
           throw new IllegalStateException("batch discarded while reading", e); // not the file's fault
@@ -146,12 +145,7 @@ final class BatchAssembler {
         skip(slot.epoch, index, e, attempt == 0);
         continue;
       }
-      if (raw.channels() != dataset.channels()) {
-        throw new IllegalArgumentException(dataset.describe(index) + " was read with " + raw.channels()
-            + " channels, the dataset declares " + dataset.channels());
-      }
-      SplittableRandom rng = Seeds.sampleRandom(seed, slot.epoch, index, attempt);
-      return new Chosen(transform.apply(raw, rng), index);
+      return new Chosen(sample, index);
     }
     throw new DataLoadingException("epoch " + slot.epoch + " batch " + slot.number + ": no readable image among "
         + attempts + " consecutive samples from position " + position

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
 
 /**
  * Images listed in a text file, one {@code path,label} a line, for data that lives in its own layout (JPEG, PNG,
@@ -169,6 +170,12 @@ public final class FileListDataset implements ImageDataset {
   public Sample readForResize(int index, int shortSide) throws IOException {
     Objects.checkIndex(index, size());
     return ImageFiles.readForResize(files.get(index), channels, labels[index], shortSide);
+  }
+
+  @Override
+  public Sample readTransformed(int index, Transform transform, RandomGenerator rng) throws IOException {
+    Objects.checkIndex(index, size());
+    return ImageFiles.readTransformed(files.get(index), channels, labels[index], transform, rng);
   }
 
   @Override

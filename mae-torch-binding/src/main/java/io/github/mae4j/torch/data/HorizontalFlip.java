@@ -18,9 +18,12 @@ public record HorizontalFlip(double p) implements Transform {
 
   @Override
   public Sample apply(Sample s, RandomGenerator rng) {
-    // always draw, so later steps see the same random stream whatever p is
-    boolean flip = rng.nextDouble() < p;
-    return flip ? flip(s) : s;
+    return draw(rng) ? flip(s) : s;
+  }
+
+  /** Whether to mirror: one draw from {@code rng}, made whatever {@code p} is, so later steps see the same stream. */
+  boolean draw(RandomGenerator rng) {
+    return rng.nextDouble() < p;
   }
 
   /** The mirrored sample (always). */

@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.random.RandomGenerator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -180,6 +181,46 @@ final class ImageDecoder {
     BufferedImage image = decode(encoded, name);
     return new Sample(ChannelConversion.toPlanar(image, channels), channels, image.getHeight(), image.getWidth(),
         label);
+  }
+
+  /**
+   * Decodes an image held in memory and applies {@code transform} to it: {@code transform.apply(read(encoded, name,
+   * channels, label, 1), rng)}, except that a JPEG on the libjpeg-turbo path goes to a {@link PretrainTransform} as
+   * 8-bit pixels ({@link PretrainTransform#apply(Pixels8, int, int, RandomGenerator)}), so only the crop is turned
+   * into floats. The same values either way (see there); about twice as fast on photos.
+   *
+   * @throws IOException as {@link #read(byte[], String, int, int, int)}
+   */
+  static Sample readTransformed(byte[] encoded, String name, int channels, int label, Transform transform,
+      RandomGenerator rng) throws IOException {
+    if (transform instanceof PretrainTransform pretrain && (channels == 1 || channels == 3)
+        && JpegHeader.isJpeg(encoded) && jpegDecoder() == Kind.OPENCV) {
+      Optional<JpegHeader> header = JpegHeader.parse(encoded);
+      if (header.isPresent() && header.get().fastPathExact()) {
+        checkPixels(header.get().width(), header.get().height(), maxPixels(), name);
+        Optional<Sample> s = OpenCvJpeg.decodeWith(encoded, header.get(),
+            pixels -> pretrain.apply(pixels, channels, label, rng));
+        if (s.isPresent()) {
+          return s.get();
+        }
+      }
+    }
+    return transform.apply(read(encoded, name, channels, label, 1), rng);
+  }
+
+  /** As {@link #readTransformed(byte[], String, int, int, Transform, RandomGenerator)} for a file. */
+  static Sample readTransformed(Path file, int channels, int label, Transform transform, RandomGenerator rng)
+      throws IOException {
+    if (setting().equals("imageio") || !(transform instanceof PretrainTransform)) {
+      return transform.apply(read(file, channels, label), rng);
+    }
+    byte[] encoded;
+    try {
+      encoded = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new IOException("cannot read " + file + ": " + e, e);
+    }
+    return readTransformed(encoded, file.toString(), channels, label, transform, rng);
   }
 
   /**

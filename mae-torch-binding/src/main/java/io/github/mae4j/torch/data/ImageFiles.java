@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.random.RandomGenerator;
 
 /**
  * The image files a folder or a file list may hold, and how each is read: JPEG and PNG through {@link ImageDecoder}
@@ -51,6 +52,30 @@ final class ImageFiles {
     checkRgbOrGray(name, channels);
     return ImageDecoder.read(encoded, name, channels, label,
         shortSide > 0 ? ImageDecoder.reductionFor(encoded, shortSide) : 1);
+  }
+
+  /**
+   * {@code transform.apply(decode(encoded, name, fileName, channels, label, 0), rng)}, a JPEG handed to a
+   * {@link PretrainTransform} as 8-bit pixels ({@link ImageDecoder#readTransformed(byte[], String, int, int,
+   * Transform, RandomGenerator)}).
+   */
+  static Sample decodeTransformed(byte[] encoded, String name, String fileName, int channels, int label,
+      Transform transform, RandomGenerator rng) throws IOException {
+    if (MultibandDecoder.handles(Path.of(fileName).getFileName())) {
+      return transform.apply(MultibandDecoder.decode(encoded, name, fileName, channels, label), rng);
+    }
+    checkRgbOrGray(name, channels);
+    return ImageDecoder.readTransformed(encoded, name, channels, label, transform, rng);
+  }
+
+  /** {@code transform.apply(read(file, channels, label), rng)}, as {@link #decodeTransformed} for a file. */
+  static Sample readTransformed(Path file, int channels, int label, Transform transform, RandomGenerator rng)
+      throws IOException {
+    if (MultibandDecoder.handles(file)) {
+      return transform.apply(MultibandDecoder.read(file, channels, label), rng);
+    }
+    checkRgbOrGray(file, channels);
+    return ImageDecoder.readTransformed(file, channels, label, transform, rng);
   }
 
   /**

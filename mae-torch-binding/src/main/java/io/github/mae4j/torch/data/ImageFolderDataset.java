@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
+import java.util.random.RandomGenerator;
 
 /**
  * JPEG and PNG files, and multi-band TIFF and NumPy {@code .npy} files ({@link MultibandDecoder}: any channel
@@ -163,6 +164,12 @@ public final class ImageFolderDataset implements ImageDataset {
   public Sample readForResize(int index, int shortSide) throws IOException {
     Objects.checkIndex(index, size());
     return ImageFiles.readForResize(files.get(index), channels, labels[index], shortSide);
+  }
+
+  @Override
+  public Sample readTransformed(int index, Transform transform, RandomGenerator rng) throws IOException {
+    Objects.checkIndex(index, size());
+    return ImageFiles.readTransformed(files.get(index), channels, labels[index], transform, rng);
   }
 
   @Override

@@ -1,6 +1,8 @@
 package io.github.mae4j.torch.data;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Optional;
+import java.util.function.Function;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.PointerScope;
@@ -67,6 +69,32 @@ final class OpenCvJpeg {
       float[] chw = gray ? ChannelConversion.fromGrayBytes(bytes, plane, channels)
           : ChannelConversion.fromBgrBytes(bytes, plane, channels);
       return Optional.of(new Sample(chw, channels, h, w, label));
+    }
+  }
+
+  /**
+   * Decodes {@code encoded} (a JPEG with {@code header}) at full size and hands its 8-bit pixels, still in OpenCV's
+   * native buffer (gray, or BGR), to {@code use}; the buffer is freed when {@code use} returns.
+   *
+   * @return what {@code use} returned, or empty when imdecode failed (the caller falls back to the strict path;
+   *     {@code use} was not called)
+   */
+  static <R> Optional<R> decodeWith(byte[] encoded, JpegHeader header, Function<Pixels8, R> use) {
+    boolean gray = header.components() == 1;
+    int flags = (gray ? opencv_imgcodecs.IMREAD_GRAYSCALE : opencv_imgcodecs.IMREAD_COLOR)
+        | opencv_imgcodecs.IMREAD_IGNORE_ORIENTATION;
+    try (PointerScope scope = new PointerScope()) {
+      BytePointer data = new BytePointer(encoded);
+      Mat buf = new Mat(1, encoded.length, opencv_core.CV_8UC1, data);
+      Mat img = opencv_imgcodecs.imdecode(buf, flags);
+      int want = gray ? 1 : 3;
+      if (img.empty() || img.channels() != want || img.depth() != opencv_core.CV_8U) {
+        return Optional.empty();
+      }
+      long stride = img.step(0); // bytes from one row to the next
+      long size = stride * (img.rows() - 1) + (long) img.cols() * want;
+      MemorySegment pixels = MemorySegment.ofAddress(img.data().address()).reinterpret(size);
+      return Optional.of(use.apply(new Pixels8(pixels, img.rows(), img.cols(), want, stride)));
     }
   }
 

@@ -104,6 +104,22 @@ public final class PretrainTransform implements Transform {
     return normalization.apply(s, rng);
   }
 
+  /**
+   * The same transform on decoded 8-bit pixels ({@link CropResize}): the same random draws in the same order, the
+   * same values as {@link #apply} on the image converted to floats (to the bit when the crop is at least as tall as
+   * the output, else to float rounding), without converting the whole image first.
+   *
+   * @param channels the sample's channels (1 or 3), as {@link ChannelConversion} makes them from the pixels
+   */
+  Sample apply(Pixels8 pixels, int channels, int label, RandomGenerator rng) {
+    normalization.checkChannels(channels);
+    RandomResizedCrop.Box b = crop.box(pixels.height(), pixels.width(), rng);
+    boolean mirrored = flip != null && flip.draw(rng);
+    float[] out = CropResize.run(pixels, channels, b.top(), b.left(), b.height(), b.width(), crop.resampler(),
+        crop.size(), crop.width(), mirrored, normalization);
+    return new Sample(out, channels, crop.size(), crop.width(), label);
+  }
+
   @Override
   public String toString() {
     return "PretrainTransform[" + crop + (flip == null ? "" : ", " + flip) + ", " + normalization + "]";

@@ -220,9 +220,10 @@ public final class ShardLoader implements AutoCloseable {
               if (i < 0) {
                 continue; // skipped when the index was opened (told then)
               }
-              Sample raw;
+              Sample s;
               try {
-                raw = ImageDecoder.read(item.image(), index.describe(i), index.channels(), index.label(i), 1);
+                s = ImageDecoder.readTransformed(item.image(), index.describe(i), index.channels(), index.label(i),
+                    transform, Seeds.sampleRandom(seed, epoch, i, 0));
               } catch (IOException e) {
                 skipsByEpoch.computeIfAbsent(epoch, k -> new AtomicLong()).incrementAndGet();
                 if (skipped.putIfAbsent(i, index.describe(i)) == null) {
@@ -236,7 +237,6 @@ public final class ShardLoader implements AutoCloseable {
               }
               unreadable = 0;
               anyInPass = true;
-              Sample s = transform.apply(raw, Seeds.sampleRandom(seed, epoch, i, 0));
               if (shape == null) {
                 shape = new int[] {s.channels(), s.height(), s.width()};
                 data = UninitializedMemory.allocate(arena, (long) batchSize * s.chw().length * Float.BYTES);

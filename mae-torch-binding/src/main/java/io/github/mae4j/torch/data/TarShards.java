@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
+import java.util.random.RandomGenerator;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -373,6 +374,12 @@ public final class TarShards implements ImageDataset {
   @Override
   public Sample readForResize(int index, int shortSide) throws IOException {
     return read(index, shortSide);
+  }
+
+  @Override
+  public Sample readTransformed(int index, Transform transform, RandomGenerator rng) throws IOException {
+    return ImageFiles.decodeTransformed(encoded(index), describe(index), members[index], channels, labels[index],
+        transform, rng);
   }
 
   /** Member {@code index}, a JPEG decoded at reduced size when {@code shortSide} (&gt; 0) allows. */
