@@ -15,22 +15,20 @@ import java.util.Arrays;
  * height (so the result is the same to the bit there; when the crop is shorter than the output, the float path
  * runs the horizontal pass first and the two differ by float rounding, about 1e-7).
  *
- * <p>Why it is fast: each crop row is converted once, into a float row of its own; the vertical pass adds whole
- * rows, {@code acc[i] += w · row[i]} with the same index on both arrays, which HotSpot's C2 turns into vector
- * instructions (it does not for two arrays at different offsets, which it cannot prove apart); the horizontal pass
- * then reads the freshly summed row while it is in the L1 cache, one weight for all channels of a pixel.
+ * <p>Why it is fast (about 1 ms for a 500×375 photo's crop on the 2-core AMD EPYC host, against about 3 ms for
+ * converting the whole image and running the float path):
+ * <ul>
+ *   <li>Only the crop's rows are converted, each once and into a float array of its own, in the decoder's B, G, R
+ *       order, so the conversion and the vertical pass ({@code acc[i] += w · row[i]}) use one index on both
+ *       arrays, which HotSpot's C2 turns into vector instructions. It does not vectorize two arrays at different
+ *       offsets, which it cannot prove apart: measured 0.5 against 0.055 ns per element.
+ *   <li>The horizontal pass reads the freshly summed row while it is in the L1 cache, four output pixels at once:
+ *       twelve independent sums instead of one chain of dependent additions per pixel and channel.
+ *   <li>Flip and normalization are folded into the store of each output value.
+ * </ul>
  */
 final class CropResize {
   private CropResize() {}
-
-  /** Gray from 8-bit color (BT.601), in [0, 1]: as {@link ChannelConversion#luma}. */
-  private static final float[] UNIT = new float[256];
-
-  static {
-    for (int v = 0; v < 256; v++) {
-      UNIT[v] = v / 255f;
-    }
-  }
 
   /**
    * [channels, outH, outW] of the box {@code (top, left, cropH, cropW)} of {@code px}, resized by {@code r},
@@ -74,6 +72,7 @@ final class CropResize {
     int[] xCount = cx.count();
     int[] xIndex = cx.index();
     float[] xWeight = cx.weights();
+    int xTaps = cx.taps();
     for (int o = 0; o < outH; o++) {
       Arrays.fill(acc, 0f);
       int base = o * cy.taps();
@@ -92,30 +91,76 @@ final class CropResize {
         }
       }
       int outRow = o * outW;
-      for (int ox = 0; ox < outW; ox++) {
-        int xb = ox * cx.taps();
-        int at = outRow + (flip ? outW - 1 - ox : ox);
-        if (work == 1) {
+      if (work == 1) {
+        for (int ox = 0; ox < outW; ox++) {
+          int xb = ox * xTaps;
           float s = 0;
           for (int k = 0, count = xCount[ox]; k < count; k++) {
             s += xWeight[xb + k] * acc[xIndex[xb + k]];
           }
-          out[at] = normalize ? (s - shift[0]) * scale[0] : s;
-        } else {
-          float s0 = 0;
-          float s1 = 0;
-          float s2 = 0;
-          for (int k = 0, count = xCount[ox]; k < count; k++) {
-            float w = xWeight[xb + k];
-            int i = 3 * xIndex[xb + k];
-            s0 += w * acc[i];
-            s1 += w * acc[i + 1];
-            s2 += w * acc[i + 2];
-          }
-          out[at] = normalize ? (s0 - shift[0]) * scale[0] : s0;
-          out[plane + at] = normalize ? (s1 - shift[1]) * scale[1] : s1;
-          out[2 * plane + at] = normalize ? (s2 - shift[2]) * scale[2] : s2;
+          out[outRow + (flip ? outW - 1 - ox : ox)] = normalize ? (s - shift[0]) * scale[0] : s;
         }
+        continue;
+      }
+      int ox = 0;
+      for (; ox + 4 <= outW; ox += 4) { // four pixels at once: twelve independent sums keep the adders busy
+        int b0 = ox * xTaps;
+        int b1 = b0 + xTaps;
+        int b2 = b1 + xTaps;
+        int b3 = b2 + xTaps;
+        int taps = Math.max(Math.max(xCount[ox], xCount[ox + 1]), Math.max(xCount[ox + 2], xCount[ox + 3]));
+        float r0 = 0;
+        float g0 = 0;
+        float u0 = 0;
+        float r1 = 0;
+        float g1 = 0;
+        float u1 = 0;
+        float r2 = 0;
+        float g2 = 0;
+        float u2 = 0;
+        float r3 = 0;
+        float g3 = 0;
+        float u3 = 0;
+        for (int k = 0; k < taps; k++) { // past a pixel's count its weights are 0 and add nothing (see Coefficients)
+          float w0 = xWeight[b0 + k];
+          float w1 = xWeight[b1 + k];
+          float w2 = xWeight[b2 + k];
+          float w3 = xWeight[b3 + k];
+          int i0 = 3 * xIndex[b0 + k];
+          int i1 = 3 * xIndex[b1 + k];
+          int i2 = 3 * xIndex[b2 + k];
+          int i3 = 3 * xIndex[b3 + k];
+          r0 += w0 * acc[i0 + 2];
+          g0 += w0 * acc[i0 + 1];
+          u0 += w0 * acc[i0];
+          r1 += w1 * acc[i1 + 2];
+          g1 += w1 * acc[i1 + 1];
+          u1 += w1 * acc[i1];
+          r2 += w2 * acc[i2 + 2];
+          g2 += w2 * acc[i2 + 1];
+          u2 += w2 * acc[i2];
+          r3 += w3 * acc[i3 + 2];
+          g3 += w3 * acc[i3 + 1];
+          u3 += w3 * acc[i3];
+        }
+        store(out, outRow, plane, outW, ox, flip, normalize, shift, scale, r0, g0, u0);
+        store(out, outRow, plane, outW, ox + 1, flip, normalize, shift, scale, r1, g1, u1);
+        store(out, outRow, plane, outW, ox + 2, flip, normalize, shift, scale, r2, g2, u2);
+        store(out, outRow, plane, outW, ox + 3, flip, normalize, shift, scale, r3, g3, u3);
+      }
+      for (; ox < outW; ox++) {
+        int xb = ox * xTaps;
+        float r0 = 0;
+        float g0 = 0;
+        float u0 = 0;
+        for (int k = 0, count = xCount[ox]; k < count; k++) {
+          float w = xWeight[xb + k];
+          int i = 3 * xIndex[xb + k];
+          r0 += w * acc[i + 2];
+          g0 += w * acc[i + 1];
+          u0 += w * acc[i];
+        }
+        store(out, outRow, plane, outW, ox, flip, normalize, shift, scale, r0, g0, u0);
       }
     }
     if (replicate) {
@@ -130,24 +175,35 @@ final class CropResize {
     return out;
   }
 
-  /** Crop row {@code y} as floats in [0, 1], {@code work} values per pixel (R, G, B or gray). */
+  /** Pixel {@code ox} of output row {@code outRow}: mirrored when {@code flip}, normalized when asked. */
+  private static void store(float[] out, int outRow, int plane, int outW, int ox, boolean flip, boolean normalize,
+      float[] shift, float[] scale, float r, float g, float b) {
+    int at = outRow + (flip ? outW - 1 - ox : ox);
+    out[at] = normalize ? (r - shift[0]) * scale[0] : r;
+    out[plane + at] = normalize ? (g - shift[1]) * scale[1] : g;
+    out[2 * plane + at] = normalize ? (b - shift[2]) * scale[2] : b;
+  }
+
+  /** Crop row {@code y} as floats in [0, 1], {@code work} values per pixel (B, G, R or gray). */
   private static float[] convert(Pixels8 px, int y, int left, int cropW, int work, byte[] bytes) {
     MemorySegment.copy(px.data(), ValueLayout.JAVA_BYTE, y * px.stride() + (long) left * px.channels(), bytes, 0,
         bytes.length);
     float[] row = new float[cropW * work];
-    if (px.channels() == 1) {
-      for (int x = 0; x < cropW; x++) {
-        row[x] = UNIT[bytes[x] & 0xFF];
-      }
-    } else if (work == 1) {
+    if (work == 1 && px.channels() == 3) {
       for (int x = 0, b = 0; x < cropW; x++, b += 3) {
         row[x] = ChannelConversion.luma(bytes[b + 2] & 0xFF, bytes[b + 1] & 0xFF, bytes[b] & 0xFF);
       }
-    } else {
-      for (int x = 0, b = 0; x < cropW; x++, b += 3) {
-        row[3 * x] = UNIT[bytes[b + 2] & 0xFF];
-        row[3 * x + 1] = UNIT[bytes[b + 1] & 0xFF];
-        row[3 * x + 2] = UNIT[bytes[b] & 0xFF];
+    } else { // gray, or B, G, R kept in the decoder's order (the horizontal pass reads them back as R, G, B)
+      // v / 255f as ChannelConversion's table has it, in three loops C2 vectorizes (it does not vectorize
+      // (b & 0xFF) / 255f in one): flip the sign bit, widen the signed byte, add 128 back (exact), divide.
+      for (int i = 0; i < row.length; i++) {
+        bytes[i] = (byte) (bytes[i] ^ 0x80);
+      }
+      for (int i = 0; i < row.length; i++) {
+        row[i] = bytes[i];
+      }
+      for (int i = 0; i < row.length; i++) {
+        row[i] = (row[i] + 128f) / 255f;
       }
     }
     return row;

@@ -73,16 +73,17 @@ final class OpenCvJpeg {
   }
 
   /**
-   * Decodes {@code encoded} (a JPEG with {@code header}) at full size and hands its 8-bit pixels, still in OpenCV's
+   * Decodes {@code encoded} (a JPEG with {@code header}), downscaled by {@code reduction} (1, 2, 4 or 8) in the DCT,
+   * and hands its 8-bit pixels, still in OpenCV's
    * native buffer (gray, or BGR), to {@code use}; the buffer is freed when {@code use} returns.
    *
    * @return what {@code use} returned, or empty when imdecode failed (the caller falls back to the strict path;
    *     {@code use} was not called)
    */
-  static <R> Optional<R> decodeWith(byte[] encoded, JpegHeader header, Function<Pixels8, R> use) {
+  static <R> Optional<R> decodeWith(byte[] encoded, JpegHeader header, int reduction, Function<Pixels8, R> use) {
     boolean gray = header.components() == 1;
     int flags = (gray ? opencv_imgcodecs.IMREAD_GRAYSCALE : opencv_imgcodecs.IMREAD_COLOR)
-        | opencv_imgcodecs.IMREAD_IGNORE_ORIENTATION;
+        | opencv_imgcodecs.IMREAD_IGNORE_ORIENTATION | reducedFlag(reduction);
     try (PointerScope scope = new PointerScope()) {
       BytePointer data = new BytePointer(encoded);
       Mat buf = new Mat(1, encoded.length, opencv_core.CV_8UC1, data);

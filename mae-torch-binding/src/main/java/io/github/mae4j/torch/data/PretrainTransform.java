@@ -97,26 +97,67 @@ public final class PretrainTransform implements Transform {
   @Override
   public Sample apply(Sample sample, RandomGenerator rng) {
     normalization.checkChannels(sample.channels());
-    Sample s = crop.apply(sample, rng);
-    if (flip != null) {
-      s = flip.apply(s, rng);
-    }
-    return normalization.apply(s, rng);
+    return apply(sample, draw(sample.height(), sample.width(), rng));
   }
 
   /**
-   * The same transform on decoded 8-bit pixels ({@link CropResize}): the same random draws in the same order, the
-   * same values as {@link #apply} on the image converted to floats (to the bit when the crop is at least as tall as
-   * the output, else to float rounding), without converting the whole image first.
+   * The random part of this transform for an image of {@code height × width}: the crop box, then whether to
+   * mirror, drawn from {@code rng} in that order ({@link #apply(Sample, RandomGenerator)} makes the same draws).
+   *
+   * @param height the image height the box was drawn for
+   * @param width the image width the box was drawn for
+   * @param box the crop box in that image
+   * @param flip whether to mirror left–right
+   */
+  record Draw(int height, int width, RandomResizedCrop.Box box, boolean flip) {
+    /**
+     * The box in an image of {@code h × w} that shows the same scene smaller (a JPEG decoded at a reduced size):
+     * the box's edges scaled and rounded to the nearest pixel edge, at least one pixel.
+     */
+    RandomResizedCrop.Box boxIn(int h, int w) {
+      if (h == height && w == width) {
+        return box;
+      }
+      int top = Math.min(h - 1, (int) Math.round((double) box.top() * h / height));
+      int left = Math.min(w - 1, (int) Math.round((double) box.left() * w / width));
+      int bottom = Math.min(h, (int) Math.round((double) (box.top() + box.height()) * h / height));
+      int right = Math.min(w, (int) Math.round((double) (box.left() + box.width()) * w / width));
+      return new RandomResizedCrop.Box(top, left, Math.max(1, bottom - top), Math.max(1, right - left));
+    }
+  }
+
+  /** Draws the crop box and the flip for an image of {@code height × width} ({@link Draw}). */
+  Draw draw(int height, int width, RandomGenerator rng) {
+    RandomResizedCrop.Box b = crop.box(height, width, rng);
+    return new Draw(height, width, b, flip != null && flip.draw(rng));
+  }
+
+  /** This transform with its draws made: crop-resize, mirror when drawn, normalize. */
+  Sample apply(Sample sample, Draw d) {
+    normalization.checkChannels(sample.channels());
+    RandomResizedCrop.Box b = d.boxIn(sample.height(), sample.width());
+    Sample s = sample.withPixels(crop.resampler().resize(sample.chw(), sample.channels(), sample.height(),
+        sample.width(), b.top(), b.left(), b.height(), b.width(), crop.size(), crop.width()), sample.channels(),
+        crop.size(), crop.width());
+    if (d.flip()) {
+      s = HorizontalFlip.flip(s);
+    }
+    return normalization.apply(s, null);
+  }
+
+  /**
+   * This transform with its draws made, on decoded 8-bit pixels ({@link CropResize}): the same values as
+   * {@link #apply(Sample, Draw)} on the image converted to floats (to the bit when the crop is at least as tall as
+   * the output, else to float rounding), without converting the whole image first. The pixels may be a reduced
+   * decode of the image the draw was made for ({@link Draw#boxIn}).
    *
    * @param channels the sample's channels (1 or 3), as {@link ChannelConversion} makes them from the pixels
    */
-  Sample apply(Pixels8 pixels, int channels, int label, RandomGenerator rng) {
+  Sample apply(Pixels8 pixels, Draw d, int channels, int label) {
     normalization.checkChannels(channels);
-    RandomResizedCrop.Box b = crop.box(pixels.height(), pixels.width(), rng);
-    boolean mirrored = flip != null && flip.draw(rng);
+    RandomResizedCrop.Box b = d.boxIn(pixels.height(), pixels.width());
     float[] out = CropResize.run(pixels, channels, b.top(), b.left(), b.height(), b.width(), crop.resampler(),
-        crop.size(), crop.width(), mirrored, normalization);
+        crop.size(), crop.width(), d.flip(), normalization);
     return new Sample(out, channels, crop.size(), crop.width(), label);
   }
 

@@ -213,7 +213,8 @@ public final class Resampler {
 
   /**
    * Taps per output pixel o: {@code count[o]} inputs, {@code index[o·taps + k]} (input position in the crop) with
-   * weight {@code weights[o·taps + k]}; entries past count are padding. {@code contiguous}: the first
+   * weight {@code weights[o·taps + k]}; entries past count are padding: weight 0 at a valid index, so a loop may run
+   * past count and add nothing. {@code contiguous}: the first
    * {@code count[o]} indices of every o are consecutive ({@code index[o·taps] + k}).
    */
   record Coefficients(int taps, int[] count, int[] index, float[] weights, boolean contiguous) {}

@@ -119,6 +119,51 @@ class CropResizeTest {
   }
 
   @Test
+  void aLargePhotosCropIsDecodedAtReducedSizeWhenItStaysTwiceTheOutput() throws IOException {
+    assertThat(ImageDecoder.reductionForCrop(1500, 2000, 224, 224)).isEqualTo(2); // 750 ≥ 448, 375 < 448
+    assertThat(ImageDecoder.reductionForCrop(1800, 3600, 224, 224)).isEqualTo(4); // 450 ≥ 448 at ¼
+    assertThat(ImageDecoder.reductionForCrop(895, 4000, 224, 224)).isEqualTo(1); // 447 < 448 at ½
+    assertThat(ImageDecoder.reductionForCrop(4000, 4000, 224, 224)).isEqualTo(8); // at most ⅛
+    assertThat(ImageDecoder.reductionForCrop(375, 500, 224, 224)).isEqualTo(1); // ImageNet-sized: in full
+    byte[] big = ImageDecoderTest.imageioJpeg(ImageDecoderTest.photo(2000, 1500, new SplittableRandom(3)), 0.9f);
+    PretrainTransform t = PretrainTransform.randomResizedCrop(224).hflip(); // unnormalized: levels are v · 255
+    Sample fullImage = ImageDecoder.read(big, "big.jpg", 3, 0, 1);
+    int reduced = 0;
+    for (int seed = 0; seed < 12; seed++) {
+      PretrainTransform.Draw d = t.draw(1500, 2000, new SplittableRandom(seed));
+      int r = ImageDecoder.reductionForCrop(d.box().height(), d.box().width(), 224, 224);
+      Sample fast = ImageDecoder.readTransformed(big, "big.jpg", 3, 0, t, new SplittableRandom(seed));
+      if (r == 1) {
+        Sample full = t.apply(fullImage, new SplittableRandom(seed));
+        assertThat(maxDifference(fast.chw(), full.chw())).as("seed %d decoded in full", seed).isLessThan(2e-6);
+        continue;
+      }
+      reduced++;
+      // the box the reduced decode used, on whole pixels of its grid: at most half a pixel from the drawn edges
+      RandomResizedCrop.Box small = d.boxIn(1500 / r, 2000 / r);
+      assertThat(Math.abs(small.top() * r - d.box().top())).isLessThanOrEqualTo(r / 2);
+      assertThat(Math.abs((small.left() + small.width()) * r - d.box().left() - d.box().width()))
+          .isLessThanOrEqualTo(r / 2);
+      // against a full decode cropped to that same region: what remains is DCT scaling against resampling
+      var same = new RandomResizedCrop.Box(small.top() * r, small.left() * r, small.height() * r, small.width() * r);
+      Sample full = t.apply(fullImage, new PretrainTransform.Draw(1500, 2000, same, d.flip()));
+      float[] a = fast.chw();
+      float[] b = full.chw();
+      double sum = 0;
+      double max = 0;
+      for (int i = 0; i < a.length; i++) {
+        sum += Math.abs(a[i] - b[i]);
+        max = Math.max(max, Math.abs(a[i] - b[i]));
+      }
+      System.out.printf(java.util.Locale.ROOT, "seed %d at 1/%d: mean %.3f, max %.2f levels%n", seed, r,
+          sum / a.length * 255, max * 255);
+      assertThat(sum / a.length * 255).as("seed %d at 1/%d: mean difference in levels", seed, r).isLessThan(0.5);
+      assertThat(max * 255).as("seed %d at 1/%d: max difference in levels", seed, r).isLessThan(8);
+    }
+    assertThat(reduced).as("crops of scale 0.2–1 of a 2000×1500 photo: most allow ½").isGreaterThan(3);
+  }
+
+  @Test
   void refusesABoxOutsideTheImageAndChannelCountsOtherThanOneOrThree() {
     Pixels8 px = pixels(new byte[12 * 10 * 3], 10, 12, 3, 36);
     assertThatThrownBy(() -> CropResize.run(px, 3, 5, 0, 6, 12, Resampler.pil(), 4, 4, false, IMAGENET))

@@ -39,7 +39,7 @@ import javax.imageio.stream.ImageOutputStream;
  * and 2 loader workers, for shards also read sequentially as pretraining reads them ({@link ShardLoader}); plus
  * the bare sequential read of the shards ({@link ShardStream}, no decoding). The JPEGs
  * are generated once (≈500×375, quality 90, shapes and gradients with mild noise, about the size and entropy of an
- * ImageNet photo) under {@code --dir}. Each line is run with both JPEG decoders back to back, javax.imageio and OpenCV
+ * ImageNet photo; {@code --size 2000x1500} for large photos, in another {@code --dir}) under {@code --dir}. Each line is run with both JPEG decoders back to back, javax.imageio and OpenCV
  * (libjpeg-turbo), unless {@code -Dmae4j.decoder=imageio|opencv} names one.
  *
  * <pre>
@@ -47,7 +47,7 @@ import javax.imageio.stream.ImageOutputStream;
  *     -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=runtime
  * java --enable-native-access=ALL-UNNAMED -cp "mae-torch-binding/target/classes:$(cat /tmp/cp.txt)" \
  *     io.github.mae4j.torch.data.bench.SourceBenchmark [--dir /tmp/mae4j-bench] [--images 1024] [--batches 12] \
- *     [--warmup 2]
+ *     [--warmup 2] [--size 500x375]
  * </pre>
  */
 public final class SourceBenchmark {
@@ -58,20 +58,26 @@ public final class SourceBenchmark {
     int images = Integer.parseInt(arg(args, "--images", "1024"));
     int batches = Integer.parseInt(arg(args, "--batches", "12"));
     warmup = Integer.parseInt(arg(args, "--warmup", "2"));
+    String[] size = arg(args, "--size", "500x375").split("x");
+    if (size.length != 2) {
+      throw new IllegalArgumentException("--size must be WIDTHxHEIGHT, e.g. 500x375, got " + String.join("x", size));
+    }
+    int width = Integer.parseInt(size[0]);
+    int height = Integer.parseInt(size[1]);
     Torch.load();
     System.out.println("cpu: " + CpuInfo.read() + ", java "
         + Runtime.version() + ", load average " + loadAverage());
     Path folder = dir.resolve("folder");
     if (!Files.isDirectory(folder)) {
-      generate(folder, images);
+      generate(folder, images, width, height);
     }
     ImageFolderDataset ds = ImageFolderDataset.open(folder, 3);
     long bytes;
     try (Stream<Path> s = Files.walk(folder)) {
       bytes = s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
     }
-    System.out.printf(Locale.ROOT, "data: %d JPEGs 500x375 q90, %.1f KiB each on average%n", ds.size(),
-        bytes / 1024.0 / ds.size());
+    System.out.printf(Locale.ROOT, "data: %d JPEGs %dx%d q90 (as generated in %s), %.1f KiB each on average%n",
+        ds.size(), width, height, folder, bytes / 1024.0 / ds.size());
     Path shardDir = dir.resolve("shards");
     if (!Files.isDirectory(shardDir)) {
       ShardWriter.fromFolder(ds, shardDir, 256, 0, (a, b) -> 0);
@@ -154,37 +160,40 @@ public final class SourceBenchmark {
         (cpuNanos() - cpu0) / 1e6 / n, n, s);
   }
 
-  /** {@code n} JPEGs of 500×375 at quality 90 in two class folders. */
-  static void generate(Path folder, int n) throws IOException {
+  /** {@code n} JPEGs of {@code w × h} at quality 90 in two class folders (shapes scaled with the size). */
+  static void generate(Path folder, int n, int w, int h) throws IOException {
+    double k = w / 500.0;
     SplittableRandom r = new SplittableRandom(42);
     ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
     ImageWriteParam p = writer.getDefaultWriteParam();
     p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
     p.setCompressionQuality(0.9f);
     for (int i = 0; i < n; i++) {
-      BufferedImage img = new BufferedImage(500, 375, BufferedImage.TYPE_INT_RGB);
+      BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
       Graphics2D g = img.createGraphics();
       g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-      g.setPaint(new GradientPaint(0, 0, new Color(r.nextInt(1 << 24)), 500, 375, new Color(r.nextInt(1 << 24))));
-      g.fillRect(0, 0, 500, 375);
-      for (int k = 0; k < 12; k++) {
+      g.setPaint(new GradientPaint(0, 0, new Color(r.nextInt(1 << 24)), w, h, new Color(r.nextInt(1 << 24))));
+      g.fillRect(0, 0, w, h);
+      for (int j = 0; j < 12; j++) {
         g.setColor(new Color(r.nextInt(1 << 24)));
-        int x = r.nextInt(500);
-        int y = r.nextInt(375);
-        if (k % 2 == 0) {
-          g.fillOval(x - 60, y - 40, 20 + r.nextInt(160), 20 + r.nextInt(120));
+        int x = r.nextInt(w);
+        int y = r.nextInt(h);
+        if (j % 2 == 0) {
+          g.fillOval(x - (int) (60 * k), y - (int) (40 * k), (int) (k * (20 + r.nextInt(160))),
+              (int) (k * (20 + r.nextInt(120))));
         } else {
-          g.fillRect(x - 50, y - 50, 10 + r.nextInt(140), 10 + r.nextInt(140));
+          g.fillRect(x - (int) (50 * k), y - (int) (50 * k), (int) (k * (10 + r.nextInt(140))),
+              (int) (k * (10 + r.nextInt(140))));
         }
       }
       g.dispose();
-      int[] px = img.getRGB(0, 0, 500, 375, null, 0, 500);
-      for (int j = 0; j < px.length; j++) { // sensor-like noise, so the JPEG is not trivially compressible
+      int[] px = img.getRGB(0, 0, w, h, null, 0, w);
+      for (int q = 0; q < px.length; q++) { // sensor-like noise, so the JPEG is not trivially compressible
         int d = r.nextInt(-12, 13);
-        int c = px[j];
-        px[j] = clamp((c >> 16 & 255) + d) << 16 | clamp((c >> 8 & 255) + d) << 8 | clamp((c & 255) + d);
+        int c = px[q];
+        px[q] = clamp((c >> 16 & 255) + d) << 16 | clamp((c >> 8 & 255) + d) << 8 | clamp((c & 255) + d);
       }
-      img.setRGB(0, 0, 500, 375, px, 0, 500);
+      img.setRGB(0, 0, w, h, px, 0, w);
       Path f = folder.resolve((i % 2 == 0 ? "a" : "b") + "/" + String.format(Locale.ROOT, "%06d.jpg", i));
       Files.createDirectories(f.getParent());
       try (ImageOutputStream out = ImageIO.createImageOutputStream(f.toFile())) {
