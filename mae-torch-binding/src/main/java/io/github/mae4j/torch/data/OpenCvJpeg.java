@@ -1,6 +1,7 @@
 package io.github.mae4j.torch.data;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Optional;
 import java.util.function.Function;
 import org.bytedeco.javacpp.BytePointer;
@@ -50,26 +51,17 @@ final class OpenCvJpeg {
    * @return the sample's pixels, or empty when imdecode failed (the caller falls back to the strict path)
    */
   static Optional<Sample> decode(byte[] encoded, JpegHeader header, int channels, int reduction, int label) {
-    boolean gray = header.components() == 1;
-    int flags = (gray ? opencv_imgcodecs.IMREAD_GRAYSCALE : opencv_imgcodecs.IMREAD_COLOR)
-        | opencv_imgcodecs.IMREAD_IGNORE_ORIENTATION | reducedFlag(reduction);
-    try (PointerScope scope = new PointerScope()) {
-      BytePointer data = new BytePointer(encoded);
-      Mat buf = new Mat(1, encoded.length, opencv_core.CV_8UC1, data);
-      Mat img = opencv_imgcodecs.imdecode(buf, flags);
-      int want = gray ? 1 : 3;
-      if (img.empty() || img.channels() != want || img.depth() != opencv_core.CV_8U || !img.isContinuous()) {
-        return Optional.empty();
+    return decodeWith(encoded, header, reduction, px -> {
+      int rowBytes = px.width() * px.channels();
+      byte[] bytes = new byte[rowBytes * px.height()];
+      for (int y = 0; y < px.height(); y++) {
+        MemorySegment.copy(px.data(), ValueLayout.JAVA_BYTE, y * px.stride(), bytes, y * rowBytes, rowBytes);
       }
-      int w = img.cols();
-      int h = img.rows();
-      int plane = w * h;
-      byte[] bytes = new byte[plane * want];
-      img.data().get(bytes);
-      float[] chw = gray ? ChannelConversion.fromGrayBytes(bytes, plane, channels)
+      int plane = px.width() * px.height();
+      float[] chw = px.channels() == 1 ? ChannelConversion.fromGrayBytes(bytes, plane, channels)
           : ChannelConversion.fromBgrBytes(bytes, plane, channels);
-      return Optional.of(new Sample(chw, channels, h, w, label));
-    }
+      return new Sample(chw, channels, px.height(), px.width(), label);
+    });
   }
 
   /**
