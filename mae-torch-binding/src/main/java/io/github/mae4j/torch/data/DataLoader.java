@@ -1,5 +1,6 @@
 package io.github.mae4j.torch.data;
 
+import io.github.mae4j.torch.internal.UninitializedMemory;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -202,6 +203,7 @@ public final class DataLoader implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    UninitializedMemory.releaseKept(); // batch blocks kept for reuse: none is needed once the loader is closed
   }
 
   /** Configures a {@link DataLoader}. */

@@ -108,6 +108,7 @@ public final class ShardLoader implements AutoCloseable {
     for (Epoch e : all) {
       e.close();
     }
+    UninitializedMemory.releaseKept(); // batch blocks kept for reuse: none is needed once the loader is closed
   }
 
   /** One pass: {@link #next()} returns the epoch's batches in order. */
