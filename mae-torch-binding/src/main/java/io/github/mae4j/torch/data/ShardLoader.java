@@ -223,8 +223,8 @@ public final class ShardLoader implements AutoCloseable {
               }
               Sample s;
               try {
-                s = ImageDecoder.readTransformed(item.image(), index.describe(i), index.channels(), index.label(i),
-                    transform, Seeds.sampleRandom(seed, epoch, i, 0));
+                s = ImageFiles.decodeTransformed(item.image(), index.describe(i), item.key() + "." + item.extension(),
+                    index.channels(), index.label(i), transform, Seeds.sampleRandom(seed, epoch, i, 0));
               } catch (IOException e) {
                 skipsByEpoch.computeIfAbsent(epoch, k -> new AtomicLong()).incrementAndGet();
                 if (skipped.putIfAbsent(i, index.describe(i)) == null) {

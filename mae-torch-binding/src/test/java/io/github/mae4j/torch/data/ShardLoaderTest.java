@@ -95,6 +95,41 @@ class ShardLoaderTest {
   }
 
   @Test
+  void epoch_multibandMembers_areReadByTheirFileType() throws IOException {
+    // 16 four-band .npy images (C×H×W uint16): pretraining reads such shards sequentially through ShardLoader
+    for (int i = 0; i < 16; i++) {
+      int k = i;
+      Path f = dir.resolve("ms/" + (i % 2 == 0 ? "a" : "b") + "/" + i + ".npy");
+      Files.createDirectories(f.getParent());
+      MultibandFiles.npy(f, "<u2", new int[] {4, 10, 12}, false, v -> 100 * k + v % 97);
+    }
+    ShardWriter w = ShardWriter.fromFolder(ImageFolderDataset.open(dir.resolve("ms"), 4), dir.resolve("mss"), 8, 0,
+        (a, b) -> 0);
+    TarShards shards = TarShards.open(w.pattern(), 4, s -> { });
+    List<String> skips = new ArrayList<>();
+    Set<Integer> seen = new HashSet<>();
+    try (ShardLoader l = new ShardLoader(shards, PretrainTransform.randomResizedCrop(8), 4, 1, 0, 1, 1,
+        shards.size() / 4, 4, skips::add); ShardLoader.Epoch it = l.epoch(0)) {
+      while (it.hasNext()) {
+        try (Batch b = it.next()) {
+          assertThat(b.shape()).containsExactly(4, 4, 8, 8);
+          for (int n = 0; n < 4; n++) {
+            int i = b.indices()[n];
+            seen.add(i);
+            Sample want = PretrainTransform.randomResizedCrop(8).apply(read(shards, i), Seeds.sampleRandom(1, 0, i, 0));
+            for (int k = 0; k < want.chw().length; k++) {
+              assertThat(b.value(n, k / 64, k / 8 % 8, k % 8)).as("sample %d value %d", i, k)
+                  .isEqualTo(want.chw()[k]);
+            }
+          }
+        }
+      }
+    }
+    assertThat(skips).isEmpty();
+    assertThat(seen).hasSize(16);
+  }
+
+  @Test
   void epoch_shardsWithUnreadableImages_skipsEachOnceAndKeepsBatchesFull() throws IOException {
     BadImages.write(dir.resolve("bad/x"), 13); // 20 files, 3 unreadable
     ShardWriter w = ShardWriter.fromFolder(ImageFolderDataset.open(dir.resolve("bad"), 3), dir.resolve("bs"), 5, 0,
