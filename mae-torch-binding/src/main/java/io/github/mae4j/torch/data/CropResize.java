@@ -15,11 +15,11 @@ import java.util.Arrays;
  * height (so the result is the same to the bit there; when the crop is shorter than the output, the float path
  * runs the horizontal pass first and the two differ by float rounding, about 1e-7).
  *
- * <p>Why it is fast (about 1 ms for a 500×375 photo's crop on the 2-core AMD EPYC host, against about 3 ms for
- * converting the whole image and running the float path):
+ * <p>Why it is fast (the pipeline benchmark of docs/data-pipeline.md went from 4.1–5.6 to 2.1–2.6 CPU ms per
+ * 500×375 photo, libjpeg-turbo's decode included, with this and the reuse of batch memory):
  * <ul>
- *   <li>Only the crop's rows are converted, each once and into a float array of its own, in the decoder's B, G, R
- *       order, so the conversion and the vertical pass ({@code acc[i] += w · row[i]}) use one index on both
+ *   <li>Only the crop's rows are converted, each once and into a float array of its own (a small ring of them, as
+ *       many as the vertical filter's window), in the decoder's B, G, R order, so the conversion and the vertical pass ({@code acc[i] += w · row[i]}) use one index on both
  *       arrays, which HotSpot's C2 turns into vector instructions. It does not vectorize two arrays at different
  *       offsets, which it cannot prove apart: measured 0.5 against 0.055 ns per element.
  *   <li>The horizontal pass reads the freshly summed row while it is in the L1 cache, four output pixels at once:
@@ -50,7 +50,12 @@ final class CropResize {
     Resampler.Coefficients cx = r.coefficients(cropW, outW);
     int work = px.channels() == 3 && channels == 3 ? 3 : 1; // channels resampled; gray → RGB replicates at the end
     int rowLength = cropW * work;
-    float[][] rows = new float[cropH][]; // converted crop rows, each made when a tap first needs it
+    // converted crop rows in a ring of as many rows as a vertical window holds: the windows only move down, so each
+    // row is converted once, and the rows in use stay in the L1/L2 cache (a whole crop's rows would be ~1 MB)
+    int ring = cy.taps();
+    float[][] rows = new float[ring][rowLength];
+    int[] held = new int[ring];
+    Arrays.fill(held, -1);
     byte[] bytes = new byte[cropW * px.channels()];
     float[] acc = new float[rowLength];
     int plane = outH * outW;
@@ -82,9 +87,11 @@ final class CropResize {
           continue;
         }
         int y = yIndex[base + k];
-        float[] row = rows[y];
-        if (row == null) {
-          row = rows[y] = convert(px, top + y, left, cropW, work, bytes);
+        int slot = y % ring;
+        float[] row = rows[slot];
+        if (held[slot] != y) {
+          convert(px, top + y, left, cropW, work, bytes, row);
+          held[slot] = y;
         }
         for (int i = 0; i < rowLength; i++) {
           acc[i] += w * row[i];
@@ -184,11 +191,10 @@ final class CropResize {
     out[2 * plane + at] = normalize ? (b - shift[2]) * scale[2] : b;
   }
 
-  /** Crop row {@code y} as floats in [0, 1], {@code work} values per pixel (B, G, R or gray). */
-  private static float[] convert(Pixels8 px, int y, int left, int cropW, int work, byte[] bytes) {
+  /** Crop row {@code y} as floats in [0, 1] into {@code row}, {@code work} values per pixel (B, G, R or gray). */
+  private static void convert(Pixels8 px, int y, int left, int cropW, int work, byte[] bytes, float[] row) {
     MemorySegment.copy(px.data(), ValueLayout.JAVA_BYTE, y * px.stride() + (long) left * px.channels(), bytes, 0,
         bytes.length);
-    float[] row = new float[cropW * work];
     if (work == 1 && px.channels() == 3) {
       for (int x = 0, b = 0; x < cropW; x++, b += 3) {
         row[x] = ChannelConversion.luma(bytes[b + 2] & 0xFF, bytes[b + 1] & 0xFF, bytes[b] & 0xFF);
@@ -206,6 +212,5 @@ final class CropResize {
         row[i] = (row[i] + 128f) / 255f;
       }
     }
-    return row;
   }
 }
