@@ -38,6 +38,22 @@ final class CropResize {
    */
   static float[] run(Pixels8 px, int channels, int top, int left, int cropH, int cropW, Resampler r, int outH,
       int outW, boolean flip, Normalization n) {
+    return run(px, channels, top, left, cropH, cropW, r, outH, outW, 0, 0, outH, outW, flip, n);
+  }
+
+  /**
+   * As {@link #run(Pixels8, int, int, int, int, int, Resampler, int, int, boolean, Normalization)}, but only the
+   * window {@code (winTop, winLeft, winH, winW)} of the {@code outH × outW} resize is computed and returned,
+   * [channels, winH, winW]: a resize followed by a crop (an evaluation transform's centre crop) without the pixels
+   * the crop drops. The values are those of the whole resize at those positions (each output pixel's sums depend
+   * only on its own position).
+   */
+  static float[] run(Pixels8 px, int channels, int top, int left, int cropH, int cropW, Resampler r, int outH,
+      int outW, int winTop, int winLeft, int winH, int winW, boolean flip, Normalization n) {
+    if (winTop < 0 || winLeft < 0 || winH < 1 || winW < 1 || winTop + winH > outH || winLeft + winW > outW) {
+      throw new IllegalArgumentException("output window (top " + winTop + ", left " + winLeft + ", " + winH + "x"
+          + winW + ") leaves the " + outH + "x" + outW + " output");
+    }
     if (channels != 1 && channels != 3) {
       throw new IllegalArgumentException("8-bit images become 1 or 3 channels, got " + channels);
     }
@@ -58,7 +74,7 @@ final class CropResize {
     Arrays.fill(held, -1);
     byte[] bytes = new byte[cropW * px.channels()];
     float[] acc = new float[rowLength];
-    int plane = outH * outW;
+    int plane = winH * winW;
     float[] out = new float[channels * plane];
     float[] shift = new float[work];
     float[] scale = new float[work];
@@ -78,7 +94,8 @@ final class CropResize {
     int[] xIndex = cx.index();
     float[] xWeight = cx.weights();
     int xTaps = cx.taps();
-    for (int o = 0; o < outH; o++) {
+    int winRight = winLeft + winW;
+    for (int o = winTop; o < winTop + winH; o++) {
       Arrays.fill(acc, 0f);
       int base = o * cy.taps();
       for (int k = 0, count = yCount[o]; k < count; k++) {
@@ -97,20 +114,21 @@ final class CropResize {
           acc[i] += w * row[i];
         }
       }
-      int outRow = o * outW;
+      int outRow = (o - winTop) * winW;
       if (work == 1) {
-        for (int ox = 0; ox < outW; ox++) {
+        for (int ox = winLeft; ox < winRight; ox++) {
           int xb = ox * xTaps;
           float s = 0;
           for (int k = 0, count = xCount[ox]; k < count; k++) {
             s += xWeight[xb + k] * acc[xIndex[xb + k]];
           }
-          out[outRow + (flip ? outW - 1 - ox : ox)] = normalize ? (s - shift[0]) * scale[0] : s;
+          int col = ox - winLeft;
+          out[outRow + (flip ? winW - 1 - col : col)] = normalize ? (s - shift[0]) * scale[0] : s;
         }
         continue;
       }
-      int ox = 0;
-      for (; ox + 4 <= outW; ox += 4) { // four pixels at once: twelve independent sums keep the adders busy
+      int ox = winLeft;
+      for (; ox + 4 <= winRight; ox += 4) { // four pixels at once: twelve independent sums keep the adders busy
         int b0 = ox * xTaps;
         int b1 = b0 + xTaps;
         int b2 = b1 + xTaps;
@@ -150,12 +168,13 @@ final class CropResize {
           g3 += w3 * acc[i3 + 1];
           u3 += w3 * acc[i3];
         }
-        store(out, outRow, plane, outW, ox, flip, normalize, shift, scale, r0, g0, u0);
-        store(out, outRow, plane, outW, ox + 1, flip, normalize, shift, scale, r1, g1, u1);
-        store(out, outRow, plane, outW, ox + 2, flip, normalize, shift, scale, r2, g2, u2);
-        store(out, outRow, plane, outW, ox + 3, flip, normalize, shift, scale, r3, g3, u3);
+        int col = ox - winLeft;
+        store(out, outRow, plane, winW, col, flip, normalize, shift, scale, r0, g0, u0);
+        store(out, outRow, plane, winW, col + 1, flip, normalize, shift, scale, r1, g1, u1);
+        store(out, outRow, plane, winW, col + 2, flip, normalize, shift, scale, r2, g2, u2);
+        store(out, outRow, plane, winW, col + 3, flip, normalize, shift, scale, r3, g3, u3);
       }
-      for (; ox < outW; ox++) {
+      for (; ox < winRight; ox++) {
         int xb = ox * xTaps;
         float r0 = 0;
         float g0 = 0;
@@ -167,7 +186,7 @@ final class CropResize {
           g0 += w * acc[i + 1];
           u0 += w * acc[i];
         }
-        store(out, outRow, plane, outW, ox, flip, normalize, shift, scale, r0, g0, u0);
+        store(out, outRow, plane, winW, ox - winLeft, flip, normalize, shift, scale, r0, g0, u0);
       }
     }
     if (replicate) {
@@ -182,10 +201,10 @@ final class CropResize {
     return out;
   }
 
-  /** Pixel {@code ox} of output row {@code outRow}: mirrored when {@code flip}, normalized when asked. */
-  private static void store(float[] out, int outRow, int plane, int outW, int ox, boolean flip, boolean normalize,
+  /** Column {@code col} of output row {@code outRow}: mirrored when {@code flip}, normalized when asked. */
+  private static void store(float[] out, int outRow, int plane, int width, int col, boolean flip, boolean normalize,
       float[] shift, float[] scale, float r, float g, float b) {
-    int at = outRow + (flip ? outW - 1 - ox : ox);
+    int at = outRow + (flip ? width - 1 - col : col);
     out[at] = normalize ? (r - shift[0]) * scale[0] : r;
     out[plane + at] = normalize ? (g - shift[1]) * scale[1] : g;
     out[2 * plane + at] = normalize ? (b - shift[2]) * scale[2] : b;

@@ -53,9 +53,9 @@ public record EvalTransform(int resize, int crop, int cropWidth, Normalization n
     normalization.checkChannels(s.channels());
     int h = s.height();
     int w = s.width();
-    // torchvision Resize(int): the shorter side becomes `resize`, the longer one int(resize * long / short)
-    int newH = h <= w ? resize : (int) ((long) resize * h / w);
-    int newW = h <= w ? (int) ((long) resize * w / h) : resize;
+    int[] size = resized(h, w);
+    int newH = size[0];
+    int newW = size[1];
     float[] resized = newH == h && newW == w ? s.chw()
         : resampler.resize(s.chw(), s.channels(), h, w, newH, newW);
     int top = (int) Math.round((newH - crop) / 2.0);
@@ -68,5 +68,31 @@ public record EvalTransform(int resize, int crop, int cropWidth, Normalization n
       }
     }
     return normalization.apply(s.withPixels(out, s.channels(), crop, cropWidth), rng);
+  }
+
+  /**
+   * This transform on decoded 8-bit pixels ({@link CropResize}): only the centre crop of the resize is computed,
+   * straight from the pixels, normalized on the way. The same values as {@link #apply(Sample, RandomGenerator)} on
+   * the image turned into floats (to the bit when the resize shrinks the height, else to float rounding).
+   *
+   * @param channels the sample's channels (1 or 3), as {@link ChannelConversion} makes them from the pixels
+   */
+  Sample apply(Pixels8 px, int channels, int label) {
+    normalization.checkChannels(channels);
+    int[] size = resized(px.height(), px.width());
+    int top = (int) Math.round((size[0] - crop) / 2.0);
+    int left = (int) Math.round((size[1] - cropWidth) / 2.0);
+    float[] out = CropResize.run(px, channels, 0, 0, px.height(), px.width(), resampler, size[0], size[1], top, left,
+        crop, cropWidth, false, normalization);
+    return new Sample(out, channels, crop, cropWidth, label);
+  }
+
+  /**
+   * torchvision's {@code Resize(int)}: the shorter side becomes {@code resize}, the longer one
+   * {@code int(resize · long / short)}; {height, width}.
+   */
+  private int[] resized(int h, int w) {
+    return new int[] {h <= w ? resize : (int) ((long) resize * h / w),
+        h <= w ? (int) ((long) resize * w / h) : resize};
   }
 }

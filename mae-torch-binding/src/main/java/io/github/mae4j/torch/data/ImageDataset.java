@@ -48,14 +48,15 @@ public interface ImageDataset {
 
   /**
    * Reads image {@code index} and applies {@code transform} with {@code rng}: {@code transform.apply(read(index),
-   * rng)}. Datasets of image files override it so that a JPEG reaches a {@link PretrainTransform} as decoded 8-bit
-   * pixels, which it crops before converting to floats (the same values, about twice as fast per photo).
+   * rng)}, or {@link #readForResize} for an {@link EvalTransform}. Datasets of image files override it so that a
+   * JPEG reaches a {@link PretrainTransform} or an {@link EvalTransform} as decoded 8-bit pixels, which it crops
+   * before converting to floats (the same values, about twice as fast per photo).
    *
    * @throws IOException as {@link #read(int)}
    * @throws IllegalArgumentException when the image is read with another channel count than {@link #channels()}
    */
   default Sample readTransformed(int index, Transform transform, RandomGenerator rng) throws IOException {
-    Sample raw = read(index);
+    Sample raw = transform instanceof EvalTransform e ? readForResize(index, e.resize()) : read(index);
     if (raw.channels() != channels()) {
       throw new IllegalArgumentException(describe(index) + " was read with " + raw.channels()
           + " channels, the dataset declares " + channels());

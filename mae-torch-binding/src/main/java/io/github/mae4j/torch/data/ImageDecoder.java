@@ -198,21 +198,30 @@ final class ImageDecoder {
    *       PretrainTransform.Draw, int, int)}), so only the crop is turned into floats: at full decode the same
    *       values as the float path, about twice as fast.
    * </ul>
+   * An {@link EvalTransform} is read as {@link #readForResize} reads (reduced by DCT scaling when the shorter side
+   * allows) and, on the libjpeg-turbo path, gets the pixels too ({@link EvalTransform#apply(Pixels8, int, int)}:
+   * only its centre crop is resampled).
    *
    * @throws IOException as {@link #read(byte[], String, int, int, int)}
    */
   static Sample readTransformed(byte[] encoded, String name, int channels, int label, Transform transform,
       RandomGenerator rng) throws IOException {
-    if (!(transform instanceof PretrainTransform pretrain) || (channels != 1 && channels != 3)
-        || !JpegHeader.isJpeg(encoded) || jpegDecoder() != Kind.OPENCV) {
-      return transform.apply(read(encoded, name, channels, label, 1), rng);
-    }
-    Optional<JpegHeader> header = JpegHeader.parse(encoded).filter(JpegHeader::fastPathExact);
+    boolean eightBit = (transform instanceof PretrainTransform || transform instanceof EvalTransform)
+        && (channels == 1 || channels == 3) && JpegHeader.isJpeg(encoded) && jpegDecoder() == Kind.OPENCV;
+    Optional<JpegHeader> header = eightBit ? JpegHeader.parse(encoded).filter(JpegHeader::fastPathExact)
+        : Optional.empty();
     if (header.isEmpty()) {
-      return transform.apply(read(encoded, name, channels, label, 1), rng);
+      int reduction = transform instanceof EvalTransform e ? reductionFor(encoded, e.resize()) : 1;
+      return transform.apply(read(encoded, name, channels, label, reduction), rng);
     }
     JpegHeader h = header.get();
     checkPixels(h.width(), h.height(), maxPixels(), name); // before any pixel is allocated
+    if (transform instanceof EvalTransform eval) { // as readForResize, then only the centre crop is resampled
+      int reduction = reductionFor(h.width(), h.height(), eval.resize());
+      Optional<Sample> s = OpenCvJpeg.decodeWith(encoded, h, reduction, pixels -> eval.apply(pixels, channels, label));
+      return s.isPresent() ? s.get() : eval.apply(read(encoded, name, channels, label, reduction), rng);
+    }
+    PretrainTransform pretrain = (PretrainTransform) transform;
     PretrainTransform.Draw draw = pretrain.draw(h.height(), h.width(), rng);
     int reduction = reductionForCrop(draw.box().height(), draw.box().width(), pretrain.size(), pretrain.width());
     Optional<Sample> s = OpenCvJpeg.decodeWith(encoded, h, reduction,
@@ -226,7 +235,8 @@ final class ImageDecoder {
   /** As {@link #readTransformed(byte[], String, int, int, Transform, RandomGenerator)} for a file. */
   static Sample readTransformed(Path file, int channels, int label, Transform transform, RandomGenerator rng)
       throws IOException {
-    if (setting().equals("imageio") || !(transform instanceof PretrainTransform)) {
+    if (setting().equals("imageio")
+        || !(transform instanceof PretrainTransform || transform instanceof EvalTransform)) {
       return transform.apply(read(file, channels, label), rng);
     }
     byte[] encoded;

@@ -1,6 +1,5 @@
 package io.github.mae4j.torch.downstream;
 
-import io.github.mae4j.torch.data.EvalTransform;
 import io.github.mae4j.torch.data.ImageDataset;
 import io.github.mae4j.torch.data.Sample;
 import io.github.mae4j.torch.data.Transform;
@@ -65,8 +64,7 @@ public final class DatasetImages {
       int index = indices[i];
       Sample s;
       try {
-        s = transform.apply(transform instanceof EvalTransform e ? ds.readForResize(index, e.resize())
-            : ds.read(index), unused);
+        s = ds.readTransformed(index, transform, unused);
       } catch (IOException e) {
         throw new IllegalArgumentException("unreadable image " + ds.describe(index) + ": " + e.getMessage(), e);
       }

@@ -1,6 +1,5 @@
 package io.github.mae4j.torch.downstream;
 
-import io.github.mae4j.torch.data.EvalTransform;
 import io.github.mae4j.torch.data.ImageDataset;
 import io.github.mae4j.torch.data.Sample;
 import io.github.mae4j.torch.data.SkipMessages;
@@ -249,9 +248,7 @@ public final class StreamedImages implements LabeledData {
   private @Nullable Sample readOrSkip(int row) {
     int index = indices[row];
     try {
-      Sample raw = transform instanceof EvalTransform e ? dataset.readForResize(index, e.resize())
-          : dataset.read(index);
-      return transform.apply(raw, new SplittableRandom(0));
+      return dataset.readTransformed(index, transform, new SplittableRandom(0));
     } catch (IOException e) {
       if (skippedRows.add(row)) {
         String line = SkipMessages.line(dataset.describe(index), e);

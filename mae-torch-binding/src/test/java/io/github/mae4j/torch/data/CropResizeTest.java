@@ -164,6 +164,36 @@ class CropResizeTest {
   }
 
   @Test
+  void anEvalCropFromThePixelsEqualsResizeThenCrop() throws IOException {
+    SplittableRandom r = new SplittableRandom(9);
+    byte[] landscape = ImageDecoderTest.imageioJpeg(ImageDecoderTest.photo(500, 375, r), 0.9f);
+    byte[] portrait = ImageDecoderTest.imageioJpeg(ImageDecoderTest.photo(301, 433, r), 0.9f);
+    byte[] small = ImageDecoderTest.imageioJpeg(ImageDecoderTest.photo(200, 150, r), 0.9f); // upscaled to 256
+    byte[] big = ImageDecoderTest.imageioJpeg(ImageDecoderTest.photo(2000, 1500, r), 0.9f); // decoded at 1/2
+    EvalTransform[] evals = {EvalTransform.centerCrop(224).normalize(IMAGENET),
+        new EvalTransform(160, 144, 128, Normalization.none(), Resampler.pilBilinear())};
+    for (byte[] jpeg : new byte[][] {landscape, portrait, small, big}) {
+      for (EvalTransform e : evals) {
+        for (int channels : new int[] {3, 1}) {
+          EvalTransform t = channels == 1 ? e.normalize(Normalization.none()) : e;
+          Sample fast = ImageDecoder.readTransformed(jpeg, "x.jpg", channels, 2, t, new SplittableRandom(0));
+          int reduction = ImageDecoder.reductionFor(jpeg, t.resize());
+          Sample slow = t.apply(ImageDecoder.read(jpeg, "x.jpg", channels, 2, reduction), new SplittableRandom(0));
+          assertThat(new int[] {fast.channels(), fast.height(), fast.width(), fast.label()})
+              .containsExactly(channels, t.crop(), t.cropWidth(), 2);
+          assertThat(maxDifference(fast.chw(), slow.chw())).as("%s, %d channels", t, channels).isLessThan(2e-6);
+          if (jpeg != small) {
+            assertThat(fast.chw()).as("shrinking: the same sums as the float path").isEqualTo(slow.chw());
+          }
+        }
+      }
+    }
+    assertThat(ImageDecoder.reductionFor(big, 256)).isEqualTo(2);
+    assertThatThrownBy(() -> CropResize.run(pixels(new byte[30 * 3 * 40], 30, 40, 3, 120), 3, 0, 0, 30, 40,
+        Resampler.pil(), 20, 20, 5, 0, 16, 20, false, IMAGENET)).hasMessageContaining("leaves the 20x20 output");
+  }
+
+  @Test
   void refusesABoxOutsideTheImageAndChannelCountsOtherThanOneOrThree() {
     Pixels8 px = pixels(new byte[12 * 10 * 3], 10, 12, 3, 36);
     assertThatThrownBy(() -> CropResize.run(px, 3, 5, 0, 6, 12, Resampler.pil(), 4, 4, false, IMAGENET))
