@@ -119,12 +119,7 @@ final class ImageDecoder {
       return new Sample(ChannelConversion.toPlanar(image, channels), channels, image.getHeight(), image.getWidth(),
           label);
     }
-    byte[] encoded;
-    try {
-      encoded = Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new IOException("cannot read " + file + ": " + e, e);
-    }
+    byte[] encoded = bytesOf(file);
     return read(encoded, file.toString(), channels, label, 1);
   }
 
@@ -136,12 +131,7 @@ final class ImageDecoder {
     if (setting().equals("imageio")) {
       return read(file, channels, label);
     }
-    byte[] encoded;
-    try {
-      encoded = Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new IOException("cannot read " + file + ": " + e, e);
-    }
+    byte[] encoded = bytesOf(file);
     return read(encoded, file.toString(), channels, label, reductionFor(encoded, shortSide));
   }
 
@@ -239,12 +229,7 @@ final class ImageDecoder {
         || !(transform instanceof PretrainTransform || transform instanceof EvalTransform)) {
       return transform.apply(read(file, channels, label), rng);
     }
-    byte[] encoded;
-    try {
-      encoded = Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new IOException("cannot read " + file + ": " + e, e);
-    }
+    byte[] encoded = bytesOf(file);
     return readTransformed(encoded, file.toString(), channels, label, transform, rng);
   }
 
@@ -261,6 +246,15 @@ final class ImageDecoder {
       r *= 2;
     }
     return r;
+  }
+
+  /** The file's bytes, or an IOException naming it. */
+  private static byte[] bytesOf(Path file) throws IOException {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new IOException("cannot read " + file + ": " + e, e);
+    }
   }
 
   /**
