@@ -10,6 +10,10 @@ import io.github.mae4j.torch.nn.AttentionKernels;
 import io.github.mae4j.torch.nn.MaeOutput;
 import io.github.mae4j.torch.nn.MaskedAutoencoder;
 import io.github.mae4j.torch.nn.ParameterGroups;
+import io.github.mae4j.torch.train.CoreShards;
+import io.github.mae4j.torch.train.MaeModels;
+import io.github.mae4j.torch.train.PretrainModel;
+import io.github.mae4j.torch.train.Precision;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,6 +144,15 @@ public final class StepBenchmark {
       Generator masks = torch.createCPUGenerator(1);
       Tensor images = torch.rand(new long[] {batch, config.getInChannels(), config.getImageSize(),
           config.getImageSize()}, new GeneratorOptional(torch.createCPUGenerator(2)));
+      // the trainer's decision: split each batch across the cores or run it whole (CoreShards; mae4j.cpuShards)
+      PretrainModel view = MaeModels.pretrainable(model);
+      Precision precision = bf16 ? Precision.BF16 : Precision.FP32;
+      List<Tensor> trainable = new java.util.ArrayList<>(view.decayParameters());
+      trainable.addAll(view.noDecayParameters());
+      CoreShards.Decision decision = CoreShards.decide(view, images, precision, trainable, false);
+      System.out.printf(Locale.ROOT, "%-34s cpu: %s%n", label, decision.reason().isEmpty() ? "batches run whole"
+          : decision.reason());
+      CoreShards split = decision.shards() > 1 ? CoreShards.create(decision.shards(), trainable) : null;
       double total = 0;
       double adamw = 0;
       float loss = 0;
@@ -149,8 +162,11 @@ public final class StepBenchmark {
         long t0 = System.nanoTime();
         try (PointerScope scope = new PointerScope()) {
           opt.zeroGrad();
-          MaeOutput out;
-          if (bf16) {
+          MaeOutput out = null;
+          if (split != null) {
+            loss = (float) split.forwardBackward(view, images, model.sampleNoise(batch, masks), precision, 1.0)
+                .loss();
+          } else if (bf16) {
             torch.set_autocast_dtype(DeviceType.CPU, ScalarType.BFloat16);
             torch.set_autocast_enabled(DeviceType.CPU, true);
             torch.increment_nesting();
@@ -165,13 +181,17 @@ public final class StepBenchmark {
           } else {
             out = model.forward(images, masks);
           }
-          out.loss().backward();
+          if (out != null) {
+            out.loss().backward();
+          }
           long a0 = System.nanoTime();
           opt.step();
           if (i >= warmup) {
             adamw += (System.nanoTime() - a0) / 1e9;
           }
-          loss = out.loss().item_float();
+          if (out != null) {
+            loss = out.loss().item_float();
+          }
         }
         double s = (System.nanoTime() - t0) / 1e9;
         if (i >= warmup) {
@@ -193,6 +213,9 @@ public final class StepBenchmark {
           faultsBefore = MallocTuning.minorFaults();
           cpuBefore = processCpuSeconds();
         }
+      }
+      if (split != null) {
+        split.close();
       }
       long faultsPerStep = (MallocTuning.minorFaults() - faultsBefore) / steps;
       double cpuPerStep = (processCpuSeconds() - cpuBefore) / steps;

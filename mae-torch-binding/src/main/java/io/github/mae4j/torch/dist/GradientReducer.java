@@ -143,6 +143,29 @@ public final class GradientReducer implements AutoCloseable {
     }
   }
 
+  /**
+   * After a backward that ran outside this reducer (a batch split across the cores, whose shards' gradients are
+   * already added up): the flat allreduce when {@code sync} ends the window. Not for {@link Mode#REDUCER}, whose
+   * hooks must see the backward.
+   *
+   * @throws IllegalStateException with the Reducer's mode
+   * @throws DistributedException when the averaging fails
+   */
+  public static void afterSplitBackward(@Nullable GradientReducer reducer, boolean sync) {
+    if (reducer == null) {
+      return;
+    }
+    if (reducer.reducer != null) {
+      throw new IllegalStateException("c10d's Reducer averages gradients from hooks during backward: a split"
+          + " backward needs Mode.FLAT");
+    }
+    try {
+      reducer.afterBackward(sync);
+    } catch (RuntimeException e) {
+      throw reducer.context.failure("gradient allreduce", e);
+    }
+  }
+
   /** After the forward pass, before backward: arms the Reducer's hooks when this micro-batch ends the window. */
   public void beforeBackward(boolean sync) {
     checkOpen();

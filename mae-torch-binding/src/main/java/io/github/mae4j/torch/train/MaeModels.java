@@ -49,6 +49,13 @@ public final class MaeModels {
       }
 
       @Override
+      public boolean splitsAcrossCores() {
+        // every image keeps the same number of visible patches, so the loss (a mean over masked patches) is the
+        // mean of the images' losses; the forward holds no per-call Java state and draws no random numbers
+        return true;
+      }
+
+      @Override
       public List<Tensor> decayParameters() {
         return decay;
       }

@@ -39,6 +39,15 @@ public interface PretrainModel extends AutoCloseable {
     throw new UnsupportedOperationException(getClass().getName() + " takes no explicit masking noise");
   }
 
+  /**
+   * Whether a batch may be split across the CPU's cores ({@link CoreShards}): true when {@link #lossWithNoise} and
+   * {@link #sampleNoise} are implemented, the loss of a batch equals the image-count-weighted mean of its parts'
+   * losses under the same noise rows, and the forward pass may run on several threads at once. False by default.
+   */
+  default boolean splitsAcrossCores() {
+    return false;
+  }
+
   /** Trainable parameters that take weight decay (weights of linear and convolution layers). */
   List<Tensor> decayParameters();
 

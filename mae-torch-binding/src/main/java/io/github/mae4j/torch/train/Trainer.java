@@ -60,6 +60,9 @@ public final class Trainer implements AutoCloseable {
   @Nullable KnnProbe knnProbe;
   @Nullable DistributedContext dist;
   @Nullable GradientReducer reducer;
+  /** Set at the first step: whether batches are split across the cores ({@link CoreShards}). */
+  private CoreShards.@Nullable Decision shardDecision;
+  private @Nullable CoreShards shards;
   private boolean closed;
   private final int atenThreadsBefore;
   /** The precision that runs: the settings' one, except bf16 on a CPU where it does not pay ({@link CpuBf16}). */
@@ -237,6 +240,17 @@ public final class Trainer implements AutoCloseable {
    */
   double step(Tensor images, int @Nullable [] indices, boolean update) {
     Tensor x = device.is_cuda() ? images.to(device, torch.ScalarType.Float) : images;
+    if (shardDecision == null) {
+      shardDecision = CoreShards.decide(model, x, precision, trainable,
+          reducer != null && reducer.mode() == GradientReducer.Mode.REDUCER && dist != null && dist.isDistributed());
+      shards = CoreShards.of(shardDecision, trainable);
+      if (!shardDecision.reason().isEmpty()) {
+        progress.message("cpu: " + shardDecision.reason());
+      }
+    }
+    if (shards != null) {
+      return splitStep(x, images, indices, update, shards);
+    }
     Tensor loss = null;
     double value;
     DeviceType type = device.is_cuda() ? DeviceType.CUDA : DeviceType.CPU;
@@ -269,7 +283,35 @@ public final class Trainer implements AutoCloseable {
       scaled = scaler.scaleLoss(scaled);
     }
     GradientReducer.backward(reducer, scaled, update);
-    value = reported;
+    return finishStep(reported, update);
+  }
+
+  /**
+   * {@link #step} with the batch split across the cores: the masking key is drawn for the whole batch (the same
+   * masks as a whole batch), each core runs its shard's forward and backward, and the gradients are added up.
+   */
+  private double splitStep(Tensor x, Tensor images, int @Nullable [] indices, boolean update, CoreShards split) {
+    if (reducer != null) {
+      reducer.beforeForward(update);
+    }
+    Tensor noise = dist == null ? model.sampleNoise(x.size(0), generator) : maskNoise(indices, x.size(0));
+    double value = split.forwardBackward(model, x, noise, precision, 1.0 / plan.accumulationSteps()).loss();
+    boolean distributed = dist != null && dist.isDistributed();
+    double reported = distributed ? dist.allreduceSum(value)[0] / dist.worldSize() : value;
+    if (!Double.isFinite(value)) {
+      throw diverged("a non-finite loss (" + value + ")" + (distributed ? " on rank " + dist.rank() : ""),
+          Diagnosis.of(images, model, precision));
+    }
+    if (!Double.isFinite(reported)) {
+      throw diverged("a non-finite loss on another rank (mean over ranks " + reported + ")",
+          "the rank whose loss was non-finite reports its diagnosis");
+    }
+    GradientReducer.afterSplitBackward(reducer, update);
+    return finishStep(reported, update);
+  }
+
+  /** The end of a step: at the end of an accumulation window, clipping and the optimizer update. */
+  private double finishStep(double value, boolean update) {
     if (update) {
       boolean finite = scaler == null || scaler.unscale(trainable);
       if (finite) {
@@ -341,6 +383,9 @@ public final class Trainer implements AutoCloseable {
       closed = true;
       if (reducer != null) {
         reducer.close();
+      }
+      if (shards != null) {
+        shards.close();
       }
       optimizer.close();
       generator.close();
