@@ -13,6 +13,7 @@ cd "$(dirname "$0")/.."
 rounds="${1:-2}"
 steps="${2:-3}"
 models="${3:-vitb16 fmnist}"
+precisions="${PRECISIONS:-fp32 bf16}"  # PRECISIONS=fp32 times one precision only
 jdk="$(ls -d /usr/lib/jvm/temurin-25* 2>/dev/null | head -1)"
 java="${JAVA_HOME:-$jdk}/bin/java"
 
@@ -42,7 +43,7 @@ for model in $models; do
     fmnist) batch=256 ;;
     *) echo "unknown model $model (vitb16 or fmnist)" >&2; exit 2 ;;
   esac
-  for precision in fp32 bf16; do
+  for precision in $precisions; do
     for ((r = 0; r < rounds; r++)); do
       args=(--model "$model" --precision "$precision" --batch "$batch" --steps "$steps" --warmup 1)
       run_python "${args[@]}"

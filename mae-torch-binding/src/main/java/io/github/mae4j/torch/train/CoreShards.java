@@ -238,7 +238,8 @@ public final class CoreShards implements AutoCloseable {
     }
   }
 
-  private static void clearGradients(List<Tensor> parameters) {
+  /** Empties the parameters' gradients (as the optimizers' zeroGrad does). */
+  static void clearGradients(List<Tensor> parameters) {
     for (Tensor p : parameters) {
       Tensor g = p.mutable_grad();
       if (g.defined()) {

@@ -168,11 +168,7 @@ class FusedAdamWTest {
       assertThatThrownBy(() -> TrainingAdamW.create(groups(1), HYPER)).isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("must be fused or libtorch, got 'sgd'");
     } finally {
-      if (before == null) {
-        System.clearProperty("mae4j.adamw");
-      } else {
-        System.setProperty("mae4j.adamw", before);
-      }
+      io.github.mae4j.torch.TestProperties.restore("mae4j.adamw", before);
     }
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.github.mae4j.api.MaeConfig;
+import io.github.mae4j.torch.TestProperties;
 import io.github.mae4j.torch.Torch;
 import io.github.mae4j.torch.internal.MeasuredChoices;
 import io.github.mae4j.torch.nn.MaskedAutoencoder;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
-import java.util.concurrent.Callable;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.GeneratorOptional;
@@ -64,16 +64,6 @@ class CoreShardsTest {
     return out;
   }
 
-  private static void clear(List<Tensor> params) {
-    for (Tensor p : params) {
-      Tensor g = p.mutable_grad();
-      if (g.defined()) {
-        g.detach_();
-        g.reset();
-      }
-    }
-  }
-
   private static double maxAbsDiff(List<float[]> a, List<float[]> b) {
     double d = 0;
     for (int i = 0; i < a.size(); i++) {
@@ -105,7 +95,7 @@ class CoreShardsTest {
       double whole = loss.item_double();
       loss.mul(new Scalar(0.5)).backward();
       List<float[]> expected = gradients(params);
-      clear(params);
+      CoreShards.clearGradients(params);
       assertThat(maxAbs(expected)).isGreaterThan(1e-3);
       for (int shards : new int[] {2, 3, 4}) { // 4 shards of 6 images: 1, 2, 1, 2
         try (CoreShards split = CoreShards.create(shards, params)) {
@@ -115,7 +105,7 @@ class CoreShardsTest {
           List<float[]> grads = gradients(params);
           assertThat(maxAbsDiff(grads, expected)).as("gradients with %d shards", shards)
               .isLessThan(1e-6 * maxAbs(expected));
-          clear(params);
+          CoreShards.clearGradients(params);
         }
       }
     }
@@ -135,13 +125,13 @@ class CoreShardsTest {
       m.lossWithNoise(a, na).mul(new Scalar(0.5)).backward();
       m.lossWithNoise(b, nb).mul(new Scalar(0.5)).backward();
       List<float[]> whole = gradients(params);
-      clear(params);
+      CoreShards.clearGradients(params);
       List<List<float[]>> runs = new ArrayList<>();
       for (int r = 0; r < 3; r++) {
         split.forwardBackward(m, a, na, Precision.FP32, 0.5);
         split.forwardBackward(m, b, nb, Precision.FP32, 0.5);
         runs.add(gradients(params));
-        clear(params);
+        CoreShards.clearGradients(params);
       }
       assertThat(maxAbsDiff(runs.get(0), whole)).isLessThan(1e-6 * maxAbs(whole));
       for (int r = 1; r < runs.size(); r++) {
@@ -244,11 +234,7 @@ class CoreShardsTest {
         assertThat(gradients(params).stream().allMatch(g -> maxAbs(List.of(g)) == 0)).as("gradients left empty")
             .isTrue();
       } finally {
-        if (before == null) {
-          System.clearProperty("mae4j.cacheDir");
-        } else {
-          System.setProperty("mae4j.cacheDir", before);
-        }
+        TestProperties.restore("mae4j.cacheDir", before);
       }
     }
   }
@@ -282,7 +268,7 @@ class CoreShardsTest {
   private static final RandomData DATA = new RandomData(6, 4, 8, 2);
 
   private List<Double> train(Path out, String shards) throws Exception {
-    return withShards(shards, () -> {
+    return TestProperties.with("mae4j.cpuShards", shards, () -> {
       List<Double> losses = new ArrayList<>();
       try (PretrainModel m = MaeModels.pretrainable(MaskedAutoencoder.create(CONFIG, 12));
           Trainer t = new Trainer(PLAN, m, DATA, TrainerFixtures.settings(out), ProgressReporter.silent())) {
@@ -307,19 +293,6 @@ class CoreShardsTest {
     assertThat(again).containsExactlyElementsOf(split);
   }
 
-  private static <T> T withShards(String value, Callable<T> body) throws Exception {
-    String before = System.getProperty("mae4j.cpuShards");
-    System.setProperty("mae4j.cpuShards", value);
-    try {
-      return body.call();
-    } finally {
-      if (before == null) {
-        System.clearProperty("mae4j.cpuShards");
-      } else {
-        System.setProperty("mae4j.cpuShards", before);
-      }
-    }
-  }
 
   /** Forwards everything to a model (tests override one method). */
   private static class Delegating implements PretrainModel {

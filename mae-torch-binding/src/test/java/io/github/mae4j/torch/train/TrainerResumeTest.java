@@ -72,17 +72,7 @@ class TrainerResumeTest {
 
   /** Runs {@code body} with {@code mae4j.adamw} set to {@code kind}, restoring it afterwards. */
   private static <T> T withAdamW(String kind, java.util.concurrent.Callable<T> body) throws Exception {
-    String before = System.getProperty("mae4j.adamw");
-    System.setProperty("mae4j.adamw", kind);
-    try {
-      return body.call();
-    } finally {
-      if (before == null) {
-        System.clearProperty("mae4j.adamw");
-      } else {
-        System.setProperty("mae4j.adamw", before);
-      }
-    }
+    return io.github.mae4j.torch.TestProperties.with("mae4j.adamw", kind, body);
   }
 
   @Test
