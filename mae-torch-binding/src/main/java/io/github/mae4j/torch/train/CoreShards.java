@@ -32,9 +32,9 @@ import org.jspecify.annotations.Nullable;
  * the cores (1.6–1.9× on two cores for ViT-B's linear layers, not 2×), and ATen's element-wise kernels (layer
  * norm, softmax, GELU, the adds) run on the one ATen thread that does not fight OpenBLAS's pool for the cores
  * ({@link Torch#load()}). With one shard per core every operation of the step runs on all cores at single-thread
- * efficiency. Measured on a 2-core AMD EPYC (2026-12-02): the fashion-mnist model's step went from 0.79–1.02 to
- * 0.58–0.65 s (fp32, batch 256) and from 0.55–0.79 to 0.37–0.48 s (bf16), ViT-B/16's from 3.3 to 3.0 s (fp32,
- * batch 8); docs/benchmarks.md has the side-by-side with PyTorch.
+ * efficiency. Forward and backward measured whole and split on a 2-core AMD EPYC (2026-12-02, docs/benchmarks.md):
+ * the fashion-mnist model at batch 256 0.74–0.94 → 0.57–0.69 s (fp32) and 0.52–0.66 → 0.37–0.40 s (bf16);
+ * ViT-B/16 at batch 8 3.45–3.93 → 3.10–3.20 s (fp32), while its bf16 step stays whole (within 5 %).
  *
  * <p>What a shard computes: the loss of its images under their own rows of the batch's masking key, weighted by its
  * share of the batch ({@code n_k / N}; the MAE loss is a mean over images that all have the same number of masked
