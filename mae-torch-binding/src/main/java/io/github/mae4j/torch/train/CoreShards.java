@@ -143,7 +143,16 @@ public final class CoreShards implements AutoCloseable {
       return new Decision(1, "batches run whole: c10d's Reducer averages gradients during one backward per step"
           + " (the flat gradient averaging allows one shard per core)");
     }
-    int shards = (int) Math.min(forced > 0 ? forced : cores, batch);
+    long parameterBytes = 0;
+    for (Tensor p : parameters) {
+      parameterBytes += p.nbytes();
+    }
+    int byMemory = maxShardsForMemory(parameterBytes, physicalMemoryBytes());
+    int shards = (int) Math.min(Math.min(forced > 0 ? forced : cores, batch), byMemory);
+    if (shards < 2 && byMemory < 2 && Math.min(forced > 0 ? forced : cores, batch) >= 2) {
+      return new Decision(1, String.format(Locale.ROOT, "batches run whole: a second shard's gradients (%.1f GiB)"
+          + " would pass a quarter of the memory", parameterBytes / 1073741824.0));
+    }
     if (shards < 2) {
       return new Decision(1, forced > 0 ? "mae4j.cpuShards=" + forced + (forced > 1 ? " (batch " + batch + ")" : "")
           : "");
@@ -174,6 +183,26 @@ public final class CoreShards implements AutoCloseable {
     return answer.equals("split")
         ? new Decision(shards, "each batch split into " + shards + " shards, one per core" + measured)
         : new Decision(1, "batches run whole on all cores" + measured);
+  }
+
+  /**
+   * The most shards whose extra gradients (one set per shard after the first) stay within a quarter of the
+   * machine's memory: on a many-core host, one shard per core of a large model would otherwise hold tens of
+   * gigabytes of gradients.
+   */
+  static int maxShardsForMemory(long parameterBytes, long memoryBytes) {
+    if (parameterBytes <= 0 || memoryBytes <= 0) {
+      return Integer.MAX_VALUE;
+    }
+    return (int) Math.min(Integer.MAX_VALUE, 1 + memoryBytes / 4 / parameterBytes);
+  }
+
+  private static long physicalMemoryBytes() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getTotalMemorySize();
+    }
+    return -1;
   }
 
   private static String shape(Tensor t) {

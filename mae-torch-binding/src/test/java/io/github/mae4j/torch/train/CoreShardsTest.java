@@ -240,6 +240,17 @@ class CoreShardsTest {
   }
 
   @Test
+  void maxShardsForMemory_keepsTheExtraGradientsWithinAQuarterOfTheMemory() {
+    long gib = 1L << 30;
+    // ViT-B's 447 MB of parameters on this 24 GiB machine: 1 + 6 GiB / 447 MB
+    assertThat(CoreShards.maxShardsForMemory(447_000_000L, 24 * gib)).isEqualTo(15);
+    // ViT-H (632 M parameters, 2.5 GB) on a 16 GiB host: one extra shard only
+    assertThat(CoreShards.maxShardsForMemory(2_528_000_000L, 16 * gib)).isEqualTo(2);
+    assertThat(CoreShards.maxShardsForMemory(2_528_000_000L, 8 * gib)).isEqualTo(1);
+    assertThat(CoreShards.maxShardsForMemory(1000, -1)).isEqualTo(Integer.MAX_VALUE);
+  }
+
+  @Test
   void balance_givesEveryParameterToExactlyOneCore() {
     try (PointerScope ignored = new PointerScope()) {
       List<Tensor> params = new ArrayList<>();
