@@ -315,9 +315,9 @@ public final class CoreShards implements AutoCloseable {
         final int shard = k;
         final long from = n * k / active;
         final long to = n * (k + 1) / active;
-        running.add(pool.submit(() -> runShard(shard, active, model, images.narrow(0, from, to - from),
-            noise.narrow(0, from, to - from), (double) (to - from) / n * lossFactor, precision, losses, grads,
-            failures, slices[shard], computed, reduced)));
+        running.add(pool.submit(() -> runShard(shard, model, images, noise, from, to,
+            (double) (to - from) / n * lossFactor, precision, losses, grads, failures, slices[shard], computed,
+            reduced)));
       }
       for (java.util.concurrent.Future<?> f : running) {
         try {
@@ -350,11 +350,16 @@ public final class CoreShards implements AutoCloseable {
     return new Result(loss);
   }
 
-  private void runShard(int shard, int active, PretrainModel model, Tensor images, Tensor noise, double weight,
-      Precision precision, double[] losses, Tensor[][] grads, Throwable[] failures, int[] slice,
+  private void runShard(int shard, PretrainModel model, Tensor batch, Tensor batchNoise, long from, long to,
+      double weight, Precision precision, double[] losses, Tensor[][] grads, Throwable[] failures, int[] slice,
       CountDownLatch computed, CountDownLatch reduced) {
+    int active = grads.length;
+    // every tensor made on this thread, the views of the batch included, belongs to this scope: a view left to the
+    // garbage collector would keep the whole batch's storage alive until a collection that a small heap rarely needs
     try (PointerScope scope = new PointerScope()) {
       try {
+        Tensor images = batch.narrow(0, from, to - from);
+        Tensor noise = batchNoise.narrow(0, from, to - from);
         Tensor loss;
         try (Autocast a = Autocast.enter(DeviceType.CPU, precision)) {
           loss = model.lossWithNoise(images, noise);
