@@ -49,6 +49,21 @@ class DistributedDivergenceTest {
   /** The toy autoencoder, its mask given as noise (one row per image) as a distributed trainer asks. */
   static final class NoiseToy implements PretrainModel {
     final ToyModel toy = new ToyModel(DIM, 1);
+    /** Whether it declares that its batches split across the cores (its loss is a mean over images). */
+    final boolean splits;
+
+    NoiseToy() {
+      this(false);
+    }
+
+    NoiseToy(boolean splits) {
+      this.splits = splits;
+    }
+
+    @Override
+    public boolean splitsAcrossCores() {
+      return splits;
+    }
 
     @Override
     public Tensor loss(Tensor images, Generator maskNoise) {

@@ -96,8 +96,13 @@ class DistributedTrainerTest {
   record Outcome(List<Double> losses, float[] weights) {}
 
   Outcome runRank(DistributedContext ctx, GradientReducer.Mode mode, Path out) throws Exception {
+    return runRank(ctx, mode, out, false);
+  }
+
+  /** One rank; {@code splits}: the model lets the trainer split its batches across the cores. */
+  Outcome runRank(DistributedContext ctx, GradientReducer.Mode mode, Path out, boolean splits) throws Exception {
     List<Double> losses = new ArrayList<>();
-    try (DistributedDivergenceTest.NoiseToy m = new DistributedDivergenceTest.NoiseToy();
+    try (DistributedDivergenceTest.NoiseToy m = new DistributedDivergenceTest.NoiseToy(splits);
         Trainer t = new Trainer(plan(), m, shard(ctx.rank(), ctx.worldSize()), settings(out),
             ProgressReporter.silent())) {
       t.distributed(ctx, mode).onIteration((i, e, loss, lr) -> losses.add(loss));
@@ -170,8 +175,25 @@ class DistributedTrainerTest {
   @EnumSource(GradientReducer.Mode.class)
   void twoRanksWithHalfBatches_trainAsOneWithTheWholeBatch_withAccumulation(GradientReducer.Mode mode)
       throws Exception {
+    twoRanksTrainAsOne(mode, false);
+  }
+
+  /**
+   * Each rank's half batch split again across two cores ({@link CoreShards}) under the flat gradient averaging: the
+   * shards' gradients are added up before the allreduce, and the run still trains as one process with the whole
+   * batch (which runs whole here).
+   */
+  @org.junit.jupiter.api.Test
+  void twoRanksWithSplitHalfBatches_flatAveraging_trainAsOneWithTheWholeBatch() throws Exception {
+    twoRanksTrainAsOne(GradientReducer.Mode.FLAT, true);
+  }
+
+  private void twoRanksTrainAsOne(GradientReducer.Mode mode, boolean split) throws Exception {
     assertThat(plan().accumulationSteps()).isEqualTo(2);
-    Outcome one = runRank(DistributedContext.single(), mode, dir.resolve("one"));
+    Outcome one = io.github.mae4j.torch.TestProperties.with("mae4j.cpuShards", "off",
+        () -> runRank(DistributedContext.single(), mode, dir.resolve("one"), split));
+    String before = System.getProperty("mae4j.cpuShards");
+    System.setProperty("mae4j.cpuShards", split ? "2" : "off");
     ExecutorService ranks = Executors.newFixedThreadPool(2);
     Outcome[] two = new Outcome[2];
     try {
@@ -180,13 +202,14 @@ class DistributedTrainerTest {
         int rank = r;
         f.add(ranks.submit(() -> runRank(DistributedContext.connect(new DistributedEnvironment(rank, rank, 2, 2,
             "", 29500, Optional.of(dir.resolve("rdzv")), Duration.ofSeconds(20), mode)), mode,
-            dir.resolve("rank" + rank))));
+            dir.resolve("rank" + rank), split)));
       }
       for (int r = 0; r < 2; r++) {
         two[r] = f.get(r).get(60, TimeUnit.SECONDS);
       }
     } finally {
       ranks.shutdownNow();
+      io.github.mae4j.torch.TestProperties.restore("mae4j.cpuShards", before);
     }
     assertThat(one.losses()).hasSize(15);
     for (Outcome o : two) {
