@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.BoolOptional;
 import org.bytedeco.pytorch.Generator;
@@ -107,13 +108,22 @@ public final class CoreShards implements AutoCloseable {
    */
   public static Decision decide(PretrainModel model, Tensor images, Precision precision, List<Tensor> parameters,
       boolean reducerHooks) {
-    return decide(model, images, precision, parameters, reducerHooks, System.getProperty("mae4j.cpuShards",
-        System.getenv().getOrDefault("MAE4J_CPU_SHARDS", "measure")));
+    return decide(model, images, precision, parameters, reducerHooks, line -> {});
   }
 
-  /** {@link #decide(PretrainModel, Tensor, Precision, List, boolean)} with the setting given. */
+  /**
+   * As {@link #decide(PretrainModel, Tensor, Precision, List, boolean)}; {@code notice} receives one line before a
+   * measurement starts (it runs a few forward and backward passes: a large model's first step takes that long).
+   */
+  public static Decision decide(PretrainModel model, Tensor images, Precision precision, List<Tensor> parameters,
+      boolean reducerHooks, Consumer<String> notice) {
+    return decide(model, images, precision, parameters, reducerHooks, System.getProperty("mae4j.cpuShards",
+        System.getenv().getOrDefault("MAE4J_CPU_SHARDS", "measure")), notice);
+  }
+
+  /** {@link #decide(PretrainModel, Tensor, Precision, List, boolean, Consumer)} with the setting given. */
   static Decision decide(PretrainModel model, Tensor images, Precision precision, List<Tensor> parameters,
-      boolean reducerHooks, String value) {
+      boolean reducerHooks, String value, Consumer<String> notice) {
     Torch.load();
     String setting = value.trim().toLowerCase(Locale.ROOT);
     int cores = Math.max(Torch.blasThreads(), Torch.atenThreads());
@@ -172,6 +182,8 @@ public final class CoreShards implements AutoCloseable {
     double[] times = new double[2];
     final int n = shards;
     String answer = MeasuredChoices.choose(key, List.of("split", "whole"), () -> {
+      notice.accept("timing one batch whole and split into " + n + " shards, one per core (once per machine and"
+          + " configuration)");
       double[] t = measure(model, images, precision, parameters, n);
       times[0] = t[0];
       times[1] = t[1];

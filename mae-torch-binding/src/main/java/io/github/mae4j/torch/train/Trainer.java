@@ -242,7 +242,8 @@ public final class Trainer implements AutoCloseable {
     Tensor x = device.is_cuda() ? images.to(device, torch.ScalarType.Float) : images;
     if (shardDecision == null) {
       shardDecision = CoreShards.decide(model, x, precision, trainable,
-          reducer != null && reducer.mode() == GradientReducer.Mode.REDUCER && dist != null && dist.isDistributed());
+          reducer != null && reducer.mode() == GradientReducer.Mode.REDUCER && dist != null && dist.isDistributed(),
+          line -> progress.message("cpu: " + line));
       shards = CoreShards.of(shardDecision, trainable);
       if (!shardDecision.reason().isEmpty()) {
         progress.message("cpu: " + shardDecision.reason());

@@ -200,17 +200,19 @@ class CoreShardsTest {
         PointerScope ignored = new PointerScope()) {
       List<Tensor> params = trainable(m);
       Tensor x = images(6, 8);
-      assertThat(CoreShards.decide(m, x, Precision.FP32, params, false, "off").shards()).isEqualTo(1);
-      assertThat(CoreShards.decide(m, x, Precision.FP32, params, false, "3").shards()).isEqualTo(3);
-      assertThat(CoreShards.decide(m, images(2, 1), Precision.FP32, params, false, "3").shards()).isEqualTo(2);
-      assertThat(CoreShards.decide(m, x, Precision.FP32, params, false, "1").shards()).isEqualTo(1);
-      assertThatThrownBy(() -> CoreShards.decide(m, x, Precision.FP32, params, false, "many"))
+      List<String> notices = new ArrayList<>();
+      assertThat(CoreShards.decide(m, x, Precision.FP32, params, false, "off", notices::add).shards()).isEqualTo(1);
+      assertThat(CoreShards.decide(m, x, Precision.FP32, params, false, "3", notices::add).shards()).isEqualTo(3);
+      assertThat(CoreShards.decide(m, images(2, 1), Precision.FP32, params, false, "3", notices::add).shards())
+          .isEqualTo(2);
+      assertThat(CoreShards.decide(m, x, Precision.FP32, params, false, "1", notices::add).shards()).isEqualTo(1);
+      assertThatThrownBy(() -> CoreShards.decide(m, x, Precision.FP32, params, false, "many", notices::add))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("measure, off or a number");
-      assertThatThrownBy(() -> CoreShards.decide(m, x, Precision.FP32, params, false, "0"))
+      assertThatThrownBy(() -> CoreShards.decide(m, x, Precision.FP32, params, false, "0", notices::add))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got '0'");
-      assertThat(CoreShards.decide(toy, torch.rand(4, 1, 4, 4), Precision.FP32, trainable(toy), false, "2").shards())
-          .isEqualTo(1);
-      CoreShards.Decision hooks = CoreShards.decide(m, x, Precision.FP32, params, true, "2");
+      assertThat(CoreShards.decide(toy, torch.rand(4, 1, 4, 4), Precision.FP32, trainable(toy), false, "2",
+          notices::add).shards()).isEqualTo(1);
+      CoreShards.Decision hooks = CoreShards.decide(m, x, Precision.FP32, params, true, "2", notices::add);
       assertThat(hooks.shards()).isEqualTo(1);
       assertThat(hooks.reason()).contains("Reducer");
 
@@ -219,18 +221,21 @@ class CoreShardsTest {
       String before = System.getProperty("mae4j.cacheDir");
       System.setProperty("mae4j.cacheDir", cache.toString());
       try {
-        CoreShards.Decision first = CoreShards.decide(m, x, Precision.FP32, params, false, "measure");
+        CoreShards.Decision first = CoreShards.decide(m, x, Precision.FP32, params, false, "measure", notices::add);
         int cores = Math.max(Torch.blasThreads(), Torch.atenThreads());
         if (cores < 2) {
           assertThat(first.shards()).isEqualTo(1);
           return;
         }
         assertThat(first.reason()).contains("measured now");
+        assertThat(notices).containsExactly("timing one batch whole and split into " + Math.min(cores, 6)
+            + " shards, one per core (once per machine and configuration)");
         assertThat(first.shards()).isIn(1, Math.min(cores, 6));
         assertThat(Files.readString(MeasuredChoices.file())).contains("core\\ shards");
-        CoreShards.Decision again = CoreShards.decide(m, x, Precision.FP32, params, false, "measure");
+        CoreShards.Decision again = CoreShards.decide(m, x, Precision.FP32, params, false, "measure", notices::add);
         assertThat(again.shards()).isEqualTo(first.shards());
         assertThat(again.reason()).contains("measured earlier");
+        assertThat(notices).as("no second measurement").hasSize(1);
         assertThat(gradients(params).stream().allMatch(g -> maxAbs(List.of(g)) == 0)).as("gradients left empty")
             .isTrue();
       } finally {
