@@ -78,6 +78,20 @@ public final class Torch {
     }
     load();
     torch.set_num_threads(aten);
+    atenThreads = aten;
+    setBlasThreads(blas);
+  }
+
+  /**
+   * Sets OpenBLAS's threads only, leaving ATen's as they are (a no-op in a build without OpenBLAS).
+   *
+   * @throws IllegalArgumentException when {@code blas < 1}
+   */
+  public static synchronized void setBlasThreads(int blas) {
+    if (blas < 1) {
+      throw new IllegalArgumentException("thread counts must be >= 1, got blas=" + blas);
+    }
+    load();
     openblasSetThreads().ifPresent(h -> {
       try {
         h.invokeExact(blas);
@@ -85,7 +99,6 @@ public final class Torch {
         throw new IllegalStateException("openblas_set_num_threads failed", t);
       }
     });
-    atenThreads = aten;
     blasThreads = blas;
   }
 

@@ -318,9 +318,8 @@ public final class CoreShards implements AutoCloseable {
     int[][] slices = active == shards ? reduceSlices : balance(parameters, active);
     CountDownLatch computed = new CountDownLatch(active);
     CountDownLatch reduced = new CountDownLatch(active);
-    int atenHere = Torch.atenThreads();
     int blasBefore = Torch.blasThreads();
-    Torch.setThreads(atenHere, 1); // each shard's GEMMs run on its own core
+    Torch.setBlasThreads(1); // each shard's GEMMs run on its own core
     try {
       List<java.util.concurrent.Future<?>> running = new ArrayList<>(active);
       for (int k = 0; k < active; k++) {
@@ -342,7 +341,7 @@ public final class CoreShards implements AutoCloseable {
         }
       }
     } finally {
-      Torch.setThreads(atenHere, blasBefore);
+      Torch.setBlasThreads(blasBefore);
     }
     for (Throwable t : failures) {
       if (t instanceof RuntimeException r) {

@@ -265,19 +265,9 @@ public final class Trainer implements AutoCloseable {
     } catch (NonFiniteLossException e) {
       value = e.loss();
     }
-    boolean distributed = dist != null && dist.isDistributed();
-    double reported = value;
-    if (distributed) {
-      // one small allreduce per batch: the mean loss to log, and every rank learns of a non-finite loss anywhere
-      reported = dist.allreduceSum(value)[0] / dist.worldSize();
-    }
-    if (!Double.isFinite(value)) {
-      throw diverged("a non-finite loss (" + value + ")" + (distributed ? " on rank " + dist.rank() : ""),
-          Diagnosis.of(images, model, precision));
-    }
-    if (!Double.isFinite(reported) || loss == null) {
-      throw diverged("a non-finite loss on another rank (mean over ranks " + reported + ")",
-          "the rank whose loss was non-finite reports its diagnosis");
+    double reported = meanOverRanksIfFinite(value, images);
+    if (loss == null) {
+      throw new IllegalStateException("a finite loss (" + value + ") without its tensor");
     }
     Tensor scaled = plan.accumulationSteps() == 1 ? loss : loss.div(new Scalar(plan.accumulationSteps()));
     if (scaler != null) {
@@ -297,6 +287,18 @@ public final class Trainer implements AutoCloseable {
     }
     Tensor noise = dist == null ? model.sampleNoise(x.size(0), generator) : maskNoise(indices, x.size(0));
     double value = split.forwardBackward(model, x, noise, precision, 1.0 / plan.accumulationSteps()).loss();
+    double reported = meanOverRanksIfFinite(value, images);
+    GradientReducer.afterSplitBackward(reducer, update);
+    return finishStep(reported, update);
+  }
+
+  /**
+   * The batch's loss as logged: the mean over the ranks of a distributed run (one small allreduce per batch, so
+   * that every rank learns of a non-finite loss anywhere), else {@code value}.
+   *
+   * @throws TrainingDivergedException when this rank's loss or the mean is non-finite
+   */
+  private double meanOverRanksIfFinite(double value, Tensor images) {
     boolean distributed = dist != null && dist.isDistributed();
     double reported = distributed ? dist.allreduceSum(value)[0] / dist.worldSize() : value;
     if (!Double.isFinite(value)) {
@@ -307,8 +309,7 @@ public final class Trainer implements AutoCloseable {
       throw diverged("a non-finite loss on another rank (mean over ranks " + reported + ")",
           "the rank whose loss was non-finite reports its diagnosis");
     }
-    GradientReducer.afterSplitBackward(reducer, update);
-    return finishStep(reported, update);
+    return reported;
   }
 
   /** The end of a step: at the end of an accumulation window, clipping and the optimizer update. */
